@@ -1,0 +1,93 @@
+#include "core/raft/log.h"
+
+#include <algorithm>
+#include <string>
+
+#include "core/util/assert.h"
+
+namespace confman::raft {
+
+std::optional<Term> RaftLog::term_at(LogIndex index) const {
+  if (index == 0) return Term{0};
+  if (index > last_index()) return std::nullopt;
+  return entries_[index - 1].term;
+}
+
+const Entry& RaftLog::at(LogIndex index) const {
+  CONFMAN_ASSERT(index >= 1 && index <= last_index(), "RaftLog::at index out of range");
+  return entries_[index - 1];
+}
+
+std::vector<Entry> RaftLog::slice(LogIndex from, LogIndex to, std::size_t max_count,
+                                  std::size_t max_bytes) const {
+  std::vector<Entry> result;
+  to = std::min(to, last_index());
+  std::size_t bytes = 0;
+  for (LogIndex index = from; index <= to && result.size() < max_count; ++index) {
+    const Entry& entry = entries_[index - 1];
+    if (!result.empty() && bytes + entry.data.size() > max_bytes) break;
+    bytes += entry.data.size();
+    result.push_back(entry);
+  }
+  return result;
+}
+
+bool RaftLog::is_up_to_date(LogIndex index, Term term) const {
+  return term > last_term() || (term == last_term() && index >= last_index());
+}
+
+void RaftLog::append(Entry entry) {
+  CONFMAN_ASSERT(entry.index == last_index() + 1, "leader append must be contiguous");
+  CONFMAN_ASSERT(entry.term >= last_term(), "leader append must not lower the last term");
+  entries_.push_back(std::move(entry));
+}
+
+std::optional<LogIndex> RaftLog::try_append(LogIndex prev_index, Term prev_term,
+                                            const std::vector<Entry>& entries) {
+  if (!matches(prev_index, prev_term)) return std::nullopt;
+  for (const Entry& entry : entries) {
+    const auto existing = term_at(entry.index);
+    if (existing == entry.term) continue;  // already have it: never truncate on a duplicate
+    if (existing.has_value()) {
+      // §5.3: a conflicting entry and all that follow it are deleted. A
+      // committed entry can never conflict (Leader Completeness, §5.4).
+      CONFMAN_ASSERT(entry.index > committed_, "a conflicting append would truncate a committed entry");
+      truncate_from(entry.index);
+    }
+    append(entry);
+  }
+  return prev_index + entries.size();
+}
+
+LogIndex RaftLog::find_conflict_by_term(LogIndex index, Term term) const {
+  index = std::min(index, last_index());
+  while (index > 0 && entries_[index - 1].term > term) --index;
+  return index;
+}
+
+void RaftLog::commit_to(LogIndex index) {
+  if (index <= committed_) return;
+  CONFMAN_ASSERT(index <= last_index(), "commit index beyond the last log index");
+  committed_ = index;
+}
+
+void RaftLog::stable_to(LogIndex index, Term term) {
+  if (index > stable_index_ && matches(index, term)) stable_index_ = index;
+}
+
+void RaftLog::truncate_from(LogIndex index) {
+  entries_.resize(index - 1);
+  stable_index_ = std::min(stable_index_, index - 1);
+}
+
+void RaftLog::restore(std::vector<Entry> entries, LogIndex committed) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CONFMAN_ASSERT(entries[i].index == i + 1, "restored log must be contiguous from index 1");
+  }
+  entries_ = std::move(entries);
+  stable_index_ = last_index();
+  CONFMAN_ASSERT(committed <= last_index(), "restored commit index beyond the durable log");
+  committed_ = committed;
+}
+
+}  // namespace confman::raft

@@ -1,0 +1,63 @@
+#pragma once
+// Raft messages and their wire encoding. Every encoded message is a sealed
+// frame (crc32c + payload): a message whose checksum fails is dropped before
+// the decoder sees it, so network corruption can never reach the state.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/raft/entry.h"
+#include "core/types.h"
+#include "core/util/codec.h"
+
+namespace confman::raft {
+
+// Upper bounds on what one message may carry; the decoder rejects more.
+constexpr std::size_t kMaxEntriesPerMessage = 1024;
+constexpr std::size_t kMaxEntryDataBytes = (1 << 20) + 4096;
+constexpr std::size_t kMaxMessageBytes = 8 << 20;
+
+enum class MessageType : std::uint8_t {
+  PreVote = 1,  // §9.6 of the dissertation: ask whether a vote would be granted
+  PreVoteResponse = 2,
+  Vote = 3,     // RequestVote (§5.2)
+  VoteResponse = 4,
+  Append = 5,   // AppendEntries (§5.3)
+  AppendResponse = 6,
+  Heartbeat = 7,  // empty AppendEntries carrying commit and a ReadIndex context (§6.4)
+  HeartbeatResponse = 8,
+};
+
+const char* message_type_name(MessageType type);
+
+struct Message {
+  MessageType type = MessageType::Append;
+  NodeId from = kNoNode;
+  NodeId to = kNoNode;
+  Term term = 0;
+  // Append: index and term of the entry preceding `entries`.
+  // Vote / PreVote: the candidate's last log index and term.
+  // AppendResponse: accepted -> the last index now matching the leader;
+  //                 rejected -> the prev index that did not match.
+  LogIndex index = 0;
+  Term log_term = 0;
+  LogIndex commit = 0;
+  std::vector<Entry> entries{};
+  bool reject = false;
+  // Rejected AppendResponse: the follower's guess of the last index that can
+  // match, with log_term = its term there (fast backtracking, §5.3 end).
+  LogIndex reject_hint = 0;
+  std::uint64_t read_context = 0;  // Heartbeat(Response): ReadIndex round (§6.4)
+  bool operator==(const Message&) const = default;
+};
+
+Bytes encode_message(const Message& message);
+Decoded<Message> decode_message(ByteView frame);
+
+// The type of an encoded message without decoding or verifying it (for
+// traces and metrics only; never for protocol decisions).
+std::optional<MessageType> peek_message_type(ByteView frame);
+
+}  // namespace confman::raft

@@ -1,0 +1,178 @@
+#include "core/raft/raft.h"
+
+#include <algorithm>
+
+#include "core/util/assert.h"
+
+namespace confman::raft {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::Follower: return "follower";
+    case Role::PreCandidate: return "pre-candidate";
+    case Role::Candidate: return "candidate";
+    case Role::Leader: return "leader";
+  }
+  return "unknown";
+}
+
+Raft::Raft(RaftConfig config, std::uint64_t seed) : config_(std::move(config)), random_(seed) {
+  CONFMAN_ASSERT(config_.id != kNoNode, "Raft needs a node id");
+  CONFMAN_ASSERT(is_voter(config_.id), "Raft node must be one of the voters");
+  CONFMAN_ASSERT(config_.heartbeat_interval_us > 0 &&
+                     config_.heartbeat_interval_us < config_.election_timeout_us,
+                 "heartbeat interval must be positive and below the election timeout");
+  CONFMAN_ASSERT(config_.max_inflight_appends > 0, "max_inflight_appends must be positive");
+  std::sort(config_.voters.begin(), config_.voters.end());
+}
+
+void Raft::restore(const HardState& hard_state, std::vector<Entry> entries, TimeUs now_us) {
+  now_us_ = now_us;
+  term_ = hard_state.term;
+  vote_ = hard_state.vote;
+  log_.restore(std::move(entries), hard_state.commit);
+  persisted_hard_state_ = hard_state;
+  reset_election_deadline();
+}
+
+bool Raft::is_voter(NodeId id) const {
+  return std::find(config_.voters.begin(), config_.voters.end(), id) != config_.voters.end();
+}
+
+void Raft::send(Message message) {
+  message.from = config_.id;
+  if (message.term == 0) message.term = term_;
+  outbox_.push_back(std::move(message));
+}
+
+void Raft::step(const Message& message, TimeUs now_us) {
+  now_us_ = std::max(now_us_, now_us);
+  if (!is_voter(message.from) || message.to != config_.id) return;  // not for us / not a member
+
+  if (message.term > term_) {
+    const bool is_vote_request = message.type == MessageType::Vote || message.type == MessageType::PreVote;
+    // Dissertation §4.2.3: a server that heard from a current leader within
+    // the minimum election timeout ignores vote requests, so a partitioned
+    // server rejoining cannot depose a healthy leader.
+    if (is_vote_request && in_leader_lease()) return;
+    const bool keeps_term = message.type == MessageType::PreVote ||
+                            (message.type == MessageType::PreVoteResponse && !message.reject);
+    if (!keeps_term) {
+      const bool from_leader = message.type == MessageType::Append || message.type == MessageType::Heartbeat;
+      become_follower(message.term, from_leader ? message.from : kNoNode);
+    }
+  } else if (message.term < term_) {
+    if (message.type == MessageType::Append || message.type == MessageType::Heartbeat) {
+      // A stale leader (e.g. one that was paused) learns the newer term from
+      // our answer and steps down; with pre-vote it would otherwise never
+      // hear a higher term.
+      send(Message{.type = MessageType::AppendResponse, .to = message.from});
+    } else if (message.type == MessageType::PreVote) {
+      send(Message{.type = MessageType::PreVoteResponse, .to = message.from, .reject = true});
+    }
+    return;
+  }
+
+  switch (message.type) {
+    case MessageType::PreVote:
+    case MessageType::Vote: handle_vote_request(message); break;
+    case MessageType::PreVoteResponse:
+    case MessageType::VoteResponse: handle_vote_response(message); break;
+    case MessageType::Append: handle_append(message); break;
+    case MessageType::Heartbeat: handle_heartbeat(message); break;
+    case MessageType::AppendResponse: handle_append_response(message); break;
+    case MessageType::HeartbeatResponse: handle_heartbeat_response(message); break;
+  }
+}
+
+void Raft::tick(TimeUs now_us) {
+  now_us_ = std::max(now_us_, now_us);
+  if (role_ == Role::Leader) {
+    tick_leader();
+    return;
+  }
+  if (now_us_ >= election_deadline_us_) campaign(config_.pre_vote);
+}
+
+Result<LogIndex, Rejection> Raft::propose(Bytes data, TimeUs now_us) {
+  now_us_ = std::max(now_us_, now_us);
+  if (role_ != Role::Leader) return unexpected(Rejection{RejectReason::NotLeader, leader_});
+  if (log_.last_index() - log_.committed() >= config_.max_uncommitted_entries) {
+    return unexpected(Rejection{RejectReason::Busy, leader_});
+  }
+  const LogIndex index = log_.last_index() + 1;
+  log_.append(Entry{term_, index, EntryType::Normal, std::move(data)});
+  broadcast_append();
+  return index;
+}
+
+Result<Done, Rejection> Raft::read_index(std::uint64_t request_id, TimeUs now_us) {
+  now_us_ = std::max(now_us_, now_us);
+  if (role_ != Role::Leader) return unexpected(Rejection{RejectReason::NotLeader, leader_});
+  if (pending_reads_.size() + reads_awaiting_term_commit_.size() >= config_.max_pending_reads) {
+    return unexpected(Rejection{RejectReason::Busy, leader_});
+  }
+  // §6.4 step 1: until the leader has committed an entry of its own term it
+  // does not know the latest commit index; the read waits for its no-op.
+  if (log_.term_at(log_.committed()) != term_) {
+    reads_awaiting_term_commit_.push_back(request_id);
+    return Done{};
+  }
+  start_read(request_id);
+  return Done{};
+}
+
+bool Raft::has_ready() const {
+  return hard_state() != persisted_hard_state_ || log_.unstable_from() <= log_.last_index() ||
+         !outbox_.empty() || read_round_needed_ || !confirmed_reads_.empty() || !failed_reads_.empty();
+}
+
+Ready Raft::take_ready() {
+  if (read_round_needed_) {
+    read_round_needed_ = false;
+    broadcast_heartbeat();
+  }
+  Ready ready;
+  if (hard_state() != persisted_hard_state_) ready.hard_state = hard_state();
+  if (log_.unstable_from() <= log_.last_index()) {
+    ready.persist_from = log_.unstable_from();
+    ready.entries = log_.slice(ready.persist_from, log_.last_index(), SIZE_MAX, SIZE_MAX);
+  }
+  ready.messages = std::move(outbox_);
+  outbox_.clear();
+  ready.read_states = std::move(confirmed_reads_);
+  confirmed_reads_.clear();
+  ready.failed_reads = std::move(failed_reads_);
+  failed_reads_.clear();
+  return ready;
+}
+
+void Raft::advance(const Ready& ready) {
+  if (ready.hard_state) persisted_hard_state_ = *ready.hard_state;
+  if (!ready.entries.empty()) {
+    const Entry& last = ready.entries.back();
+    log_.stable_to(last.index, last.term);
+  }
+  if (role_ == Role::Leader) {
+    // The leader counts itself only for entries it has made durable.
+    progress_[config_.id].maybe_update(log_.stable_index());
+    if (maybe_commit()) on_commit_advanced();
+  }
+}
+
+LogIndex Raft::applicable_index() const { return std::min(log_.committed(), log_.stable_index()); }
+
+TimeUs Raft::next_deadline_us() const {
+  if (role_ != Role::Leader) return election_deadline_us_;
+  TimeUs deadline = heartbeat_deadline_us_;
+  if (config_.check_quorum) deadline = std::min(deadline, check_quorum_deadline_us_);
+  return deadline;
+}
+
+RaftStatus Raft::status() const {
+  return RaftStatus{config_.id, role_,          term_,           vote_,
+                    leader_,    log_.committed(), log_.last_index(), log_.last_term(),
+                    log_.stable_index()};
+}
+
+}  // namespace confman::raft

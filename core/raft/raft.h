@@ -1,0 +1,186 @@
+#pragma once
+// The Raft consensus state machine of one node, sans-IO: inputs are messages,
+// proposals, read requests and the current time; outputs come back as a Ready
+// batch. Time is carried on every input and the core reports its next
+// deadline instead of counting ticks.
+//
+// I/O ORDERING CONTRACT (the embedding code must follow it; the simulator
+// attacks it):
+//   1. Take a Ready with take_ready().
+//   2. Make ready.hard_state and ready.entries durable, atomically: drop
+//      stored entries with index >= ready.persist_from, then write
+//      ready.entries. Wait until the write is synced.
+//   3. Only then send ready.messages: a vote, a vote request or an append
+//      acknowledgement may promise state that must survive a crash (§5.1:
+//      "respond to RPCs only after updating stable storage").
+//   4. Call advance(ready). Committed entries up to applicable_index() may
+//      then be applied, in order, exactly once; read_states are answered once
+//      the applied index reaches their index.
+//   If step 2 fails, the node must stop (fail-stop): nothing in the Ready may
+//   be sent or acknowledged.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/raft/log.h"
+#include "core/raft/message.h"
+#include "core/raft/progress.h"
+#include "core/types.h"
+#include "core/util/random.h"
+#include "core/util/result.h"
+
+namespace confman::raft {
+
+struct RaftConfig {
+  NodeId id = kNoNode;
+  std::vector<NodeId> voters;  // including id
+  TimeUs election_timeout_us = 1'000'000;   // randomized in [t, 2t) (§5.2)
+  TimeUs heartbeat_interval_us = 100'000;
+  bool pre_vote = true;       // dissertation §9.6
+  bool check_quorum = true;   // dissertation §6.2: a leader that loses a quorum steps down
+  std::size_t max_inflight_appends = 16;
+  std::size_t max_entries_per_append = 256;
+  std::size_t max_append_bytes = 1 << 20;
+  std::size_t max_uncommitted_entries = 4096;  // proposals beyond this are refused (Busy)
+  std::size_t max_pending_reads = 4096;
+};
+
+enum class Role : std::uint8_t { Follower, PreCandidate, Candidate, Leader };
+const char* role_name(Role role);
+
+struct ReadState {
+  std::uint64_t request_id = 0;
+  LogIndex index = 0;  // serve the read once applied >= index
+};
+
+struct Ready {
+  std::optional<HardState> hard_state;  // write if set
+  LogIndex persist_from = 0;            // 0: no entries to write
+  std::vector<Entry> entries;           // entries[0].index == persist_from
+  std::vector<Message> messages;        // send only after the above is durable
+  std::vector<ReadState> read_states;   // ReadIndex confirmed (§6.4)
+  std::vector<std::uint64_t> failed_reads;  // leadership lost before confirmation
+  bool empty() const {
+    return !hard_state && entries.empty() && messages.empty() && read_states.empty() &&
+           failed_reads.empty();
+  }
+};
+
+enum class RejectReason : std::uint8_t {
+  NotLeader,      // leader_hint says where to go (kNoNode if unknown)
+  Busy,           // too many uncommitted proposals or pending reads
+  LeaderNotReady, // reserved: leader has not yet committed an entry of its term
+};
+
+struct Rejection {
+  RejectReason reason = RejectReason::NotLeader;
+  NodeId leader_hint = kNoNode;
+};
+
+struct RaftStatus {
+  NodeId id = kNoNode;
+  Role role = Role::Follower;
+  Term term = 0;
+  NodeId vote = kNoNode;
+  NodeId leader = kNoNode;
+  LogIndex commit = 0;
+  LogIndex last_index = 0;
+  Term last_term = 0;
+  LogIndex stable_index = 0;
+};
+
+class Raft {
+ public:
+  Raft(RaftConfig config, std::uint64_t seed);
+
+  // Restores durable state at start-up, before any other input.
+  void restore(const HardState& hard_state, std::vector<Entry> entries, TimeUs now_us);
+
+  void step(const Message& message, TimeUs now_us);
+  void tick(TimeUs now_us);
+  Result<LogIndex, Rejection> propose(Bytes data, TimeUs now_us);
+  Result<Done, Rejection> read_index(std::uint64_t request_id, TimeUs now_us);
+
+  bool has_ready() const;
+  Ready take_ready();
+  void advance(const Ready& ready);
+
+  // Highest index that is committed and durable here: safe to apply.
+  LogIndex applicable_index() const;
+  TimeUs next_deadline_us() const;
+
+  RaftStatus status() const;
+  const RaftLog& log() const { return log_; }
+  Role role() const { return role_; }
+  Term term() const { return term_; }
+  NodeId leader() const { return leader_; }
+  NodeId id() const { return config_.id; }
+
+ private:
+  // election (raft_election.cpp)
+  void campaign(bool pre_vote);
+  void become_follower(Term term, NodeId leader);
+  void become_candidate();
+  void become_pre_candidate();
+  void become_leader();
+  void handle_vote_request(const Message& message);
+  void handle_vote_response(const Message& message);
+  bool in_leader_lease() const;
+  void reset_election_deadline();
+  void tick_leader();
+  std::size_t quorum() const { return config_.voters.size() / 2 + 1; }
+
+  // replication (raft_replication.cpp)
+  void handle_append(const Message& message);
+  void handle_append_response(const Message& message);
+  void handle_heartbeat(const Message& message);
+  void handle_heartbeat_response(const Message& message);
+  void broadcast_append();
+  bool maybe_send_append(NodeId peer, bool send_if_empty);
+  void broadcast_heartbeat();
+  bool maybe_commit();
+  void on_commit_advanced();
+  void start_read(std::uint64_t request_id);
+  void release_confirmed_reads();
+  void fail_pending_reads();
+
+  void send(Message message);
+  bool is_voter(NodeId id) const;
+  HardState hard_state() const { return HardState{term_, vote_, log_.committed()}; }
+
+  RaftConfig config_;
+  Random random_;
+  RaftLog log_;
+  Role role_ = Role::Follower;
+  Term term_ = 0;
+  NodeId vote_ = kNoNode;
+  NodeId leader_ = kNoNode;
+  TimeUs now_us_ = 0;
+  TimeUs election_deadline_us_ = 0;
+  TimeUs heartbeat_deadline_us_ = 0;
+  TimeUs check_quorum_deadline_us_ = 0;
+  TimeUs last_leader_contact_us_ = 0;
+  std::map<NodeId, bool> votes_;          // ordered: no hash order can leak into behaviour
+  std::map<NodeId, Progress> progress_;   // leader only; includes self
+  std::vector<Message> outbox_;
+  HardState persisted_hard_state_;
+  // ReadIndex (§6.4)
+  struct PendingRead {
+    std::uint64_t request_id;
+    LogIndex index;
+    std::uint64_t context;
+  };
+  std::deque<PendingRead> pending_reads_;
+  std::deque<std::uint64_t> reads_awaiting_term_commit_;
+  std::uint64_t read_context_ = 0;
+  bool read_round_needed_ = false;
+  std::vector<ReadState> confirmed_reads_;
+  std::vector<std::uint64_t> failed_reads_;
+};
+
+}  // namespace confman::raft

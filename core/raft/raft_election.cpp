@@ -1,0 +1,176 @@
+// Leader election (§5.2, §5.4.1) with pre-vote and check-quorum
+// (dissertation §9.6, §6.2).
+
+#include <algorithm>
+
+#include "core/raft/raft.h"
+#include "core/util/assert.h"
+
+namespace confman::raft {
+
+void Raft::reset_election_deadline() {
+  // §5.2: randomized timeouts in [T, 2T) make split votes rare.
+  const TimeUs timeout = config_.election_timeout_us;
+  election_deadline_us_ = now_us_ + timeout + random_.between(0, timeout - 1);
+}
+
+bool Raft::in_leader_lease() const {
+  if (!config_.check_quorum) return false;
+  if (role_ == Role::Leader) return true;
+  return leader_ != kNoNode && now_us_ - last_leader_contact_us_ < config_.election_timeout_us;
+}
+
+void Raft::become_follower(Term term, NodeId leader) {
+  CONFMAN_ASSERT(term >= term_, "a node never moves to a lower term");
+  if (role_ == Role::Leader) fail_pending_reads();
+  if (term > term_) {
+    term_ = term;
+    vote_ = kNoNode;
+  }
+  role_ = Role::Follower;
+  leader_ = leader;
+  if (leader != kNoNode) last_leader_contact_us_ = now_us_;
+  progress_.clear();
+  votes_.clear();
+  reset_election_deadline();
+}
+
+void Raft::become_pre_candidate() {
+  CONFMAN_ASSERT(role_ != Role::Leader, "a leader does not campaign");
+  // Pre-vote does not touch term or vote: a node that cannot win leaves the
+  // cluster's term alone (dissertation §9.6).
+  role_ = Role::PreCandidate;
+  leader_ = kNoNode;
+  votes_.clear();
+  votes_[config_.id] = true;
+  reset_election_deadline();
+}
+
+void Raft::become_candidate() {
+  CONFMAN_ASSERT(role_ != Role::Leader, "a leader does not campaign");
+  term_ += 1;
+  vote_ = config_.id;
+  role_ = Role::Candidate;
+  leader_ = kNoNode;
+  votes_.clear();
+  votes_[config_.id] = true;
+  reset_election_deadline();
+}
+
+void Raft::become_leader() {
+  CONFMAN_ASSERT(role_ == Role::Candidate, "only a candidate becomes leader");
+  role_ = Role::Leader;
+  leader_ = config_.id;
+  votes_.clear();
+  progress_.clear();
+  for (NodeId voter : config_.voters) {
+    Progress& progress = progress_[voter];
+    progress.next = log_.last_index() + 1;
+    progress.recent_active = voter == config_.id;
+  }
+  progress_[config_.id].match = log_.stable_index();
+  heartbeat_deadline_us_ = now_us_;
+  check_quorum_deadline_us_ = now_us_ + config_.election_timeout_us;
+  // §5.4.2 / §8: a leader cannot count replicas of entries from earlier terms,
+  // so it commits them by committing an entry of its own term at once.
+  log_.append(Entry{term_, log_.last_index() + 1, EntryType::Noop, {}});
+  broadcast_append();
+}
+
+void Raft::campaign(bool pre_vote) {
+  if (pre_vote) {
+    become_pre_candidate();
+  } else {
+    become_candidate();
+  }
+  if (votes_.size() >= quorum()) {  // a single-voter cluster wins at once
+    if (pre_vote) {
+      campaign(false);
+    } else {
+      become_leader();
+    }
+    return;
+  }
+  const MessageType type = pre_vote ? MessageType::PreVote : MessageType::Vote;
+  // A pre-vote asks about the term it would campaign in, without adopting it.
+  const Term campaign_term = pre_vote ? term_ + 1 : term_;
+  for (NodeId voter : config_.voters) {
+    if (voter == config_.id) continue;
+    send(Message{.type = type,
+                 .to = voter,
+                 .term = campaign_term,
+                 .index = log_.last_index(),
+                 .log_term = log_.last_term()});
+  }
+}
+
+void Raft::handle_vote_request(const Message& message) {
+  const bool pre_vote = message.type == MessageType::PreVote;
+  // §5.2: at most one vote per term, first come first served. A pre-vote for
+  // a future term promises nothing and can always be granted.
+  const bool can_vote = vote_ == message.from || (vote_ == kNoNode && leader_ == kNoNode) ||
+                        (pre_vote && message.term > term_);
+#ifdef CONFMAN_CANARY_VOTE_WITHOUT_LOG_CHECK
+  // Test-only canary: the election restriction (§5.4.1) is dropped, so a
+  // node missing committed entries can win. The invariant checker must catch it.
+  const bool log_ok = true;
+#else
+  // §5.4.1 election restriction: grant only to a candidate whose log is at
+  // least as up to date, so every leader holds every committed entry.
+  const bool log_ok = log_.is_up_to_date(message.index, message.log_term);
+#endif
+  const MessageType response = pre_vote ? MessageType::PreVoteResponse : MessageType::VoteResponse;
+  if (can_vote && log_ok) {
+    if (!pre_vote) {
+      vote_ = message.from;
+      reset_election_deadline();
+    }
+    // A granted pre-vote answers in the asked-for term so the pre-candidate
+    // counts it; a real vote answers in our (now equal) term.
+    send(Message{.type = response, .to = message.from, .term = message.term});
+    return;
+  }
+  send(Message{.type = response, .to = message.from, .term = term_, .reject = true});
+}
+
+void Raft::handle_vote_response(const Message& message) {
+  const bool pre_vote = message.type == MessageType::PreVoteResponse;
+  const Role expected = pre_vote ? Role::PreCandidate : Role::Candidate;
+  if (role_ != expected) return;
+  votes_.emplace(message.from, !message.reject);
+  std::size_t granted = 0;
+  std::size_t rejected = 0;
+  for (const auto& [voter, vote] : votes_) (vote ? granted : rejected) += 1;
+  if (granted >= quorum()) {
+    if (pre_vote) {
+      campaign(false);
+    } else {
+      become_leader();
+    }
+  } else if (rejected >= quorum()) {
+    become_follower(term_, kNoNode);
+  }
+}
+
+void Raft::tick_leader() {
+  if (config_.check_quorum && now_us_ >= check_quorum_deadline_us_) {
+    // Dissertation §6.2: a leader that has not heard from a quorum within an
+    // election timeout steps down, so clients stop waiting on it.
+    std::size_t active = 0;
+    for (auto& [voter, progress] : progress_) {
+      if (voter == config_.id || progress.recent_active) active += 1;
+      if (voter != config_.id) progress.recent_active = false;
+    }
+    if (active < quorum()) {
+      become_follower(term_, kNoNode);
+      return;
+    }
+    check_quorum_deadline_us_ = now_us_ + config_.election_timeout_us;
+  }
+  if (now_us_ >= heartbeat_deadline_us_) {
+    broadcast_heartbeat();
+    heartbeat_deadline_us_ = now_us_ + config_.heartbeat_interval_us;
+  }
+}
+
+}  // namespace confman::raft

@@ -1,0 +1,50 @@
+#pragma once
+// Client history: invocations and completions as the clients saw them, in
+// the JSON Lines format described in sim/HISTORY.md (read by confman-check).
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace confman::sim {
+
+enum class OpKind : std::uint8_t { Get, Put, Delete, Cas };
+enum class EventType : std::uint8_t { Invoke, Ok, Fail, Info };
+const char* op_kind_name(OpKind kind);
+const char* event_type_name(EventType type);
+
+struct HistoryEvent {
+  int process = 0;
+  EventType type = EventType::Invoke;
+  OpKind f = OpKind::Get;
+  std::string key;
+  TimeUs time_us = 0;
+  // Inputs
+  std::string value;                         // put / cas
+  std::uint64_t expected_mod_revision = 0;   // cas
+  // Results (Ok only)
+  std::string result;                        // delete / cas: "ok", "not_found", "compare_failed"
+  bool found = false;                        // get
+  std::uint64_t revision = 0;                // put / delete / cas ok
+  std::uint64_t mod_revision = 0;            // get; cas compare_failed (current)
+  std::uint64_t create_revision = 0;         // get
+  std::uint64_t version = 0;                 // get; put / cas ok
+};
+
+class History {
+ public:
+  void record(HistoryEvent event) { events_.push_back(std::move(event)); }
+  const std::vector<HistoryEvent>& events() const { return events_; }
+  std::size_t count(EventType type) const;
+  void write_jsonl(std::ostream& out) const;
+  std::string to_jsonl() const;
+
+ private:
+  std::vector<HistoryEvent> events_;
+};
+
+}  // namespace confman::sim

@@ -1,0 +1,137 @@
+#include "sim/invariants.h"
+
+#include "core/util/codec.h"
+
+namespace confman::sim {
+
+namespace {
+std::uint64_t entry_hash(const raft::Entry& entry) {
+  std::uint64_t hash = fnv1a_u64(static_cast<std::uint64_t>(entry.type));
+  return fnv1a(entry.data, hash);
+}
+std::uint64_t next_chain(std::uint64_t previous, const raft::Entry& entry) {
+  std::uint64_t hash = fnv1a_u64(previous);
+  hash = fnv1a_u64(entry.term, hash);
+  hash = fnv1a_u64(entry.index, hash);
+  return fnv1a_u64(entry_hash(entry), hash);
+}
+std::string at(TimeUs now_us) { return "at t=" + std::to_string(now_us) + "us: "; }
+}  // namespace
+
+Invariants::Invariants(int node_count) : nodes_(static_cast<std::size_t>(node_count) + 1) {}
+
+void Invariants::fail(TimeUs now_us, const std::string& what) {
+  if (violation_.empty()) violation_ = at(now_us) + what;
+}
+
+void Invariants::on_status(const node::Node& node, const raft::RaftStatus& status, TimeUs now_us) {
+  PerNode& state = nodes_[status.id];
+  if (status.commit < state.last_commit) {
+    fail(now_us, "commit index of node " + std::to_string(status.id) + " went back from " +
+                     std::to_string(state.last_commit) + " to " + std::to_string(status.commit));
+  }
+  state.last_commit = status.commit;
+  if (status.role != raft::Role::Leader || state.last_leader_term == status.term) return;
+  state.last_leader_term = status.term;
+  auto [it, inserted] = leader_of_term_.emplace(status.term, status.id);
+  if (!inserted && it->second != status.id) {
+    fail(now_us, "two leaders in term " + std::to_string(status.term) + ": nodes " + std::to_string(it->second) +
+                     " and " + std::to_string(status.id) + " (Election Safety, §5.2)");
+  }
+  check_leader_completeness(node, now_us);
+}
+
+void Invariants::check_leader_completeness(const node::Node& node, TimeUs now_us) {
+  const raft::RaftLog& log = node.raft().log();
+  for (LogIndex index = 1; index <= applied_.size(); ++index) {
+    const auto term = log.term_at(index);
+    if (term == applied_[index - 1].term) continue;
+    fail(now_us, "new leader " + std::to_string(node.id()) + " of term " + std::to_string(node.raft().term()) +
+                     " lacks committed entry " + std::to_string(index) + " (term " +
+                     std::to_string(applied_[index - 1].term) + "; it has " +
+                     (term ? "term " + std::to_string(*term) : std::string("nothing")) +
+                     ") (Leader Completeness, §5.4)");
+    return;
+  }
+}
+
+void Invariants::check_chain(NodeId node, LogIndex index, Term term, std::uint64_t chain, TimeUs now_us) {
+  const std::uint64_t key = chain_key(index, term);
+  auto range = first_chain_.equal_range(key);
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second.index != index || it->second.term != term) continue;
+    if (it->second.chain != chain) {
+      fail(now_us, "node " + std::to_string(node) + " holds entry " + std::to_string(index) + " of term " +
+                       std::to_string(term) + " after a different log prefix than another node (Log Matching, §5.3)");
+    }
+    return;
+  }
+  first_chain_.emplace(key, ChainEntry{index, term, chain});
+}
+
+void Invariants::on_persisted(NodeId node, const std::vector<raft::Entry>& entries, TimeUs now_us) {
+  if (entries.empty()) return;
+  std::vector<std::uint64_t>& chain = nodes_[node].chain;
+  const LogIndex first = entries.front().index;
+  if (first > chain.size() + 1) {
+    fail(now_us, "node " + std::to_string(node) + " persisted entry " + std::to_string(first) +
+                     " after a gap (log ends at " + std::to_string(chain.size()) + ")");
+    return;
+  }
+  chain.resize(first - 1);
+  for (const raft::Entry& entry : entries) {
+    const std::uint64_t previous = chain.empty() ? 0 : chain.back();
+    chain.push_back(next_chain(previous, entry));
+    check_chain(node, entry.index, entry.term, chain.back(), now_us);
+  }
+}
+
+void Invariants::on_apply(NodeId node, const raft::Entry& entry, TimeUs now_us) {
+  PerNode& state = nodes_[node];
+  if (entry.index != state.last_applied + 1) {
+    fail(now_us, "node " + std::to_string(node) + " applied index " + std::to_string(entry.index) + " after " +
+                     std::to_string(state.last_applied) + " (entries must apply in order, once)");
+  }
+  state.last_applied = entry.index;
+  const EntryId id{entry.term, entry_hash(entry)};
+  if (entry.index > applied_.size()) {
+    applied_.push_back(id);
+    return;
+  }
+  const EntryId& first = applied_[entry.index - 1];
+  if (first.term != id.term || first.data_hash != id.data_hash) {
+    fail(now_us, "node " + std::to_string(node) + " applied a different entry at index " +
+                     std::to_string(entry.index) + " (term " + std::to_string(entry.term) + ") than was applied before (term " +
+                     std::to_string(first.term) + ") (State Machine Safety, §5.4.3)");
+  }
+}
+
+void Invariants::on_crash(NodeId node, LogIndex durable_commit) {
+  PerNode& state = nodes_[node];
+  state.durable_commit_at_crash = durable_commit;
+  state.last_commit = 0;  // the in-memory commit is gone; the durable one is checked at restart
+  state.last_applied = 0;
+  state.last_leader_term = 0;
+}
+
+void Invariants::on_restart(const node::Node& node, TimeUs now_us) {
+  PerNode& state = nodes_[node.id()];
+  const LogIndex commit = node.status().commit;
+  if (commit < state.durable_commit_at_crash) {
+    fail(now_us, "node " + std::to_string(node.id()) + " restarted with commit index " + std::to_string(commit) +
+                     " below the " + std::to_string(state.durable_commit_at_crash) + " it had made durable");
+  }
+  rebuild_chain(node.id(), node.raft().log(), now_us);
+}
+
+void Invariants::rebuild_chain(NodeId node, const raft::RaftLog& log, TimeUs now_us) {
+  std::vector<std::uint64_t>& chain = nodes_[node].chain;
+  chain.clear();
+  for (LogIndex index = 1; index <= log.last_index(); ++index) {
+    const raft::Entry& entry = log.at(index);
+    chain.push_back(next_chain(chain.empty() ? 0 : chain.back(), entry));
+    check_chain(node, index, entry.term, chain.back(), now_us);
+  }
+}
+
+}  // namespace confman::sim

@@ -1,0 +1,137 @@
+// confman-sim: runs simulation scenarios and sweeps.
+//
+//   confman-sim run SCENARIO --seed N [--trace FILE] [--history FILE]
+//   confman-sim sweep FILE|DIR [--seeds A..B] [--jobs N]
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+#include "core/util/assert.h"
+#include "sim/runner.h"
+#include "sim/sweep.h"
+
+namespace {
+
+using namespace confman;
+using namespace confman::sim;
+
+// Set before each run so that an assertion inside the core still tells the
+// user how to reproduce it.
+thread_local std::string g_reproduce;
+
+void on_assertion(std::string_view condition, std::string_view message, std::string_view file, int line) {
+  std::fprintf(stderr, "assertion failed: %.*s (%.*s) at %.*s:%d\n", static_cast<int>(message.size()), message.data(),
+               static_cast<int>(condition.size()), condition.data(), static_cast<int>(file.size()), file.data(), line);
+  if (!g_reproduce.empty()) std::fprintf(stderr, "reproduce: %s\n", g_reproduce.c_str());
+}
+
+bool parse_seed_range(const std::string& text, SweepOptions& options) {
+  const auto dots = text.find("..");
+  try {
+    if (dots == std::string::npos) {
+      options.first_seed = options.last_seed = std::stoull(text);
+    } else {
+      options.first_seed = std::stoull(text.substr(0, dots));
+      options.last_seed = std::stoull(text.substr(dots + 2));
+    }
+  } catch (const std::exception&) {
+    return false;
+  }
+  return options.first_seed <= options.last_seed;
+}
+
+int run_command(const std::string& path, std::uint64_t seed, const RunOptions& options) {
+  auto scenario = load_scenario(path);
+  if (!scenario) {
+    std::cerr << "error: " << scenario.error().message << "\n";
+    return 2;
+  }
+  g_reproduce = "confman-sim run " + path + " --seed " + std::to_string(seed);
+  const RunResult result = run_scenario(*scenario, seed, options);
+  std::cout << summary_line(result) << "\n";
+  if (!result.violation.empty()) std::cout << "violation: " << result.violation << "\n";
+  if (!result.passed()) {
+    std::cout << "reproduce: " << reproduce_command(result) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int sweep_command(const std::string& target, const SweepOptions& options) {
+  std::vector<Scenario> scenarios;
+  for (const std::string& path : scenario_paths(target)) {
+    auto scenario = load_scenario(path);
+    if (!scenario) {
+      std::cerr << "error: " << scenario.error().message << "\n";
+      return 2;
+    }
+    scenarios.push_back(std::move(scenario).value());
+  }
+  if (scenarios.empty()) {
+    std::cerr << "error: no *.toml scenario files in " << target << "\n";
+    return 2;
+  }
+  std::cout << "sweep: " << scenarios.size() << " scenario(s), seeds " << options.first_seed << ".." << options.last_seed
+            << ", " << options.jobs << " job(s)\n";
+  const auto summaries = run_sweep(scenarios, options);
+  std::cout << format_sweep_table(summaries);
+  std::uint64_t runs = 0;
+  std::uint64_t failures = 0;
+  for (const ScenarioSummary& summary : summaries) {
+    runs += summary.seeds;
+    for (const RunResult& failure : summary.failures) {
+      failures += 1;
+      std::cout << "FAIL " << summary_line(failure) << "\n  violation: "
+                << (failure.violation.empty() ? "(none found, one was expected)" : failure.violation)
+                << "\n  reproduce: " << reproduce_command(failure) << "\n";
+    }
+  }
+  std::cout << "sweep: " << runs - failures << " passed, " << failures << " failed\n";
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  set_assertion_handler(on_assertion);
+  CLI::App app{"confman-sim: deterministic simulation of Confman clusters"};
+  app.require_subcommand(1);
+
+  auto* run = app.add_subcommand("run", "Run one scenario with one seed");
+  std::string run_path;
+  std::uint64_t seed = 1;
+  std::string trace_path;
+  std::string history_path;
+  run->add_option("scenario", run_path, "Scenario file (TOML)")->required();
+  run->add_option("--seed", seed, "Run seed (everything random derives from it)");
+  run->add_option("--trace", trace_path, "Write the trace as JSON Lines to FILE");
+  run->add_option("--history", history_path, "Write the client history as JSON Lines to FILE");
+
+  auto* sweep = app.add_subcommand("sweep", "Run many seeds of one scenario or a directory of scenarios");
+  std::string sweep_path;
+  std::string seeds = "1..20";
+  SweepOptions sweep_options;
+  sweep_options.jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  sweep->add_option("target", sweep_path, "Scenario file or directory")->required();
+  sweep->add_option("--seeds", seeds, "Seed range A..B (inclusive)");
+  sweep->add_option("--jobs", sweep_options.jobs, "Parallel runs (default: number of cores)")->check(CLI::Range(1, 256));
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*run) {
+    RunOptions options;
+    if (!trace_path.empty()) options.trace_path = trace_path;
+    if (!history_path.empty()) options.history_path = history_path;
+    return run_command(run_path, seed, options);
+  }
+  if (!parse_seed_range(seeds, sweep_options)) {
+    std::cerr << "error: --seeds must be N or A..B with A <= B, not '" << seeds << "'\n";
+    return 2;
+  }
+  sweep_options.progress = isatty(fileno(stderr)) != 0;
+  return sweep_command(sweep_path, sweep_options);
+}

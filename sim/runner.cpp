@@ -1,0 +1,118 @@
+#include "sim/runner.h"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "sim/world.h"
+
+namespace confman::sim {
+
+namespace {
+
+constexpr TimeUs kConvergenceCheckUs = 100'000;
+
+// Returns an empty string when every node is up, one leader leads, and every
+// node has applied the leader's commit index with an equal state digest.
+std::string convergence_gap(const World& world) {
+  const NodeId leader = world.leader();
+  if (leader == kNoNode) return "no leader";
+  const node::Node* leader_node = world.node(leader);
+  const LogIndex commit = leader_node->status().commit;
+  const std::uint64_t digest = leader_node->store().digest();
+  for (NodeId id = 1; id <= static_cast<NodeId>(world.node_count()); ++id) {
+    const node::Node* node = world.node(id);
+    if (node == nullptr) return "node " + std::to_string(id) + " is down";
+    if (node->applied_index() != commit) {
+      return "node " + std::to_string(id) + " applied " + std::to_string(node->applied_index()) + " of leader commit " +
+             std::to_string(commit);
+    }
+    if (node->store().digest() != digest) {
+      return "node " + std::to_string(id) + " state digest " + format_hash(node->store().digest()) +
+             " differs from leader's " + format_hash(digest) + " at index " + std::to_string(commit);
+    }
+  }
+  return {};
+}
+
+std::string run_convergence_phase(World& world, const Scenario& scenario) {
+  world.stop_clients();
+  world.heal();
+  for (NodeId id = 1; id <= static_cast<NodeId>(world.node_count()); ++id) world.restart(id);
+  const TimeUs deadline_us = world.now_us() + scenario.expect.liveness_bound_us;
+  std::string gap = "not checked";
+  while (world.now_us() < deadline_us && !world.invariants().violated()) {
+    world.run_until(world.now_us() + kConvergenceCheckUs);
+    gap = convergence_gap(world);
+    if (gap.empty() && world.clients_idle()) return {};
+  }
+  if (world.invariants().violated()) return {};
+  if (gap.empty()) gap = "clients still waiting for answers";
+  return "no convergence within " + std::to_string(scenario.expect.liveness_bound_us / 1000) + " ms after the final heal: " + gap;
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
+  std::unique_ptr<std::ofstream> trace_file;
+  if (options.trace_path) trace_file = std::make_unique<std::ofstream>(*options.trace_path);
+  Trace trace(trace_file.get());
+  World world(scenario, seed, trace);
+  world.start();
+  world.run_until(scenario.duration_us);
+
+  RunResult result;
+  result.scenario = scenario.name;
+  result.scenario_path = scenario.path;
+  result.seed = seed;
+  result.expected_violation = scenario.expect.violation;
+  std::string liveness;
+  if (!world.invariants().violated()) liveness = run_convergence_phase(world, scenario);
+  result.violation = world.invariants().violated() ? world.invariants().violation() : liveness;
+  if (result.violation.empty() && world.writes_acknowledged() == 0 && scenario.workload.clients > 0 &&
+      scenario.workload.put_weight + scenario.workload.delete_weight + scenario.workload.cas_weight > 0) {
+    result.violation = "no client write was acknowledged in the whole run";
+  }
+  const ClientStats stats = world.client_stats();
+  result.virtual_us = world.now_us();
+  result.ops_ok = stats.ok;
+  result.ops_failed = stats.fail;
+  result.ops_unknown = stats.info;
+  result.writes_acknowledged = stats.writes_ok;
+  result.faults = world.faults();
+  result.events = world.events();
+  result.trace_hash = trace.hash();
+  if (options.history_path) {
+    std::ofstream history(*options.history_path);
+    world.history().write_jsonl(history);
+  }
+  return result;
+}
+
+std::string format_hash(std::uint64_t hash) {
+  char buffer[19];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
+}
+
+std::string reproduce_command(const RunResult& result) {
+  return "confman-sim run " + result.scenario_path + " --seed " + std::to_string(result.seed);
+}
+
+std::string summary_line(const RunResult& result) {
+  char virtual_seconds[32];
+  std::snprintf(virtual_seconds, sizeof virtual_seconds, "%.3fs", static_cast<double>(result.virtual_us) / 1e6);
+  std::string verdict;
+  if (result.passed()) {
+    verdict = result.expected_violation ? "ok (expected violation found)" : "ok";
+  } else {
+    verdict = result.expected_violation ? "FAIL (expected a violation, none found)" : "FAIL";
+  }
+  return "scenario=" + result.scenario + " seed=" + std::to_string(result.seed) + " virtual=" + virtual_seconds +
+         " ops_ok=" + std::to_string(result.ops_ok) + " ops_failed=" + std::to_string(result.ops_failed) +
+         " ops_unknown=" + std::to_string(result.ops_unknown) + " writes_acked=" +
+         std::to_string(result.writes_acknowledged) + " faults=" + std::to_string(result.faults) +
+         " events=" + std::to_string(result.events) + " trace=" + format_hash(result.trace_hash) + " verdict=" + verdict;
+}
+
+}  // namespace confman::sim

@@ -1,0 +1,44 @@
+#pragma once
+// One simulation run of a scenario and seed: the safety phase under faults,
+// then a convergence phase (heal, restart every node, stop the clients) that
+// requires every node to reach the same applied state within the scenario's
+// liveness bound. The verdict is a pass when what was found matches what the
+// scenario expects.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "sim/scenario.h"
+
+namespace confman::sim {
+
+struct RunOptions {
+  std::optional<std::string> trace_path;
+  std::optional<std::string> history_path;
+};
+
+struct RunResult {
+  std::string scenario;
+  std::string scenario_path;
+  std::uint64_t seed = 0;
+  TimeUs virtual_us = 0;
+  std::uint64_t ops_ok = 0;
+  std::uint64_t ops_failed = 0;
+  std::uint64_t ops_unknown = 0;
+  std::uint64_t writes_acknowledged = 0;
+  std::uint64_t faults = 0;
+  std::uint64_t events = 0;
+  std::uint64_t trace_hash = 0;
+  std::string violation;  // empty: none found
+  bool expected_violation = false;
+  bool passed() const { return violation.empty() != expected_violation; }
+};
+
+RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
+
+std::string format_hash(std::uint64_t hash);
+std::string summary_line(const RunResult& result);
+std::string reproduce_command(const RunResult& result);
+
+}  // namespace confman::sim

@@ -1,0 +1,109 @@
+#pragma once
+// A scenario: the cluster, workload and faults of a simulation run, loaded
+// from a TOML file in scenarios/ (format documented in scenarios/README.md).
+// Durations in files are milliseconds (`_ms`); here they are microseconds.
+// Probabilities are parts per million so every draw is an exact integer ratio.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+#include "core/util/result.h"
+
+namespace confman::sim {
+
+constexpr std::uint32_t kPpm = 1'000'000;
+
+struct NetworkOptions {
+  TimeUs delay_min_us = 500;
+  TimeUs delay_max_us = 5'000;
+  std::uint32_t loss_ppm = 0;       // each message independently
+  std::uint32_t duplicate_ppm = 0;  // delivered twice, with independent delays
+};
+
+struct StorageOptions {
+  TimeUs sync_min_us = 100;
+  TimeUs sync_max_us = 2'000;
+};
+
+struct ClockOptions {
+  TimeUs max_offset_us = 0;        // each node's clock starts offset by up to this
+  std::int64_t max_drift_ppm = 0;  // and runs fast or slow by up to this
+};
+
+struct RaftTiming {
+  TimeUs election_timeout_us = 300'000;
+  TimeUs heartbeat_interval_us = 50'000;
+};
+
+enum class ReadMode : std::uint8_t {
+  Linearizable,  // ReadIndex on the leader
+  Stale,         // any node's local state, recorded as such (not checked as linearizable)
+  // Deliberately unsafe, existing only to prove the checker works: reads are
+  // answered from the contacted node's local state but recorded as
+  // linearizable. A scenario using it must be reported non-linearizable.
+  UnsafeLocal,
+};
+
+struct WorkloadOptions {
+  int clients = 4;
+  int keys = 4;                      // keys /k/0 .. /k/{keys-1}
+  TimeUs think_min_us = 1'000;
+  TimeUs think_max_us = 20'000;
+  std::uint32_t get_weight = 40;
+  std::uint32_t put_weight = 30;
+  std::uint32_t delete_weight = 10;
+  std::uint32_t cas_weight = 20;
+  ReadMode read_mode = ReadMode::Linearizable;
+  TimeUs attempt_timeout_us = 500'000;  // then retry (same session sequence)
+  TimeUs op_timeout_us = 5'000'000;     // then give up: outcome unknown
+};
+
+struct NemesisOptions {
+  std::uint32_t partitions_per_minute = 0;
+  std::uint32_t crashes_per_minute = 0;
+  TimeUs heal_after_min_us = 1'000'000;
+  TimeUs heal_after_max_us = 5'000'000;
+  TimeUs restart_after_min_us = 500'000;
+  TimeUs restart_after_max_us = 3'000'000;
+};
+
+enum class TimelineAction : std::uint8_t { Partition, Heal, Crash, Restart, IsolateLeader };
+const char* timeline_action_name(TimelineAction action);
+
+struct TimelineEvent {
+  TimeUs at_us = 0;
+  TimelineAction action = TimelineAction::Heal;
+  std::vector<std::vector<NodeId>> groups;  // Partition
+  NodeId node = kNoNode;                    // Crash / Restart
+};
+
+struct Expectations {
+  bool violation = false;               // true: the run must find a violation
+  TimeUs liveness_bound_us = 10'000'000; // after the final heal: converge within this
+};
+
+struct Scenario {
+  std::string name;
+  std::string path;
+  int nodes = 3;
+  TimeUs duration_us = 10'000'000;
+  RaftTiming raft;
+  NetworkOptions network;
+  StorageOptions storage;
+  ClockOptions clock;
+  WorkloadOptions workload;
+  NemesisOptions nemesis;
+  std::vector<TimelineEvent> timeline;
+  Expectations expect;
+};
+
+struct ScenarioError {
+  std::string message;  // "FILE:LINE: reason"
+};
+
+Result<Scenario, ScenarioError> load_scenario(const std::string& path);
+Result<Scenario, ScenarioError> parse_scenario(const std::string& text, const std::string& path);
+
+}  // namespace confman::sim

@@ -1,0 +1,100 @@
+#include "sim/sweep.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace confman::sim {
+
+std::vector<std::string> scenario_paths(const std::string& file_or_directory) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> paths;
+  if (fs::is_directory(file_or_directory)) {
+    for (const auto& entry : fs::directory_iterator(file_or_directory)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".toml") paths.push_back(entry.path().string());
+    }
+    std::sort(paths.begin(), paths.end());  // directory order is not deterministic
+  } else {
+    paths.push_back(file_or_directory);
+  }
+  return paths;
+}
+
+std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, const SweepOptions& options) {
+  struct Job {
+    std::size_t scenario;
+    std::uint64_t seed;
+  };
+  std::vector<Job> jobs;
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    for (std::uint64_t seed = options.first_seed; seed <= options.last_seed; ++seed) jobs.push_back({s, seed});
+  }
+  std::vector<RunResult> results(jobs.size());
+  std::vector<double> seconds(jobs.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::mutex progress_mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+      const auto start = std::chrono::steady_clock::now();
+      results[i] = run_scenario(scenarios[jobs[i].scenario], jobs[i].seed);
+      seconds[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const std::size_t finished = ++done;
+      if (options.progress) {
+        std::lock_guard lock(progress_mutex);
+        std::fprintf(stderr, "\r[%zu/%zu] %s seed %llu          ", finished, jobs.size(),
+                     results[i].scenario.c_str(), static_cast<unsigned long long>(jobs[i].seed));
+        if (finished == jobs.size()) std::fprintf(stderr, "\n");
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < std::max(1, options.jobs); ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& thread : threads) thread.join();
+
+  std::vector<ScenarioSummary> summaries(scenarios.size());
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    summaries[s].name = scenarios[s].name;
+    summaries[s].path = scenarios[s].path;
+  }
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    ScenarioSummary& summary = summaries[jobs[i].scenario];
+    const RunResult& result = results[i];
+    summary.seeds += 1;
+    summary.ops_ok += result.ops_ok;
+    summary.faults += result.faults;
+    summary.events += result.events;
+    if (result.passed()) summary.passed += 1;
+    else summary.failures.push_back(result);
+    if (seconds[i] > summary.slowest_seconds) {
+      summary.slowest_seconds = seconds[i];
+      summary.slowest_seed = result.seed;
+    }
+  }
+  return summaries;
+}
+
+std::string format_sweep_table(const std::vector<ScenarioSummary>& summaries) {
+  std::string table;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-28s %6s %6s %6s %10s %8s %12s %14s\n", "scenario", "seeds", "passed", "failed",
+                "ops_ok", "faults", "events", "slowest seed");
+  table += line;
+  for (const ScenarioSummary& s : summaries) {
+    char slowest[64];
+    std::snprintf(slowest, sizeof slowest, "%llu (%.2fs)", static_cast<unsigned long long>(s.slowest_seed), s.slowest_seconds);
+    std::snprintf(line, sizeof line, "%-28s %6llu %6llu %6zu %10llu %8llu %12llu %14s\n", s.name.c_str(),
+                  static_cast<unsigned long long>(s.seeds), static_cast<unsigned long long>(s.passed), s.failures.size(),
+                  static_cast<unsigned long long>(s.ops_ok), static_cast<unsigned long long>(s.faults),
+                  static_cast<unsigned long long>(s.events), slowest);
+    table += line;
+  }
+  return table;
+}
+
+}  // namespace confman::sim

@@ -1,0 +1,40 @@
+#pragma once
+// Runs many seeds of many scenarios, in parallel threads (each run stays
+// single-threaded and shares nothing), and summarises them.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/runner.h"
+#include "sim/scenario.h"
+
+namespace confman::sim {
+
+struct SweepOptions {
+  std::uint64_t first_seed = 1;
+  std::uint64_t last_seed = 20;
+  int jobs = 1;
+  bool progress = false;  // print a progress line to stderr
+};
+
+struct ScenarioSummary {
+  std::string name;
+  std::string path;
+  std::uint64_t seeds = 0;
+  std::uint64_t passed = 0;
+  std::uint64_t ops_ok = 0;
+  std::uint64_t faults = 0;
+  std::uint64_t events = 0;
+  std::uint64_t slowest_seed = 0;
+  double slowest_seconds = 0;
+  std::vector<RunResult> failures;
+};
+
+std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, const SweepOptions& options);
+std::string format_sweep_table(const std::vector<ScenarioSummary>& summaries);
+
+// Expands a file or a directory of *.toml files into sorted scenario paths.
+std::vector<std::string> scenario_paths(const std::string& file_or_directory);
+
+}  // namespace confman::sim

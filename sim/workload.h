@@ -1,0 +1,91 @@
+#pragma once
+// Workload clients. Each client runs one operation at a time on a small key
+// set: get, put, delete or compare-and-set, sent to a random node or the
+// last leader hint. An attempt that times out or comes back with an unknown
+// outcome is retried with the same session sequence number, so a write is
+// applied at most once (§6.3); after op_timeout the client gives up and the
+// outcome is recorded as unknown ("info"). Only answers that prove the
+// operation did not take effect are recorded as "fail".
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/node/client.h"
+#include "core/util/random.h"
+#include "sim/event_queue.h"
+#include "sim/history.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+namespace confman::sim {
+
+struct ClientStats {
+  std::uint64_t ok = 0;
+  std::uint64_t fail = 0;
+  std::uint64_t info = 0;
+  std::uint64_t writes_ok = 0;
+};
+
+class Client {
+ public:
+  using SendFn = std::function<void(int client, NodeId node, const node::ClientRequest& request)>;
+
+  Client(int index, int node_count, const WorkloadOptions& options, std::uint64_t seed, EventQueue& queue,
+         History& history, Trace& trace, SendFn send);
+
+  void start();
+  // Stops issuing new operations (the run is ending); an operation in flight
+  // still completes or times out.
+  void stop_issuing() { issuing_ = false; }
+  void on_response(const node::ClientResponse& response);
+  bool idle() const { return !op_.has_value(); }
+  const ClientStats& stats() const { return stats_; }
+
+  static std::uint64_t request_id(int client, std::uint64_t op_number, std::uint32_t attempt);
+  static int client_of(std::uint64_t request_id);
+
+ private:
+  struct Op {
+    OpKind kind;
+    std::string key;
+    std::string value;
+    std::uint64_t expected_mod_revision = 0;
+    std::uint64_t op_number = 0;
+    std::uint64_t sequence = 0;  // session sequence, writes only
+    std::uint32_t attempt = 0;
+    TimeUs deadline_us = 0;
+    bool maybe_applied = false;
+  };
+
+  void schedule_next_op();
+  void begin_op();
+  void send_attempt();
+  void on_attempt_timeout(std::uint64_t op_number, std::uint32_t attempt);
+  void retry_or_give_up(TimeUs backoff_us);
+  void complete(EventType type, HistoryEvent event);
+  HistoryEvent base_event(EventType type) const;
+  bool records_reads() const { return options_.read_mode != ReadMode::Stale; }
+  node::ClientRequest make_request() const;
+  void complete_ok(const node::ClientResponse& response);
+
+  int index_;
+  int node_count_;
+  WorkloadOptions options_;
+  Random random_;
+  EventQueue& queue_;
+  History& history_;
+  Trace& trace_;
+  SendFn send_;
+  bool issuing_ = true;
+  std::optional<Op> op_;
+  std::uint64_t next_op_number_ = 1;
+  std::uint64_t next_sequence_ = 1;
+  NodeId leader_hint_ = kNoNode;
+  std::map<std::string, std::uint64_t> last_seen_mod_revision_;
+  ClientStats stats_;
+};
+
+}  // namespace confman::sim

@@ -1,0 +1,355 @@
+#include "sim/world.h"
+
+#include <algorithm>
+
+#include "core/node/stored_record.h"
+#include "core/raft/message.h"
+
+namespace confman::sim {
+
+namespace {
+// Stream labels for derive_seed: each consumer draws from its own sequence,
+// so adding a draw in one place does not shift every other one.
+constexpr std::uint64_t kStreamNetwork = 1;
+constexpr std::uint64_t kStreamNemesis = 2;
+constexpr std::uint64_t kStreamClocks = 3;
+constexpr std::uint64_t kStreamNodeBase = 100;
+constexpr std::uint64_t kStreamStorageBase = 200;
+constexpr std::uint64_t kStreamClientBase = 1000;
+constexpr TimeUs kNemesisTickUs = 100'000;
+constexpr std::uint64_t kNemesisTicksPerMinute = 600;
+}  // namespace
+
+TimeUs NodeClock::global_us(TimeUs local) const {
+  // Invert local = g + offset + g * drift / 1e6, then step up to the first
+  // global microsecond whose local reading reaches `local`.
+  TimeUs guess = (local - offset_us) * 1'000'000 / (1'000'000 + drift_ppm);
+  if (guess < 0) guess = 0;
+  while (local_us(guess) < local) guess += 1;
+  while (guess > 0 && local_us(guess - 1) >= local) guess -= 1;
+  return guess;
+}
+
+struct World::SimNode {
+  NodeId id = kNoNode;
+  std::unique_ptr<SimStorage> storage;  // survives crashes: it is the disk
+  std::unique_ptr<NodeEnv> env;
+  std::unique_ptr<node::Node> node;     // null while crashed
+  NodeClock clock;
+  TimeUs wakeup_at_us = -1;             // earliest scheduled wakeup, -1 if none
+  std::uint64_t incarnation = 0;
+  std::uint64_t restarts = 0;
+  TimeUs local_now(TimeUs global_us) const { return clock.local_us(global_us); }
+};
+
+// Connects one node to the world: its transport, client responder and
+// observer (feeding the invariant checker and the trace).
+class World::NodeEnv final : public node::Transport, public node::ClientResponder, public node::NodeObserver {
+ public:
+  NodeEnv(World& world, NodeId id) : world_(world), id_(id) {}
+
+  void send(NodeId to, Bytes frame) override {
+    const auto type = raft::peek_message_type(frame);
+    world_.trace_.event(world_.now_us(), "send", id_)
+        .field("to", static_cast<std::int64_t>(to))
+        .field("type", type ? raft::message_type_name(*type) : "?")
+        .field("bytes", static_cast<std::int64_t>(frame.size()));
+    auto shared = std::make_shared<Bytes>(std::move(frame));
+    World& world = world_;
+    world_.network_.send(id_, to, [&world, to, shared] { world.deliver_frame(to, *shared); });
+  }
+
+  void respond(node::ClientResponse response) override { world_.send_response(id_, response); }
+
+  void on_status_change(const raft::RaftStatus& status) override {
+    world_.trace_.event(world_.now_us(), "status", id_)
+        .field("role", raft::role_name(status.role))
+        .field("term", static_cast<std::int64_t>(status.term))
+        .field("leader", static_cast<std::int64_t>(status.leader))
+        .field("commit", static_cast<std::int64_t>(status.commit));
+    const node::Node* node = world_.node(id_);
+    if (node != nullptr) world_.invariants_.on_status(*node, status, world_.now_us());
+  }
+
+  void on_entries_persisted(NodeId node, const std::vector<raft::Entry>& entries) override {
+    world_.invariants_.on_persisted(node, entries, world_.now_us());
+  }
+
+  void on_apply(NodeId node, const raft::Entry& entry) override {
+    world_.trace_.event(world_.now_us(), "apply", node)
+        .field("index", static_cast<std::int64_t>(entry.index))
+        .field("term", static_cast<std::int64_t>(entry.term));
+    world_.invariants_.on_apply(node, entry, world_.now_us());
+  }
+
+ private:
+  World& world_;
+  NodeId id_;
+};
+
+World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
+    : scenario_(scenario),
+      seed_(seed),
+      trace_(trace),
+      network_(queue_, scenario.network, derive_seed(seed, kStreamNetwork)),
+      nemesis_random_(derive_seed(seed, kStreamNemesis)),
+      invariants_(scenario.nodes) {
+  Random clock_random(derive_seed(seed, kStreamClocks));
+  for (int i = 0; i < scenario.nodes; ++i) {
+    auto sim_node = std::make_unique<SimNode>();
+    sim_node->id = static_cast<NodeId>(i + 1);
+    sim_node->storage = std::make_unique<SimStorage>(queue_, scenario.storage,
+                                                     derive_seed(seed, kStreamStorageBase + sim_node->id));
+    sim_node->env = std::make_unique<NodeEnv>(*this, sim_node->id);
+    sim_node->clock.offset_us = clock_random.between(0, scenario.clock.max_offset_us);
+    sim_node->clock.drift_ppm = clock_random.between(-scenario.clock.max_drift_ppm, scenario.clock.max_drift_ppm);
+    nodes_.push_back(std::move(sim_node));
+  }
+  for (int i = 0; i < scenario.workload.clients; ++i) {
+    clients_.push_back(std::make_unique<Client>(
+        i, scenario.nodes, scenario.workload, derive_seed(seed, kStreamClientBase + static_cast<std::uint64_t>(i)),
+        queue_, history_, trace_, [this](int client, NodeId node, const node::ClientRequest& request) {
+          network_.send(kClientEndpointBase + static_cast<EndpointId>(client), node,
+                        [this, node, request] { deliver_request(node, request); });
+        }));
+  }
+}
+
+World::~World() = default;
+
+World::SimNode& World::sim_node(NodeId id) {
+  CONFMAN_ASSERT(id >= 1 && id <= nodes_.size(), "node id out of range");
+  return *nodes_[id - 1];
+}
+
+bool World::node_up(NodeId id) const { return nodes_[id - 1]->node != nullptr; }
+
+const node::Node* World::node(NodeId id) const { return nodes_[id - 1]->node.get(); }
+
+void World::start() {
+  for (auto& sim_node : nodes_) start_node(*sim_node);
+  for (auto& client : clients_) client->start();
+  schedule_timeline();
+  schedule_nemesis();
+}
+
+void World::start_node(SimNode& sim_node) {
+  node::NodeConfig config;
+  config.raft.id = sim_node.id;
+  for (int i = 1; i <= scenario_.nodes; ++i) config.raft.voters.push_back(static_cast<NodeId>(i));
+  config.raft.election_timeout_us = scenario_.raft.election_timeout_us;
+  config.raft.heartbeat_interval_us = scenario_.raft.heartbeat_interval_us;
+  // Each incarnation draws fresh election timeouts.
+  config.seed = derive_seed(seed_, kStreamNodeBase + sim_node.id * 1000 + sim_node.incarnation);
+  node::Env env{sim_node.storage.get(), sim_node.env.get(), sim_node.env.get(), sim_node.env.get()};
+  sim_node.node = std::make_unique<node::Node>(std::move(config), env);
+  sim_node.wakeup_at_us = -1;
+  auto started = sim_node.node->start(sim_node.local_now(now_us()));
+  if (!started) {
+    invariants_.fail(now_us(), "node " + std::to_string(sim_node.id) + " failed to start: " + started.error().detail);
+    sim_node.node.reset();
+    return;
+  }
+  if (sim_node.incarnation > 0) invariants_.on_restart(*sim_node.node, now_us());
+  after_node_input(sim_node);
+}
+
+void World::after_node_input(SimNode& sim_node) {
+  if (!sim_node.node) return;
+  schedule_wakeup(sim_node);
+}
+
+void World::schedule_wakeup(SimNode& sim_node) {
+  const TimeUs deadline_us = std::max(now_us(), sim_node.clock.global_us(sim_node.node->next_deadline_us()));
+  if (sim_node.wakeup_at_us >= 0 && sim_node.wakeup_at_us <= deadline_us) return;
+  sim_node.wakeup_at_us = deadline_us;
+  queue_.schedule_at(deadline_us, [this, &sim_node, incarnation = sim_node.incarnation, deadline_us] {
+    if (!sim_node.node || sim_node.incarnation != incarnation || sim_node.wakeup_at_us != deadline_us) return;
+    sim_node.wakeup_at_us = -1;
+    sim_node.node->tick(sim_node.local_now(now_us()));
+    after_node_input(sim_node);
+  });
+}
+
+void World::deliver_frame(NodeId to, const Bytes& frame) {
+  SimNode& target = sim_node(to);
+  if (!target.node) return;  // a crashed node receives nothing
+  target.node->receive(frame, target.local_now(now_us()));
+  after_node_input(target);
+}
+
+void World::deliver_request(NodeId to, const node::ClientRequest& request) {
+  SimNode& target = sim_node(to);
+  if (!target.node) return;
+  target.node->submit(request, target.local_now(now_us()));
+  after_node_input(target);
+}
+
+void World::send_response(NodeId from, const node::ClientResponse& response) {
+  const int client = Client::client_of(response.request_id);
+  CONFMAN_ASSERT(client >= 0 && static_cast<std::size_t>(client) < clients_.size(), "response for an unknown client");
+  Client* target = clients_[static_cast<std::size_t>(client)].get();
+  network_.send(from, kClientEndpointBase + static_cast<EndpointId>(client),
+                [target, response] { target->on_response(response); });
+}
+
+void World::run_until(TimeUs until_us) {
+  while (!queue_.empty() && queue_.next_time_us() <= until_us && !invariants_.violated()) {
+    queue_.run_next();
+  }
+}
+
+void World::crash(NodeId id) {
+  SimNode& target = sim_node(id);
+  if (!target.node) return;
+  faults_ += 1;
+  trace_.event(now_us(), "fault", id).field("fault", "crash");
+  LogIndex durable_commit = 0;
+  if (const auto& record = target.storage->durable().hard_state) {
+    if (auto hard_state = node::decode_hard_state_record(*record)) durable_commit = hard_state->commit;
+  }
+  target.node.reset();
+  target.storage->crash();
+  target.incarnation += 1;
+  invariants_.on_crash(id, durable_commit);
+}
+
+void World::restart(NodeId id) {
+  SimNode& target = sim_node(id);
+  if (target.node) return;
+  trace_.event(now_us(), "fault", id).field("fault", "restart");
+  target.restarts += 1;
+  start_node(target);
+}
+
+void World::partition(const std::vector<std::vector<NodeId>>& groups) {
+  faults_ += 1;
+  trace_.event(now_us(), "fault", 0).field("fault", "partition").field("groups", describe_groups(groups));
+  network_.partition(groups, scenario_.nodes);
+}
+
+void World::heal() {
+  trace_.event(now_us(), "fault", 0).field("fault", "heal");
+  network_.heal();
+}
+
+void World::isolate_leader() {
+  const NodeId isolated = leader() != kNoNode ? leader() : 1 + nemesis_random_.below(nodes_.size());
+  std::vector<NodeId> rest;
+  for (auto& sim_node : nodes_) {
+    if (sim_node->id != isolated) rest.push_back(sim_node->id);
+  }
+  partition({{isolated}, rest});
+}
+
+NodeId World::leader() const {
+  NodeId best = kNoNode;
+  Term best_term = 0;
+  for (const auto& sim_node : nodes_) {
+    if (!sim_node->node) continue;
+    const raft::RaftStatus status = sim_node->node->status();
+    if (status.role == raft::Role::Leader && status.term >= best_term) {
+      best = status.id;
+      best_term = status.term;
+    }
+  }
+  return best;
+}
+
+void World::stop_clients() {
+  for (auto& client : clients_) client->stop_issuing();
+}
+
+bool World::clients_idle() const {
+  return std::all_of(clients_.begin(), clients_.end(), [](const auto& client) { return client->idle(); });
+}
+
+ClientStats World::client_stats() const {
+  ClientStats total;
+  for (const auto& client : clients_) {
+    total.ok += client->stats().ok;
+    total.fail += client->stats().fail;
+    total.info += client->stats().info;
+    total.writes_ok += client->stats().writes_ok;
+  }
+  return total;
+}
+
+std::uint64_t World::writes_acknowledged() const { return client_stats().writes_ok; }
+
+std::vector<std::vector<NodeId>> World::random_halves() {
+  std::vector<NodeId> shuffled;
+  for (auto& sim_node : nodes_) shuffled.push_back(sim_node->id);
+  for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[nemesis_random_.below(i)]);
+  const std::size_t cut = 1 + nemesis_random_.below(shuffled.size() - 1);
+  std::vector<NodeId> a(shuffled.begin(), shuffled.begin() + static_cast<std::ptrdiff_t>(cut));
+  std::vector<NodeId> b(shuffled.begin() + static_cast<std::ptrdiff_t>(cut), shuffled.end());
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return {a, b};
+}
+
+std::string World::describe_groups(const std::vector<std::vector<NodeId>>& groups) {
+  std::string text;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (g > 0) text += "|";
+    for (std::size_t i = 0; i < groups[g].size(); ++i) {
+      if (i > 0) text += ",";
+      text += std::to_string(groups[g][i]);
+    }
+  }
+  return text;
+}
+
+void World::schedule_nemesis() {
+  if (scenario_.nemesis.partitions_per_minute == 0 && scenario_.nemesis.crashes_per_minute == 0) return;
+  queue_.schedule_after(kNemesisTickUs, [this] {
+    if (now_us() >= scenario_.duration_us) return;  // the safety phase is over
+    nemesis_step();
+    schedule_nemesis();
+  });
+}
+
+void World::nemesis_step() {
+  const NemesisOptions& options = scenario_.nemesis;
+  if (!network_.partitioned() && nemesis_random_.chance(options.partitions_per_minute, kNemesisTicksPerMinute)) {
+    if (nemesis_random_.chance(1, 2)) {
+      partition(random_halves());
+    } else {
+      isolate_leader();
+    }
+    const TimeUs heal_after_us = nemesis_random_.between(options.heal_after_min_us, options.heal_after_max_us);
+    queue_.schedule_after(heal_after_us, [this] { heal(); });
+  }
+  if (nemesis_random_.chance(options.crashes_per_minute, kNemesisTicksPerMinute)) {
+    // Crash at most a minority at once, so the cluster can still make progress.
+    std::vector<NodeId> up;
+    for (auto& sim_node : nodes_) {
+      if (sim_node->node) up.push_back(sim_node->id);
+    }
+    const std::size_t down = nodes_.size() - up.size();
+    if (down + 1 > (nodes_.size() - 1) / 2 || up.empty()) return;
+    const NodeId victim = up[nemesis_random_.below(up.size())];
+    crash(victim);
+    const TimeUs restart_after_us = nemesis_random_.between(options.restart_after_min_us, options.restart_after_max_us);
+    queue_.schedule_after(restart_after_us, [this, victim] { restart(victim); });
+  }
+}
+
+void World::schedule_timeline() {
+  for (const TimelineEvent& event : scenario_.timeline) {
+    queue_.schedule_at(event.at_us, [this, event] { apply_timeline_event(event); });
+  }
+}
+
+void World::apply_timeline_event(const TimelineEvent& event) {
+  switch (event.action) {
+    case TimelineAction::Partition: partition(event.groups); break;
+    case TimelineAction::Heal: heal(); break;
+    case TimelineAction::Crash: crash(event.node); break;
+    case TimelineAction::Restart: restart(event.node); break;
+    case TimelineAction::IsolateLeader: isolate_leader(); break;
+  }
+}
+
+}  // namespace confman::sim

@@ -1,0 +1,3 @@
+#pragma once
+// Fixture for the sans-IO build check: this include must be rejected.
+#include <thread>
