@@ -40,7 +40,11 @@ class EventQueue {
     event.action();
   }
 
-  void clear() { heap_.clear(); }
+  // Moves the clock forward to at_us when nothing is scheduled before it.
+  void advance_to(TimeUs at_us) {
+    CONFMAN_ASSERT(heap_.empty() || heap_.front().at_us >= at_us, "advance_to would skip scheduled events");
+    if (at_us > now_us_) now_us_ = at_us;
+  }
 
  private:
   static constexpr std::size_t kMaxPendingEvents = 10'000'000;

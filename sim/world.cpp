@@ -197,6 +197,7 @@ void World::run_until(TimeUs until_us) {
   while (!queue_.empty() && queue_.next_time_us() <= until_us && !invariants_.violated()) {
     queue_.run_next();
   }
+  if (!invariants_.violated()) queue_.advance_to(until_us);
 }
 
 void World::crash(NodeId id) {

@@ -66,8 +66,10 @@ class Random {
   // Uniform in [low, high] inclusive.
   std::int64_t between(std::int64_t low, std::int64_t high) {
     CONFMAN_ASSERT(low <= high, "Random::between needs low <= high");
-    const auto span = static_cast<std::uint64_t>(high - low) + 1;
-    return low + static_cast<std::int64_t>(span == 0 ? next_u64() : below(span));
+    // Unsigned arithmetic: high - low may not fit in int64 (e.g. the whole range).
+    const std::uint64_t span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low) + 1;
+    const std::uint64_t offset = span == 0 ? next_u64() : below(span);
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(low) + offset);
   }
 
   // True with probability numerator/denominator: integer ratios keep

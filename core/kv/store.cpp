@@ -1,0 +1,240 @@
+#include "core/kv/store.h"
+
+#include <algorithm>
+
+#include "core/kv/limits.h"
+
+namespace confman::kv {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+bool value_fits(const Command& command) {
+  const bool carries_value =
+      command.type == CommandType::Put || command.type == CommandType::CompareAndSet;
+  return !carries_value || command.value.size() <= kMaxValueBytes;
+}
+
+// The first segment of rest ("config" of "config/timeout"), and whether more
+// segments follow it.
+struct ChildSegment {
+  std::string_view name;
+  bool is_subtree;
+};
+
+ChildSegment first_segment(std::string_view rest) {
+  const std::size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return ChildSegment{rest, false};
+  return ChildSegment{rest.substr(0, slash), true};
+}
+
+// '0' is the byte after '/', so prefix + name + "0" is the smallest string
+// greater than every key in the subtree prefix + name + "/...".
+std::string past_subtree(std::string_view prefix, std::string_view name) {
+  std::string bound;
+  bound.reserve(prefix.size() + name.size() + 1);
+  bound.append(prefix);
+  bound.append(name);
+  bound.push_back('/' + 1);
+  return bound;
+}
+
+std::uint64_t hash_string(std::string_view text, std::uint64_t hash) {
+  // The length goes first so that ("ab", "c") and ("a", "bc") hash apart.
+  return fnv1a(text, fnv1a_u64(text.size(), hash));
+}
+
+}  // namespace
+
+WriteResult Store::apply(const WriteRequest& request) {
+  ++applied_count_;
+  if (request.client_id == 0) return execute(request.command);
+
+  const auto session = sessions_.find(request.client_id);
+  if (session != sessions_.end()) {
+    session->second.last_used_revision = applied_count_;
+    if (request.sequence == session->second.last_sequence) {
+      // A retry of the last write: answer what it answered then, without
+      // applying it twice (Raft dissertation §6.3).
+      return session->second.last_result;
+    }
+    if (request.sequence < session->second.last_sequence) {
+      // The client has moved on; only the latest result is kept.
+      return WriteResult{Status::StaleSequence, revision_, std::nullopt};
+    }
+  }
+  WriteResult result = execute(request.command);
+  remember(request.client_id, request.sequence, result);
+  return result;
+}
+
+WriteResult Store::execute(const Command& command) {
+  if (!validate_key(command.key)) return WriteResult{Status::InvalidKey, revision_, std::nullopt};
+  if (!value_fits(command)) return WriteResult{Status::ValueTooLarge, revision_, std::nullopt};
+
+  switch (command.type) {
+    case CommandType::Put: return put(command.key, command.value);
+    case CommandType::Delete: return erase(command.key);
+    case CommandType::CompareAndSet: {
+      if (auto failed = compare(command.key, command.expected_mod_revision)) return *failed;
+      return put(command.key, command.value);
+    }
+    case CommandType::CompareAndDelete: {
+      const auto found = keys_.find(command.key);
+      if (found == keys_.end()) return WriteResult{Status::NotFound, revision_, std::nullopt};
+      if (auto failed = compare(command.key, command.expected_mod_revision)) return *failed;
+      return erase(command.key);
+    }
+  }
+  // Only reachable by a Command built in memory with an out-of-range type;
+  // decode_write_request refuses such bytes. Answer the same on every replica.
+  return WriteResult{Status::Malformed, revision_, std::nullopt};
+}
+
+std::optional<WriteResult> Store::compare(const std::string& key,
+                                          std::uint64_t expected_mod_revision) const {
+  const auto found = keys_.find(key);
+  if (found == keys_.end()) {
+    if (expected_mod_revision == 0) return std::nullopt;
+    return WriteResult{Status::CompareFailed, revision_, std::nullopt};
+  }
+  // A stored key's mod revision is at least 1, so expected 0 ("must not
+  // exist") always fails here.
+  if (found->second.mod_revision == expected_mod_revision) return std::nullopt;
+  return WriteResult{Status::CompareFailed, revision_, found->second};
+}
+
+WriteResult Store::put(const std::string& key, const std::string& value) {
+  const std::uint64_t revision = ++revision_;
+  auto [entry, created] = keys_.try_emplace(key);
+  KeyValue& stored = entry->second;
+  if (created) {
+    stored.key = key;
+    stored.create_revision = revision;
+    stored.version = 0;
+  }
+  stored.value = value;
+  stored.mod_revision = revision;
+  stored.version += 1;
+  return WriteResult{Status::Ok, revision_, stored};
+}
+
+WriteResult Store::erase(const std::string& key) {
+  const auto found = keys_.find(key);
+  if (found == keys_.end()) return WriteResult{Status::NotFound, revision_, std::nullopt};
+  KeyValue deleted = std::move(found->second);
+  keys_.erase(found);
+  ++revision_;
+  return WriteResult{Status::Ok, revision_, std::move(deleted)};
+}
+
+void Store::remember(std::uint64_t client_id, std::uint64_t sequence, const WriteResult& result) {
+  auto session = sessions_.find(client_id);
+  if (session == sessions_.end()) {
+    if (sessions_.size() >= kMaxSessions) evict_least_recently_used_session();
+    session = sessions_.emplace(client_id, Session{}).first;
+  }
+  session->second.last_sequence = sequence;
+  session->second.last_result = result;
+  session->second.last_used_revision = applied_count_;
+  CONFMAN_ASSERT(sessions_.size() <= kMaxSessions, "client sessions over kMaxSessions");
+}
+
+// Linear in the number of sessions (at most kMaxSessions), and only paid when
+// a new client arrives with the table full. Ties cannot happen today (every
+// apply advances the clock and touches one session) but are broken by the
+// smaller client id, which the ordered map visits first, so that eviction
+// stays a function of the replicated state alone.
+void Store::evict_least_recently_used_session() {
+  CONFMAN_ASSERT(!sessions_.empty(), "eviction from an empty session table");
+  auto victim = sessions_.begin();
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    if (it->second.last_used_revision < victim->second.last_used_revision) victim = it;
+  }
+  sessions_.erase(victim);
+}
+
+std::optional<KeyValue> Store::get(std::string_view key) const {
+  const auto found = keys_.find(key);
+  if (found == keys_.end()) return std::nullopt;
+  return found->second;
+}
+
+ListPage Store::list_prefix(std::string_view prefix, std::string_view start_after,
+                            std::size_t limit) const {
+  limit = std::clamp<std::size_t>(limit, 1, kMaxListLimit);
+  // Start at the prefix itself, or just past start_after when that lies
+  // further on; a start_after before the prefix is simply ignored.
+  auto it = start_after < prefix ? keys_.lower_bound(prefix) : keys_.upper_bound(start_after);
+  ListPage page;
+  for (; it != keys_.end() && starts_with(it->first, prefix); ++it) {
+    if (page.items.size() == limit) {
+      page.next_after = page.items.back().key;
+      break;
+    }
+    page.items.push_back(it->second);
+  }
+  return page;
+}
+
+std::vector<ChildEntry> Store::list_children(std::string_view prefix) const {
+  CONFMAN_ASSERT(!prefix.empty() && prefix.back() == '/',
+                 "list_children needs a namespace prefix ending in '/' (validate_prefix)");
+  // Key order is not child order: "/a/x" < "/a/x-y" < "/a/x/z", because '-'
+  // sorts before '/'. So one child can show up twice, once as a key and once
+  // as a subtree, with another child in between. The visits are merged by
+  // name, which also yields name order. Each subtree is stepped over with one
+  // lower_bound, so the cost is per child, not per descendant.
+  std::map<std::string, ChildEntry, std::less<>> children;
+  auto it = keys_.lower_bound(prefix);
+  while (it != keys_.end() && starts_with(it->first, prefix)) {
+    const ChildSegment segment = first_segment(std::string_view(it->first).substr(prefix.size()));
+    auto child = children.find(segment.name);
+    if (child == children.end()) {
+      const std::string name(segment.name);
+      child = children.emplace(name, ChildEntry{name, false, false}).first;
+    }
+    if (segment.is_subtree) {
+      child->second.has_children = true;
+      it = keys_.lower_bound(past_subtree(prefix, segment.name));
+    } else {
+      child->second.has_value = true;
+      ++it;
+    }
+  }
+  std::vector<ChildEntry> entries;
+  entries.reserve(children.size());
+  for (auto& [name, entry] : children) entries.push_back(std::move(entry));
+  return entries;
+}
+
+std::uint64_t Store::digest() const {
+  std::uint64_t hash = kFnvOffset;
+  hash = fnv1a_u64(revision_, hash);
+  hash = fnv1a_u64(applied_count_, hash);
+  hash = fnv1a_u64(keys_.size(), hash);
+  for (const auto& [key, stored] : keys_) {
+    hash = hash_string(key, hash);
+    hash = hash_string(stored.value, hash);
+    hash = fnv1a_u64(stored.create_revision, hash);
+    hash = fnv1a_u64(stored.mod_revision, hash);
+    hash = fnv1a_u64(stored.version, hash);
+  }
+  hash = fnv1a_u64(sessions_.size(), hash);
+  for (const auto& [client_id, session] : sessions_) {
+    hash = fnv1a_u64(client_id, hash);
+    hash = fnv1a_u64(session.last_sequence, hash);
+    hash = fnv1a_u64(session.last_used_revision, hash);
+    Bytes encoded;
+    ByteWriter writer(encoded);
+    encode_write_result(writer, session.last_result);
+    hash = fnv1a_u64(encoded.size(), hash);
+    hash = fnv1a(encoded, hash);
+  }
+  return hash;
+}
+
+}  // namespace confman::kv

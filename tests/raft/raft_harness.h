@@ -1,0 +1,86 @@
+#pragma once
+// A tiny in-memory cluster of Raft state machines for unit tests: every Ready
+// is "persisted" at once, its messages are collected, and tests deliver them
+// explicitly, so each test spells out the exchange it pins down.
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/raft/raft.h"
+
+namespace confman::raft::testing {
+
+inline RaftConfig config_for(NodeId id, std::vector<NodeId> voters) {
+  RaftConfig config;
+  config.id = id;
+  config.voters = std::move(voters);
+  config.election_timeout_us = 1000;
+  config.heartbeat_interval_us = 100;
+  return config;
+}
+
+// Takes the Ready (as if persisted at once), advances, returns its messages.
+inline std::vector<Message> drain(Raft& raft) {
+  std::vector<Message> messages;
+  while (raft.has_ready()) {
+    Ready ready = raft.take_ready();
+    for (auto& message : ready.messages) messages.push_back(std::move(message));
+    raft.advance(ready);
+  }
+  return messages;
+}
+
+inline std::vector<Message> of_type(const std::vector<Message>& messages, MessageType type) {
+  std::vector<Message> result;
+  for (const Message& message : messages) {
+    if (message.type == type) result.push_back(message);
+  }
+  return result;
+}
+
+class Cluster {
+ public:
+  explicit Cluster(int size) {
+    std::vector<NodeId> voters;
+    for (int i = 1; i <= size; ++i) voters.push_back(static_cast<NodeId>(i));
+    for (NodeId id : voters) nodes_[id] = std::make_unique<Raft>(config_for(id, voters), 1000 + id);
+  }
+  Raft& operator[](NodeId id) { return *nodes_.at(id); }
+
+  // Delivers messages (and every answer they cause) until none are left,
+  // dropping those to or from nodes in `cut`.
+  void deliver(std::vector<Message> messages, const std::vector<NodeId>& cut = {}) {
+    while (!messages.empty()) {
+      std::vector<Message> next;
+      for (const Message& message : messages) {
+        if (is_cut(message.from, cut) || is_cut(message.to, cut)) continue;
+        Raft& target = *nodes_.at(message.to);
+        target.step(message, now_us);
+        for (auto& out : drain(target)) next.push_back(std::move(out));
+      }
+      messages = std::move(next);
+    }
+  }
+
+  // Makes `id` campaign (its election timer fires) and runs the election.
+  void elect(NodeId id, const std::vector<NodeId>& cut = {}) {
+    now_us += 10'000;
+    Raft& raft = *nodes_.at(id);
+    raft.tick(now_us);
+    deliver(drain(raft), cut);
+  }
+
+  TimeUs now_us = 0;
+
+ private:
+  static bool is_cut(NodeId id, const std::vector<NodeId>& cut) {
+    for (NodeId c : cut) {
+      if (c == id) return true;
+    }
+    return false;
+  }
+  std::map<NodeId, std::unique_ptr<Raft>> nodes_;
+};
+
+}  // namespace confman::raft::testing
