@@ -3,6 +3,7 @@
 // the JSON Lines format described in sim/HISTORY.md (read by confman-check).
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -38,13 +39,13 @@ struct HistoryEvent {
 class History {
  public:
   void record(HistoryEvent event) { events_.push_back(std::move(event)); }
-  const std::vector<HistoryEvent>& events() const { return events_; }
+  const std::deque<HistoryEvent>& events() const { return events_; }
   std::size_t count(EventType type) const;
   void write_jsonl(std::ostream& out) const;
   std::string to_jsonl() const;
 
  private:
-  std::vector<HistoryEvent> events_;
+  std::deque<HistoryEvent> events_;  // a deque: appends never move earlier events
 };
 
 }  // namespace confman::sim

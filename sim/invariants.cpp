@@ -6,14 +6,13 @@ namespace confman::sim {
 
 namespace {
 std::uint64_t entry_hash(const raft::Entry& entry) {
-  std::uint64_t hash = fnv1a_u64(static_cast<std::uint64_t>(entry.type));
-  return fnv1a(entry.data, hash);
+  return hash_bytes(entry.data, hash_u64(static_cast<std::uint64_t>(entry.type)));
 }
 std::uint64_t next_chain(std::uint64_t previous, const raft::Entry& entry) {
-  std::uint64_t hash = fnv1a_u64(previous);
-  hash = fnv1a_u64(entry.term, hash);
-  hash = fnv1a_u64(entry.index, hash);
-  return fnv1a_u64(entry_hash(entry), hash);
+  std::uint64_t hash = hash_u64(previous);
+  hash = hash_u64(entry.term, hash);
+  hash = hash_u64(entry.index, hash);
+  return hash_u64(entry_hash(entry), hash);
 }
 std::string at(TimeUs now_us) { return "at t=" + std::to_string(now_us) + "us: "; }
 }  // namespace

@@ -24,8 +24,8 @@ void append_json_string(std::string& out, std::string_view value) {
 }
 }  // namespace
 
-void Trace::mix(std::string_view bytes) { hash_ = fnv1a(bytes, fnv1a_u64(bytes.size(), hash_)); }
-void Trace::mix(std::int64_t value) { hash_ = fnv1a_u64(static_cast<std::uint64_t>(value), hash_); }
+void Trace::mix(std::string_view bytes) { hash_ = hash_bytes(bytes, hash_); }
+void Trace::mix(std::int64_t value) { hash_ = hash_u64(static_cast<std::uint64_t>(value), hash_); }
 
 Trace::Event Trace::event(TimeUs t_us, std::string_view kind, NodeId node) {
   events_ += 1;

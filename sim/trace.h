@@ -7,8 +7,9 @@
 //   {"t_us":1200,"kind":"role","node":2,"role":"leader","term":3}
 //   {"t_us":1500,"kind":"send","node":2,"to":3,"type":"Append","bytes":88}
 //   {"t_us":9000,"kind":"fault","node":0,"fault":"partition","groups":"1,2|3,4,5"}
-// Every event also folds into the trace hash (FNV-1a over kind, node and each
-// field name and value, in order), computed whether or not a file is written,
+// Every event also folds into the trace hash (hash_u64 / hash_bytes of
+// core/util/codec.h over time, kind, node and each field name and value, in
+// order), computed whether or not a file is written,
 // so two runs of the same scenario and seed print the same hash.
 
 #include <cstdint>

@@ -96,24 +96,64 @@ bool ByteReader::string(std::string& value, std::size_t max_length) {
 
 namespace {
 
-constexpr std::array<std::uint32_t, 256> make_crc32c_table() {
-  std::array<std::uint32_t, 256> table{};
+// Slicing-by-8 tables: table[k][b] is the CRC of byte b followed by k zero
+// bytes, so eight input bytes are folded per step (measured: the byte-wise
+// loop was a visible share of simulator time).
+using Crc32cTables = std::array<std::array<std::uint32_t, 256>, 8>;
+
+constexpr Crc32cTables make_crc32c_tables() {
+  Crc32cTables tables{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t crc = i;
     for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ ((crc & 1) ? 0x82F63B78U : 0);
-    table[i] = crc;
+    tables[0][i] = crc;
   }
-  return table;
+  for (std::size_t k = 1; k < 8; ++k) {
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      tables[k][i] = (tables[k - 1][i] >> 8) ^ tables[0][tables[k - 1][i] & 0xFF];
+    }
+  }
+  return tables;
 }
 
-constexpr auto kCrc32cTable = make_crc32c_table();
+constexpr Crc32cTables kCrc32c = make_crc32c_tables();
+
+std::uint64_t load_u64_le(const std::uint8_t* bytes) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value |= static_cast<std::uint64_t>(bytes[i]) << (8 * i);
+  return value;
+}
 
 }  // namespace
 
 std::uint32_t crc32c(ByteView data, std::uint32_t seed) {
   std::uint32_t crc = ~seed;
-  for (std::uint8_t byte : data) crc = (crc >> 8) ^ kCrc32cTable[(crc ^ byte) & 0xFF];
+  const std::uint8_t* bytes = data.data();
+  std::size_t length = data.size();
+  while (length >= 8) {
+    const std::uint64_t word = load_u64_le(bytes) ^ crc;
+    crc = kCrc32c[7][word & 0xFF] ^ kCrc32c[6][(word >> 8) & 0xFF] ^ kCrc32c[5][(word >> 16) & 0xFF] ^
+          kCrc32c[4][(word >> 24) & 0xFF] ^ kCrc32c[3][(word >> 32) & 0xFF] ^ kCrc32c[2][(word >> 40) & 0xFF] ^
+          kCrc32c[1][(word >> 48) & 0xFF] ^ kCrc32c[0][word >> 56];
+    bytes += 8;
+    length -= 8;
+  }
+  while (length-- > 0) crc = (crc >> 8) ^ kCrc32c[0][(crc ^ *bytes++) & 0xFF];
   return ~crc;
+}
+
+std::uint64_t hash_bytes(ByteView data, std::uint64_t hash) {
+  hash = hash_u64(data.size(), hash);
+  const std::uint8_t* bytes = data.data();
+  std::size_t length = data.size();
+  for (; length >= 8; bytes += 8, length -= 8) hash = hash_u64(load_u64_le(bytes), hash);
+  std::uint64_t tail = 0;
+  for (std::size_t i = 0; i < length; ++i) tail |= static_cast<std::uint64_t>(bytes[i]) << (8 * i);
+  return hash_u64(tail, hash);
+}
+
+std::uint64_t hash_bytes(std::string_view data, std::uint64_t hash) {
+  return hash_bytes(ByteView(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), hash);
 }
 
 Bytes seal_frame(ByteView payload) {

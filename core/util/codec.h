@@ -76,4 +76,15 @@ std::uint64_t fnv1a(ByteView data, std::uint64_t hash = kFnvOffset);
 std::uint64_t fnv1a(std::string_view data, std::uint64_t hash = kFnvOffset);
 std::uint64_t fnv1a_u64(std::uint64_t value, std::uint64_t hash = kFnvOffset);
 
+// A faster stable hash for hot paths (trace hash, invariant hash chains):
+// one multiply per 64-bit word. Each step is a bijection of the running hash
+// for a given word, so two equal-length sequences that differ in one word
+// never collide. Specified here, identical on every platform.
+inline std::uint64_t hash_u64(std::uint64_t value, std::uint64_t hash = kFnvOffset) {
+  hash = (hash ^ value) * 0x9E3779B97F4A7C15ULL;
+  return hash ^ (hash >> 29);
+}
+std::uint64_t hash_bytes(ByteView data, std::uint64_t hash = kFnvOffset);
+std::uint64_t hash_bytes(std::string_view data, std::uint64_t hash = kFnvOffset);
+
 }  // namespace confman
