@@ -23,8 +23,11 @@ enum class KeyErrorCode {
 
 struct KeyError {
   KeyErrorCode code;
-  std::size_t position;  // byte offset in the key where the rule is broken
-  std::string message;   // names the rule, e.g. "empty path segment at byte 5 of \"/a//b\""
+  // Byte offset where the rule is broken: the offending byte; for an empty or
+  // dot segment, where the segment starts ("/a//b": 3, "/a/": 3); for
+  // KeyTooLong, kMaxKeyBytes; for SegmentTooLong, the first byte over the limit.
+  std::size_t position;
+  std::string message;   // names the rule, e.g. "empty path segment at byte 3 in \"/a//b\""
 };
 
 // Validates a key (no trailing '/', except that "/" alone is not a key).
