@@ -19,16 +19,6 @@ namespace {
 using namespace confman;
 using namespace confman::sim;
 
-// Set before each run so that an assertion inside the core still tells the
-// user how to reproduce it.
-thread_local std::string g_reproduce;
-
-void on_assertion(std::string_view condition, std::string_view message, std::string_view file, int line) {
-  std::fprintf(stderr, "assertion failed: %.*s (%.*s) at %.*s:%d\n", static_cast<int>(message.size()), message.data(),
-               static_cast<int>(condition.size()), condition.data(), static_cast<int>(file.size()), file.data(), line);
-  if (!g_reproduce.empty()) std::fprintf(stderr, "reproduce: %s\n", g_reproduce.c_str());
-}
-
 bool parse_seed_range(const std::string& text, SweepOptions& options) {
   const auto dots = text.find("..");
   try {
@@ -50,7 +40,6 @@ int run_command(const std::string& path, std::uint64_t seed, const RunOptions& o
     std::cerr << "error: " << scenario.error().message << "\n";
     return 2;
   }
-  g_reproduce = "confman-sim run " + path + " --seed " + std::to_string(seed);
   const RunResult result = run_scenario(*scenario, seed, options);
   std::cout << summary_line(result) << "\n";
   if (!result.violation.empty()) std::cout << "violation: " << result.violation << "\n";
@@ -97,7 +86,7 @@ int sweep_command(const std::string& target, const SweepOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  set_assertion_handler(on_assertion);
+  install_assertion_reporter();
   CLI::App app{"confman-sim: deterministic simulation of Confman clusters"};
   app.require_subcommand(1);
 

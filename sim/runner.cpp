@@ -4,6 +4,8 @@
 #include <fstream>
 #include <memory>
 
+#include "core/util/assert.h"
+#include "sim/check/checker.h"
 #include "sim/world.h"
 
 namespace confman::sim {
@@ -11,6 +13,15 @@ namespace confman::sim {
 namespace {
 
 constexpr TimeUs kConvergenceCheckUs = 100'000;
+
+// The run in progress on this thread (runs in a sweep share nothing else).
+thread_local std::string t_current_run;
+
+void report_assertion(std::string_view condition, std::string_view message, std::string_view file, int line) {
+  std::fprintf(stderr, "assertion failed: %.*s (%.*s) at %.*s:%d\n", static_cast<int>(message.size()), message.data(),
+               static_cast<int>(condition.size()), condition.data(), static_cast<int>(file.size()), file.data(), line);
+  if (!t_current_run.empty()) std::fprintf(stderr, "reproduce: %s\n", t_current_run.c_str());
+}
 
 // Returns an empty string when every node is up, one leader leads, and every
 // node has applied the leader's commit index with an equal state digest.
@@ -35,6 +46,26 @@ std::string convergence_gap(const World& world) {
   return {};
 }
 
+// Deterministic bound on the checker's search per key, so a seed gives the
+// same verdict on every machine (no wall-clock limit in the simulator).
+constexpr std::uint64_t kCheckerStepsPerKey = 50'000'000;
+
+void check_linearizability(const World& world, RunResult& result) {
+  check::CheckOptions options;
+  options.model = "confman-kv";
+  options.max_steps_per_partition = kCheckerStepsPerKey;
+  const check::CheckReport report = check::check_confman_history(world.history().to_jsonl(), options, "history");
+  result.linearizability = check::verdict_name(report.verdict);
+  result.checker_steps = report.total_steps;
+  if (report.verdict == check::Verdict::NotLinearizable && result.violation.empty()) {
+    result.violation = "client history is not linearizable: " + report.summary + "\n" + report.explanation_text;
+  }
+  if (report.input_error && result.violation.empty()) {
+    // The simulator wrote a history the checker cannot read: a bug here.
+    result.violation = "the client history could not be checked: " + report.input_error->describe();
+  }
+}
+
 std::string run_convergence_phase(World& world, const Scenario& scenario) {
   world.stop_clients();
   world.heal();
@@ -53,7 +84,10 @@ std::string run_convergence_phase(World& world, const Scenario& scenario) {
 
 }  // namespace
 
+void install_assertion_reporter() { set_assertion_handler(report_assertion); }
+
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
+  t_current_run = "confman-sim run " + scenario.path + " --seed " + std::to_string(seed);
   std::unique_ptr<std::ofstream> trace_file;
   if (options.trace_path) trace_file = std::make_unique<std::ofstream>(*options.trace_path);
   Trace trace(trace_file.get());
@@ -73,6 +107,7 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
       scenario.workload.put_weight + scenario.workload.delete_weight + scenario.workload.cas_weight > 0) {
     result.violation = "no client write was acknowledged in the whole run";
   }
+  check_linearizability(world, result);
   const ClientStats stats = world.client_stats();
   result.virtual_us = world.now_us();
   result.ops_ok = stats.ok;
@@ -112,7 +147,8 @@ std::string summary_line(const RunResult& result) {
          " ops_ok=" + std::to_string(result.ops_ok) + " ops_failed=" + std::to_string(result.ops_failed) +
          " ops_unknown=" + std::to_string(result.ops_unknown) + " writes_acked=" +
          std::to_string(result.writes_acknowledged) + " faults=" + std::to_string(result.faults) +
-         " events=" + std::to_string(result.events) + " trace=" + format_hash(result.trace_hash) + " verdict=" + verdict;
+         " events=" + std::to_string(result.events) + " linearizability=" + result.linearizability +
+         " trace=" + format_hash(result.trace_hash) + " verdict=" + verdict;
 }
 
 }  // namespace confman::sim

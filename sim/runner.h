@@ -31,11 +31,19 @@ struct RunResult {
   std::uint64_t events = 0;
   std::uint64_t trace_hash = 0;
   std::string violation;  // empty: none found
+  // The linearizability checker's verdict on the client history:
+  // "linearizable", "not linearizable" or "unknown" (a search limit was hit).
+  std::string linearizability;
+  std::uint64_t checker_steps = 0;
   bool expected_violation = false;
   bool passed() const { return violation.empty() != expected_violation; }
 };
 
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
+
+// Makes a failed core assertion print the reproduction command of the run
+// in progress on that thread before the process aborts.
+void install_assertion_reporter();
 
 std::string format_hash(std::uint64_t hash);
 std::string summary_line(const RunResult& result);
