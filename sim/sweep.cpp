@@ -69,6 +69,7 @@ std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, c
     summary.ops_ok += result.ops_ok;
     summary.faults += result.faults;
     summary.events += result.events;
+    if (result.linearizability == "unknown") summary.linearizability_unknown += 1;
     if (result.passed()) summary.passed += 1;
     else summary.failures.push_back(result);
     if (seconds[i] > summary.slowest_seconds) {
@@ -82,16 +83,17 @@ std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, c
 std::string format_sweep_table(const std::vector<ScenarioSummary>& summaries) {
   std::string table;
   char line[512];
-  std::snprintf(line, sizeof line, "%-28s %6s %6s %6s %10s %8s %12s %14s\n", "scenario", "seeds", "passed", "failed",
-                "ops_ok", "faults", "events", "slowest seed");
+  std::snprintf(line, sizeof line, "%-28s %6s %6s %6s %10s %8s %12s %8s %14s\n", "scenario", "seeds", "passed",
+                "failed", "ops_ok", "faults", "events", "lin_unk", "slowest seed");
   table += line;
   for (const ScenarioSummary& s : summaries) {
     char slowest[64];
     std::snprintf(slowest, sizeof slowest, "%llu (%.2fs)", static_cast<unsigned long long>(s.slowest_seed), s.slowest_seconds);
-    std::snprintf(line, sizeof line, "%-28s %6llu %6llu %6zu %10llu %8llu %12llu %14s\n", s.name.c_str(),
+    std::snprintf(line, sizeof line, "%-28s %6llu %6llu %6zu %10llu %8llu %12llu %8llu %14s\n", s.name.c_str(),
                   static_cast<unsigned long long>(s.seeds), static_cast<unsigned long long>(s.passed), s.failures.size(),
                   static_cast<unsigned long long>(s.ops_ok), static_cast<unsigned long long>(s.faults),
-                  static_cast<unsigned long long>(s.events), slowest);
+                  static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.linearizability_unknown),
+                  slowest);
     table += line;
   }
   return table;

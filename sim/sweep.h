@@ -26,6 +26,7 @@ struct ScenarioSummary {
   std::uint64_t ops_ok = 0;
   std::uint64_t faults = 0;
   std::uint64_t events = 0;
+  std::uint64_t linearizability_unknown = 0;  // the checker hit its step budget
   std::uint64_t slowest_seed = 0;
   double slowest_seconds = 0;
   std::vector<RunResult> failures;
