@@ -38,7 +38,7 @@ std::string limit_reason(SearchOutcome outcome, const CheckOptions& options, con
     case SearchOutcome::TimeLimit:
       return "time limit reached: " + std::to_string(options.timeout_ms) + " ms passed" + where;
     default:
-      CHECK_ASSERT(false, "limit_reason() of a decided search");
+      CONFMAN_ASSERT(false, "limit_reason() of a decided search");
       return "";
   }
 }
@@ -87,7 +87,7 @@ PartitionOutcome check_partition(std::string_view model, const History& history,
   if (model == kCasRegisterModel) {
     return check_partition<CasRegisterModel>(history, partition, options, deadline);
   }
-  CHECK_ASSERT(model == kAppendKvModel, "check_history() validated the model name");
+  CONFMAN_ASSERT(model == kAppendKvModel, "check_history() validated the model name");
   return check_partition<AppendKvModel>(history, partition, options, deadline);
 }
 

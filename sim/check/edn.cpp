@@ -16,7 +16,7 @@ class EdnReader {
  public:
   explicit EdnReader(std::string_view text) : text_(text) {}
 
-  Expected<EdnValue, std::string> read_all() {
+  Result<EdnValue, std::string> read_all() {
     auto value = read(0);
     if (!value) return value;
     skip_space();
@@ -33,7 +33,7 @@ class EdnReader {
     while (at_ < text_.size() && is_space(text_[at_])) ++at_;
   }
 
-  Expected<EdnValue, std::string> read(std::size_t depth) {
+  Result<EdnValue, std::string> read(std::size_t depth) {
     if (depth > kMaxEdnDepth) return fail("at most " + std::to_string(kMaxEdnDepth) + " levels of nesting");
     skip_space();
     if (at_ == text_.size()) return fail("a value");
@@ -51,7 +51,7 @@ class EdnReader {
     return fail("a value (nil, a number, a string, a keyword, [...], (...) or {...})");
   }
 
-  Expected<EdnValue, std::string> read_sequence(std::size_t depth, char close, EdnValue::Kind kind) {
+  Result<EdnValue, std::string> read_sequence(std::size_t depth, char close, EdnValue::Kind kind) {
     EdnValue value;
     value.kind = kind;
     ++at_;
@@ -70,7 +70,7 @@ class EdnReader {
     return value;
   }
 
-  Expected<EdnValue, std::string> read_string() {
+  Result<EdnValue, std::string> read_string() {
     EdnValue value;
     value.kind = EdnValue::Kind::String;
     ++at_;
@@ -94,7 +94,7 @@ class EdnReader {
     return text_.substr(start, at_ - start);
   }
 
-  Expected<EdnValue, std::string> read_keyword() {
+  Result<EdnValue, std::string> read_keyword() {
     ++at_;
     EdnValue value;
     value.kind = EdnValue::Kind::Keyword;
@@ -103,7 +103,7 @@ class EdnReader {
     return value;
   }
 
-  Expected<EdnValue, std::string> read_integer() {
+  Result<EdnValue, std::string> read_integer() {
     const std::size_t start = at_;
     std::string_view word = read_word();
     if (!word.empty() && word.front() == '+') word.remove_prefix(1);
@@ -118,7 +118,7 @@ class EdnReader {
     return value;
   }
 
-  Expected<EdnValue, std::string> read_symbol() {
+  Result<EdnValue, std::string> read_symbol() {
     EdnValue value;
     const std::string_view word = read_word();
     if (word == "nil") return value;
@@ -146,7 +146,7 @@ const EdnValue* EdnValue::find(std::string_view keyword) const {
   return nullptr;
 }
 
-Expected<EdnValue, std::string> parse_edn_value(std::string_view text) {
+Result<EdnValue, std::string> parse_edn_value(std::string_view text) {
   return EdnReader(text).read_all();
 }
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/check/expected.h"
+#include "core/util/result.h"
 
 namespace confman::check {
 
@@ -31,6 +31,6 @@ inline constexpr std::size_t kMaxEdnDepth = 32;
 
 // Parses exactly one value from `text` (surrounding whitespace and commas are
 // fine). The error is "expected ... at column N".
-Expected<EdnValue, std::string> parse_edn_value(std::string_view text);
+Result<EdnValue, std::string> parse_edn_value(std::string_view text);
 
 }  // namespace confman::check

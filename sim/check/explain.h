@@ -24,7 +24,7 @@ Violation explain_violation(Model& model, const History& history, const Partitio
   std::vector<bool> placed(ops.size(), false);
   for (const std::uint32_t op : prefix) {
     typename Model::State next = state;
-    CHECK_ASSERT(model.step(state, op, next), "the search's prefix replays through the model");
+    CONFMAN_ASSERT(model.step(state, op, next), "the search's prefix replays through the model");
     state = next;
     placed[op] = true;
     v.prefix.push_back(partition.ops[op]);
@@ -37,7 +37,7 @@ Violation explain_violation(Model& model, const History& history, const Partitio
     if (placed[op] || ops[op].return_position == kNeverReturned) continue;
     if (blocking == kNoTwin || ops[op].return_position < ops[blocking].return_position) blocking = op;
   }
-  CHECK_ASSERT(blocking != kNoTwin, "a failed search leaves an acknowledged operation unplaced");
+  CONFMAN_ASSERT(blocking != kNoTwin, "a failed search leaves an acknowledged operation unplaced");
   v.must_complete = partition.ops[blocking];
 
   for (std::uint32_t op = 0; op < ops.size(); ++op) {

@@ -31,7 +31,7 @@ ParseError HistoryBuilder::error(std::size_t line, std::string message) const {
   return ParseError{history_.file_name, line, std::move(message)};
 }
 
-Expected<Done, ParseError> HistoryBuilder::invoke(std::size_t line, Operation op) {
+Result<Done, ParseError> HistoryBuilder::invoke(std::size_t line, Operation op) {
   if (history_.operations.size() >= kMaxOperations) {
     return unexpected(error(line, "expected at most " + std::to_string(kMaxOperations) +
                                       " operations in one history"));
@@ -55,10 +55,10 @@ Expected<Done, ParseError> HistoryBuilder::invoke(std::size_t line, Operation op
   return Done{};
 }
 
-Expected<Operation*, ParseError> HistoryBuilder::complete(std::size_t line, std::int64_t process,
+Result<Operation*, ParseError> HistoryBuilder::complete(std::size_t line, std::int64_t process,
                                                           EventType type, Function function,
                                                           std::int64_t time_us) {
-  CHECK_ASSERT(type != EventType::Invoke, "complete() takes completions only");
+  CONFMAN_ASSERT(type != EventType::Invoke, "complete() takes completions only");
   auto it = open_by_process_.find(process);
   if (it == open_by_process_.end()) {
     return unexpected(error(line, "expected an invocation by process " + std::to_string(process) +

@@ -24,13 +24,13 @@ class HistoryBuilder {
   HistoryBuilder(std::string_view file_name, Format format);
 
   // Records an invocation; `op` carries process, function, key and input.
-  Expected<Done, ParseError> invoke(std::size_t line, Operation op);
+  Result<Done, ParseError> invoke(std::size_t line, Operation op);
 
   // Records the completion of `process`'s open operation and returns it so
   // that the caller can fill in the output (for EventType::Ok). A fail
   // completion drops the operation (it certainly did not take effect); an info
   // completion leaves it of unknown outcome.
-  Expected<Operation*, ParseError> complete(std::size_t line, std::int64_t process,
+  Result<Operation*, ParseError> complete(std::size_t line, std::int64_t process,
                                             EventType type, Function function,
                                             std::int64_t time_us);
 
@@ -50,7 +50,7 @@ class HistoryBuilder {
 // or "\r\n"); stops at the first error, which it returns. Lines longer than
 // kMaxLineBytes are an error.
 template <typename Visit>
-Expected<Done, ParseError> for_each_line(std::string_view text, std::string_view file_name,
+Result<Done, ParseError> for_each_line(std::string_view text, std::string_view file_name,
                                          Visit&& visit) {
   std::size_t line_number = 0;
   while (!text.empty()) {

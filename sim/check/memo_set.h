@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/check/assert.h"
+#include "core/util/assert.h"
 
 namespace confman::check {
 
@@ -38,7 +38,7 @@ class MemoSet {
       if (slot.tag == tag && equal(slot.entry - 1, bits, state)) return false;
       at = (at + 1) & (slots_.size() - 1);
     }
-    CHECK_ASSERT(states_.size() < kMaxEntries, "memo entry index overflow");
+    CONFMAN_ASSERT(states_.size() < kMaxEntries, "memo entry index overflow");
     states_.push_back(state);
     bits_.insert(bits_.end(), bits, bits + words_);
     slots_[at] = Slot{tag, static_cast<std::uint32_t>(states_.size())};
@@ -67,7 +67,7 @@ class MemoSet {
   }
 
   void grow() {
-    CHECK_ASSERT(slots_.size() <= (std::size_t{1} << 31), "memo table beyond 2^32 slots");
+    CONFMAN_ASSERT(slots_.size() <= (std::size_t{1} << 31), "memo table beyond 2^32 slots");
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.size() * 2, Slot{});
     const std::size_t mask = slots_.size() - 1;

@@ -3,7 +3,7 @@
 // how a model refuses a history it cannot check.
 //
 // A model is a class with the interface documented in wgl.h, plus
-//   static Expected<M, ParseError> prepare(const History&, std::span<const std::uint32_t> ops);
+//   static Result<M, ParseError> prepare(const History&, std::span<const std::uint32_t> ops);
 //   std::string why_rejected(const State&, std::uint32_t op);  // when step() fails
 //   std::string describe_state(const State&) const;
 // prepare() compiles the partition's operations into a compact form (values

@@ -2,10 +2,10 @@
 
 namespace confman::check {
 
-Expected<AppendKvModel, ParseError> AppendKvModel::prepare(const History& history,
+Result<AppendKvModel, ParseError> AppendKvModel::prepare(const History& history,
                                                            std::span<const std::uint32_t> ops) {
   AppendKvModel model;
-  CHECK_ASSERT(model.strings_.intern("") == kEmpty, "the empty string interns first");
+  CONFMAN_ASSERT(model.strings_.intern("") == kEmpty, "the empty string interns first");
   model.ops_.reserve(ops.size());
   for (const std::uint32_t index : ops) {
     const Operation& operation = history.operations[index];
@@ -52,7 +52,7 @@ bool AppendKvModel::apply(const State& state, std::uint32_t index, State& next, 
       next = append(state, op.value);
       return true;
     default:
-      CHECK_ASSERT(false, "prepare() admits only get, put and append");
+      CONFMAN_ASSERT(false, "prepare() admits only get, put and append");
       return false;
   }
 }
@@ -61,7 +61,7 @@ std::string AppendKvModel::why_rejected(const State& state, std::uint32_t op) {
   std::string why;
   State next = state;
   const bool accepted = apply<true>(state, op, next, &why);
-  CHECK_ASSERT(!accepted, "why_rejected() of an operation the model accepts");
+  CONFMAN_ASSERT(!accepted, "why_rejected() of an operation the model accepts");
   return why;
 }
 

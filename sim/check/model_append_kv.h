@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/check/expected.h"
+#include "core/util/result.h"
 #include "sim/check/history.h"
 #include "sim/check/model.h"
 #include "sim/check/splitmix64.h"
@@ -27,7 +27,7 @@ class AppendKvModel {
  public:
   using State = std::uint32_t;  // interned string; 0 = ""
 
-  static Expected<AppendKvModel, ParseError> prepare(const History& history,
+  static Result<AppendKvModel, ParseError> prepare(const History& history,
                                                      std::span<const std::uint32_t> ops);
 
   State initial_state() const { return kEmpty; }

@@ -7,10 +7,10 @@ CasRegisterModel::State CasRegisterModel::intern(const std::optional<std::string
   return value ? values_.intern(*value) : kNil;
 }
 
-Expected<CasRegisterModel, ParseError> CasRegisterModel::prepare(
+Result<CasRegisterModel, ParseError> CasRegisterModel::prepare(
     const History& history, std::span<const std::uint32_t> ops) {
   CasRegisterModel model;
-  CHECK_ASSERT(model.values_.intern("") == kNil, "nil interns first");
+  CONFMAN_ASSERT(model.values_.intern("") == kNil, "nil interns first");
   model.ops_.reserve(ops.size());
   for (const std::uint32_t index : ops) {
     const Operation& operation = history.operations[index];
@@ -59,7 +59,7 @@ bool CasRegisterModel::apply(const State& state, std::uint32_t index, State& nex
       next = op.value;
       return true;
     default:
-      CHECK_ASSERT(false, "prepare() admits only read, write and cas");
+      CONFMAN_ASSERT(false, "prepare() admits only read, write and cas");
       return false;
   }
 }
@@ -72,7 +72,7 @@ std::string CasRegisterModel::why_rejected(const State& state, std::uint32_t op)
   std::string why;
   State next = state;
   const bool accepted = apply<true>(state, op, next, &why);
-  CHECK_ASSERT(!accepted, "why_rejected() of an operation the model accepts");
+  CONFMAN_ASSERT(!accepted, "why_rejected() of an operation the model accepts");
   return why;
 }
 

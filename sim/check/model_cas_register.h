@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/check/expected.h"
+#include "core/util/result.h"
 #include "sim/check/history.h"
 #include "sim/check/model.h"
 #include "sim/check/splitmix64.h"
@@ -25,7 +25,7 @@ class CasRegisterModel {
  public:
   using State = std::uint32_t;  // interned value; 0 = nil
 
-  static Expected<CasRegisterModel, ParseError> prepare(const History& history,
+  static Result<CasRegisterModel, ParseError> prepare(const History& history,
                                                         std::span<const std::uint32_t> ops);
 
   State initial_state() const { return kNil; }

@@ -49,7 +49,7 @@ State written(const State& s, std::uint32_t value, Interval revision, std::int64
   next.value = value;
   Interval superseded = last_of(s);
   superseded.max = std::min(superseded.max, superseded_max);
-  CHECK_ASSERT(superseded.min <= superseded.max, "callers check that the new revision can be higher");
+  CONFMAN_ASSERT(superseded.min <= superseded.max, "callers check that the new revision can be higher");
   if (present(s)) {
     next.version = s.version + 1;
     if (s.version == 1) {
@@ -87,16 +87,16 @@ State observed(const State& s, std::int64_t revision) {
   State next = s;
   set_last(next, {revision, revision});
   if (s.version >= 2) next.create_max = std::min(s.create_max, revision - writes_since_create(s));
-  CHECK_ASSERT(next.create_min <= next.create_max, "an observed mod_revision leaves room for the create");
+  CONFMAN_ASSERT(next.create_min <= next.create_max, "an observed mod_revision leaves room for the create");
   return next;
 }
 
 }  // namespace
 
-Expected<ConfmanKvModel, ParseError> ConfmanKvModel::prepare(const History& history,
+Result<ConfmanKvModel, ParseError> ConfmanKvModel::prepare(const History& history,
                                                              std::span<const std::uint32_t> ops) {
   ConfmanKvModel model;
-  CHECK_ASSERT(model.values_.intern("") == 0, "absence interns first");
+  CONFMAN_ASSERT(model.values_.intern("") == 0, "absence interns first");
   model.ops_.reserve(ops.size());
   for (const std::uint32_t index : ops) {
     const Operation& operation = history.operations[index];
@@ -143,7 +143,7 @@ bool ConfmanKvModel::apply(const State& state, std::uint32_t index, State& next,
     case Function::Delete: return apply_delete<kExplain>(state, op, next, why);
     case Function::KvCas: return apply_cas<kExplain>(state, op, next, why);
     default:
-      CHECK_ASSERT(false, "prepare() admits only get, put, delete and cas");
+      CONFMAN_ASSERT(false, "prepare() admits only get, put, delete and cas");
       return false;
   }
 }
@@ -300,7 +300,7 @@ std::string ConfmanKvModel::why_rejected(const State& state, std::uint32_t op) c
   std::string why;
   State next = state;
   const bool accepted = apply<true>(state, op, next, &why);
-  CHECK_ASSERT(!accepted, "why_rejected() of an operation the model accepts");
+  CONFMAN_ASSERT(!accepted, "why_rejected() of an operation the model accepts");
   return why;
 }
 

@@ -33,7 +33,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/check/expected.h"
+#include "core/util/result.h"
 #include "sim/check/history.h"
 #include "sim/check/model.h"
 #include "sim/check/splitmix64.h"
@@ -54,7 +54,7 @@ class ConfmanKvModel {
     bool operator==(const State&) const = default;
   };
 
-  static Expected<ConfmanKvModel, ParseError> prepare(const History& history,
+  static Result<ConfmanKvModel, ParseError> prepare(const History& history,
                                                       std::span<const std::uint32_t> ops);
 
   State initial_state() const { return State{}; }

@@ -58,7 +58,7 @@ ParseResult parse_history(std::string_view text, Format format, std::string_view
     case Format::Edn: return parse_edn(text, file_name);
     case Format::Auto: break;
   }
-  CHECK_ASSERT(false, "unreachable: format resolved above");
+  CONFMAN_ASSERT(false, "unreachable: format resolved above");
   return unexpected(ParseError{});
 }
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "sim/check/expected.h"
+#include "core/util/result.h"
 #include "sim/check/history.h"
 
 namespace confman::check {
@@ -33,7 +33,7 @@ struct ParseError {
   std::string describe() const;
 };
 
-using ParseResult = Expected<History, ParseError>;
+using ParseResult = Result<History, ParseError>;
 
 // Parses `text` (the whole file). Format::Auto detects the format first.
 ParseResult parse_history(std::string_view text, Format format, std::string_view file_name);

@@ -12,7 +12,7 @@ namespace {
 
 namespace json = boost::json;
 
-using Field = Expected<std::int64_t, std::string>;
+using Field = Result<std::int64_t, std::string>;
 
 Field int_field(const json::object& object, std::string_view name) {
   const json::value* value = object.if_contains(name);
@@ -32,7 +32,7 @@ Field positive_field(const json::object& object, std::string_view name) {
   return field;
 }
 
-Expected<std::string, std::string> string_field(const json::object& object, std::string_view name) {
+Result<std::string, std::string> string_field(const json::object& object, std::string_view name) {
   const json::value* value = object.if_contains(name);
   if (value == nullptr || !value->is_string()) {
     return unexpected("expected a string field \"" + std::string(name) + "\"");
@@ -41,13 +41,13 @@ Expected<std::string, std::string> string_field(const json::object& object, std:
 }
 
 // Values may be any JSON; they compare by their serialized text.
-Expected<std::string, std::string> value_field(const json::object& object) {
+Result<std::string, std::string> value_field(const json::object& object) {
   const json::value* value = object.if_contains("value");
   if (value == nullptr) return unexpected(std::string("expected a field \"value\""));
   return json::serialize(*value);
 }
 
-Expected<EventType, std::string> event_type(const json::object& object) {
+Result<EventType, std::string> event_type(const json::object& object) {
   auto type = string_field(object, "type");
   if (!type) return unexpected(type.error());
   if (*type == "invoke") return EventType::Invoke;
@@ -58,7 +58,7 @@ Expected<EventType, std::string> event_type(const json::object& object) {
                     *type + "\"");
 }
 
-Expected<Function, std::string> function_field(const json::object& object) {
+Result<Function, std::string> function_field(const json::object& object) {
   auto f = string_field(object, "f");
   if (!f) return unexpected(f.error());
   if (*f == "get") return Function::Get;
@@ -71,7 +71,7 @@ Expected<Function, std::string> function_field(const json::object& object) {
 
 // Reads `name` into `out`; returns the error message, or "" when it worked.
 template <typename T>
-std::string read_into(Expected<T, std::string> field, T& out) {
+std::string read_into(Result<T, std::string> field, T& out) {
   if (!field) return field.error();
   out = std::move(*field);
   return "";
@@ -91,7 +91,7 @@ std::string read_input(const json::object& object, Operation& op) {
   return "";
 }
 
-Expected<KvResult, std::string> result_field(const json::object& object, bool is_cas) {
+Result<KvResult, std::string> result_field(const json::object& object, bool is_cas) {
   auto result = string_field(object, "result");
   if (!result) return unexpected(result.error());
   if (*result == "ok") return KvResult::Ok;
@@ -142,7 +142,7 @@ class ConfmanParser {
  public:
   explicit ConfmanParser(std::string_view file_name) : builder_(file_name, Format::Confman) {}
 
-  Expected<Done, ParseError> line(std::size_t number, std::string_view text) {
+  Result<Done, ParseError> line(std::size_t number, std::string_view text) {
     if (is_blank(text)) return Done{};
     boost::system::error_code ec;
     json::value parsed = json::parse(text, ec);

@@ -141,7 +141,7 @@ class EdnParser {
  public:
   explicit EdnParser(std::string_view file_name) : builder_(file_name, Format::Edn) {}
 
-  Expected<Done, ParseError> line(std::size_t number, std::string_view text) {
+  Result<Done, ParseError> line(std::size_t number, std::string_view text) {
     if (is_blank(text)) return Done{};
     auto map = parse_edn_value(text);
     if (!map) return unexpected(builder_.error(number, map.error()));

@@ -79,7 +79,7 @@ class JepsenParser {
  public:
   explicit JepsenParser(std::string_view file_name) : builder_(file_name, Format::Jepsen) {}
 
-  Expected<Done, ParseError> line(std::size_t number, std::string_view text) {
+  Result<Done, ParseError> line(std::size_t number, std::string_view text) {
     const std::optional<EventLine> event = event_line(text);
     if (!event) {
       other_lines_ += is_blank(text) ? 0 : 1;
@@ -94,7 +94,7 @@ class JepsenParser {
 
   // A file of nothing but other lines is not an empty history: it is most
   // likely not a Jepsen log at all, and calling it linearizable would lie.
-  Expected<History, ParseError> finish() && {
+  Result<History, ParseError> finish() && {
     if (event_lines_ == 0 && other_lines_ > 0) {
       return unexpected(builder_.error(0, "expected Jepsen event lines "
                                           "(INFO  jepsen.util - PROCESS :TYPE :F VALUE); found none"));

@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/check/assert.h"
+#include "core/util/assert.h"
 #include "sim/check/splitmix64.h"
 
 namespace confman::check {
@@ -21,7 +21,7 @@ class ValueInterner {
   std::uint32_t intern(std::string_view text) {
     auto it = ids_.find(text);
     if (it != ids_.end()) return it->second;
-    CHECK_ASSERT(texts_.size() < 0xffff'fff0u, "interned value id overflow");
+    CONFMAN_ASSERT(texts_.size() < 0xffff'fff0u, "interned value id overflow");
     const auto id = static_cast<std::uint32_t>(texts_.size());
     texts_.emplace_back(text);
     ids_.emplace(std::string(text), id);

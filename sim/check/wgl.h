@@ -42,7 +42,7 @@
 #include <span>
 #include <vector>
 
-#include "sim/check/assert.h"
+#include "core/util/assert.h"
 #include "sim/check/deadline.h"
 #include "sim/check/history.h"
 #include "sim/check/memo_set.h"
@@ -167,7 +167,7 @@ void WglSearch<Model>::build_entries() {
     const SearchOp& o = ops_[op];
     events.push_back({o.call_position, false, op});
     if (o.return_position == kNeverReturned) continue;
-    CHECK_ASSERT(o.call_position < o.return_position, "an operation returns after its call");
+    CONFMAN_ASSERT(o.call_position < o.return_position, "an operation returns after its call");
     events.push_back({o.return_position, true, op});
   }
   // At equal positions calls come first: treating such operations as
@@ -177,7 +177,7 @@ void WglSearch<Model>::build_entries() {
     if (a.is_return != b.is_return) return !a.is_return;
     return a.op < b.op;
   });
-  CHECK_ASSERT(events.size() + 2 < static_cast<std::size_t>(INT32_MAX), "too many entries for int32 links");
+  CONFMAN_ASSERT(events.size() + 2 < static_cast<std::size_t>(INT32_MAX), "too many entries for int32 links");
   entries_.resize(events.size() + 2);
   std::vector<std::int32_t> call_of(ops_.size(), -1);
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -304,7 +304,7 @@ SearchResult WglSearch<Model>::run() {
   while (unreturned > 0) {
     ++steps_;
     if (over_limits(outcome)) break;
-    CHECK_ASSERT(node + 1 < static_cast<std::int32_t>(entries_.size()),
+    CONFMAN_ASSERT(node + 1 < static_cast<std::int32_t>(entries_.size()),
                  "the search walked past every return entry");
     const Entry& entry = entries_[static_cast<std::size_t>(node)];
     if (entry.is_call) {
