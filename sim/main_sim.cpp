@@ -42,7 +42,12 @@ int run_command(const std::string& path, std::uint64_t seed, const RunOptions& o
   }
   const RunResult result = run_scenario(*scenario, seed, options);
   std::cout << summary_line(result) << "\n";
-  if (!result.violation.empty()) std::cout << "violation: " << result.violation << "\n";
+  if (!result.violation.empty()) {
+    // An expected violation (a canary scenario) is summarised in one line.
+    const std::string shown =
+        result.passed() ? result.violation.substr(0, result.violation.find('\n')) : result.violation;
+    std::cout << "violation: " << shown << "\n";
+  }
   if (!result.passed()) {
     std::cout << "reproduce: " << reproduce_command(result) << "\n";
     return 1;

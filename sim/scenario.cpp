@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
@@ -16,8 +17,22 @@ const char* timeline_action_name(TimelineAction action) {
     case TimelineAction::Crash: return "crash";
     case TimelineAction::Restart: return "restart";
     case TimelineAction::IsolateLeader: return "isolate-leader";
+    case TimelineAction::OneWay: return "one-way";
+    case TimelineAction::Bridge: return "bridge";
+    case TimelineAction::Flap: return "flap";
+    case TimelineAction::Pause: return "pause";
+    case TimelineAction::ClockJump: return "clock-jump";
   }
   return "unknown";
+}
+
+std::optional<TimelineAction> timeline_action_from_name(std::string_view name) {
+  for (auto action : {TimelineAction::Partition, TimelineAction::Heal, TimelineAction::Crash, TimelineAction::Restart,
+                      TimelineAction::IsolateLeader, TimelineAction::OneWay, TimelineAction::Bridge,
+                      TimelineAction::Flap, TimelineAction::Pause, TimelineAction::ClockJump}) {
+    if (name == timeline_action_name(action)) return action;
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -107,13 +122,21 @@ void parse_raft(const toml::value& root, Scenario& scenario) {
 void parse_network(const toml::value& root, Scenario& scenario) {
   if (!root.contains("network")) return;
   const toml::value& network = root.at("network");
-  require_known_keys(network, {"delay_min_ms", "delay_max_ms", "loss", "duplicate"}, "[network]");
+  require_known_keys(network,
+                     {"delay_min_ms", "delay_max_ms", "loss", "duplicate", "corrupt", "tail", "tail_base_ms",
+                      "tail_max_ms"},
+                     "[network]");
   NetworkOptions& options = scenario.network;
   options.delay_min_us = millis_in(network, "delay_min_ms", 0, 60'000, options.delay_min_us);
   options.delay_max_us = millis_in(network, "delay_max_ms", 0, 60'000, options.delay_max_us);
   require_ordered(network, "delay_min_ms", "delay_max_ms", options.delay_min_us, options.delay_max_us);
   options.loss_ppm = probability_in(network, "loss");
   options.duplicate_ppm = probability_in(network, "duplicate");
+  options.corrupt_ppm = probability_in(network, "corrupt");
+  options.tail_ppm = probability_in(network, "tail");
+  options.tail_base_us = millis_in(network, "tail_base_ms", 0, 600'000, options.tail_base_us);
+  options.tail_max_us = millis_in(network, "tail_max_ms", 0, 600'000, options.tail_max_us);
+  require_ordered(network, "tail_base_ms", "tail_max_ms", options.tail_base_us, options.tail_max_us);
 }
 
 void parse_storage(const toml::value& root, Scenario& scenario) {
@@ -128,9 +151,11 @@ void parse_storage(const toml::value& root, Scenario& scenario) {
 void parse_clock(const toml::value& root, Scenario& scenario) {
   if (!root.contains("clock")) return;
   const toml::value& clock = root.at("clock");
-  require_known_keys(clock, {"max_offset_ms", "max_drift_ppm"}, "[clock]");
+  require_known_keys(clock, {"max_offset_ms", "max_drift_ppm", "timer_late", "timer_late_max_ms"}, "[clock]");
   scenario.clock.max_offset_us = millis_in(clock, "max_offset_ms", 0, 3'600'000, 0);
   scenario.clock.max_drift_ppm = integer_in(clock, "max_drift_ppm", 0, 100'000, 0);
+  scenario.clock.timer_late_ppm = probability_in(clock, "timer_late");
+  scenario.clock.timer_late_max_us = millis_in(clock, "timer_late_max_ms", 0, 600'000, 0);
 }
 
 ReadMode parse_read_mode(const toml::value& value) {
@@ -186,11 +211,17 @@ std::pair<TimeUs, TimeUs> range_in(const toml::value& table, const std::string& 
 void parse_nemesis(const toml::value& root, Scenario& scenario) {
   if (!root.contains("nemesis")) return;
   const toml::value& nemesis = root.at("nemesis");
-  require_known_keys(nemesis, {"partitions_per_minute", "crashes_per_minute", "heal_after_ms", "restart_after_ms"},
+  require_known_keys(nemesis,
+                     {"partitions_per_minute", "crashes_per_minute", "pauses_per_minute", "clock_jumps_per_minute",
+                      "heal_after_ms", "restart_after_ms", "pause_max_ms", "clock_jump_max_ms"},
                      "[nemesis]");
   NemesisOptions& options = scenario.nemesis;
   options.partitions_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "partitions_per_minute", 0, 600, 0));
   options.crashes_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "crashes_per_minute", 0, 600, 0));
+  options.pauses_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "pauses_per_minute", 0, 600, 0));
+  options.clock_jumps_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "clock_jumps_per_minute", 0, 600, 0));
+  options.pause_max_us = millis_in(nemesis, "pause_max_ms", 1, 600'000, options.pause_max_us);
+  options.clock_jump_max_us = millis_in(nemesis, "clock_jump_max_ms", 1, 3'600'000, options.clock_jump_max_us);
   std::tie(options.heal_after_min_us, options.heal_after_max_us) =
       range_in(nemesis, "heal_after_ms", {options.heal_after_min_us, options.heal_after_max_us});
   std::tie(options.restart_after_min_us, options.restart_after_max_us) =
@@ -204,35 +235,79 @@ NodeId node_id_in(const toml::value& value, int nodes) {
   return static_cast<NodeId>(value.as_integer());
 }
 
+std::vector<std::vector<NodeId>> groups_in(const toml::value& item, const std::string& action, const Scenario& scenario,
+                                           std::size_t min_groups, std::size_t max_groups) {
+  if (!item.contains("groups") || !item.at("groups").is_array()) {
+    reject(item, "'" + action + "' needs 'groups', e.g. [[1, 2], [3]]");
+  }
+  const auto& array = item.at("groups").as_array();
+  if (array.size() < min_groups || array.size() > max_groups) {
+    reject(item.at("groups"), "'" + action + "' takes " + std::to_string(min_groups) +
+                                  (min_groups == max_groups ? "" : " to " + std::to_string(max_groups)) + " groups");
+  }
+  std::vector<std::vector<NodeId>> groups;
+  std::set<NodeId> seen;
+  for (const toml::value& group : array) {
+    if (!group.is_array()) reject(group, "each group is an array of node ids");
+    std::vector<NodeId> ids;
+    for (const toml::value& id : group.as_array()) {
+      const NodeId node = node_id_in(id, scenario.nodes);
+      if (!seen.insert(node).second) reject(id, "node " + std::to_string(node) + " is in two groups");
+      ids.push_back(node);
+    }
+    groups.push_back(std::move(ids));
+  }
+  return groups;
+}
+
 TimelineEvent parse_timeline_event(const toml::value& item, const Scenario& scenario) {
   if (!item.is_table()) reject(item, "each [[timeline]] entry must be a table");
-  require_known_keys(item, {"at_ms", "action", "groups", "node"}, "[[timeline]]");
+  require_known_keys(item, {"at_ms", "action", "groups", "node", "duration_ms", "period_ms", "delta_ms"},
+                     "[[timeline]]");
   TimelineEvent event;
   if (!item.contains("at_ms")) reject(item, "a [[timeline]] entry needs 'at_ms'");
   event.at_us = millis_in(item, "at_ms", 0, kMaxDurationMs, 0);
   if (!item.contains("action") || !item.at("action").is_string()) reject(item, "a [[timeline]] entry needs 'action' (a string)");
   const std::string& action = item.at("action").as_string();
-  const std::map<std::string, TimelineAction> actions = {
-      {"partition", TimelineAction::Partition}, {"heal", TimelineAction::Heal},
-      {"crash", TimelineAction::Crash},         {"restart", TimelineAction::Restart},
-      {"isolate-leader", TimelineAction::IsolateLeader}};
-  auto found = actions.find(action);
-  if (found == actions.end()) {
-    reject(item.at("action"), "unknown action '" + action + "' (partition, heal, crash, restart, isolate-leader)");
+  const auto found = timeline_action_from_name(action);
+  if (!found) {
+    reject(item.at("action"),
+           "unknown action '" + action +
+               "' (partition, heal, crash, restart, isolate-leader, one-way, bridge, flap, pause, clock-jump)");
   }
-  event.action = found->second;
-  if (event.action == TimelineAction::Partition) {
-    if (!item.contains("groups") || !item.at("groups").is_array()) reject(item, "'partition' needs 'groups', e.g. [[1, 2], [3]]");
-    for (const toml::value& group : item.at("groups").as_array()) {
-      if (!group.is_array()) reject(group, "each partition group is an array of node ids");
-      std::vector<NodeId> ids;
-      for (const toml::value& id : group.as_array()) ids.push_back(node_id_in(id, scenario.nodes));
-      event.groups.push_back(std::move(ids));
-    }
+  event.action = *found;
+  switch (event.action) {
+    case TimelineAction::Partition: event.groups = groups_in(item, action, scenario, 1, kMaxNodes); break;
+    case TimelineAction::OneWay: event.groups = groups_in(item, action, scenario, 2, 2); break;
+    case TimelineAction::Bridge:
+      event.groups = groups_in(item, action, scenario, 3, 3);
+      if (event.groups[2].size() != 1) reject(item.at("groups"), "'bridge' needs [[side A], [side B], [bridge node]]");
+      break;
+    case TimelineAction::Flap:
+      event.groups = groups_in(item, action, scenario, 2, 2);
+      if (event.groups[0].size() != 1 || event.groups[1].size() != 1) {
+        reject(item.at("groups"), "'flap' needs one link: [[a], [b]]");
+      }
+      if (!item.contains("period_ms")) reject(item, "'flap' needs 'period_ms'");
+      event.period_us = millis_in(item, "period_ms", 1, 600'000, 0);
+      break;
+    case TimelineAction::Crash:
+    case TimelineAction::Restart:
+    case TimelineAction::Pause:
+    case TimelineAction::ClockJump:
+      if (!item.contains("node")) reject(item, "'" + action + "' needs 'node'");
+      event.node = node_id_in(item.at("node"), scenario.nodes);
+      break;
+    case TimelineAction::Heal:
+    case TimelineAction::IsolateLeader: break;
   }
-  if (event.action == TimelineAction::Crash || event.action == TimelineAction::Restart) {
-    if (!item.contains("node")) reject(item, "'" + action + "' needs 'node'");
-    event.node = node_id_in(item.at("node"), scenario.nodes);
+  if (event.action == TimelineAction::Pause) {
+    if (!item.contains("duration_ms")) reject(item, "'pause' needs 'duration_ms'");
+    event.duration_us = millis_in(item, "duration_ms", 1, 3'600'000, 0);
+  }
+  if (event.action == TimelineAction::ClockJump) {
+    if (!item.contains("delta_ms")) reject(item, "'clock-jump' needs 'delta_ms'");
+    event.delta_us = millis_in(item, "delta_ms", -3'600'000, 3'600'000, 0);
   }
   return event;
 }

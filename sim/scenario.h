@@ -5,7 +5,9 @@
 // Probabilities are parts per million so every draw is an exact integer ratio.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/types.h"
@@ -20,6 +22,12 @@ struct NetworkOptions {
   TimeUs delay_max_us = 5'000;
   std::uint32_t loss_ppm = 0;       // each message independently
   std::uint32_t duplicate_ppm = 0;  // delivered twice, with independent delays
+  std::uint32_t corrupt_ppm = 0;    // one bit flipped in transit (checksums must catch it)
+  // Heavy tail: with this probability a message waits an extra
+  // tail_base * 2^k, P(k) = 2^-(k+1) (a discrete Pareto tail), capped.
+  std::uint32_t tail_ppm = 0;
+  TimeUs tail_base_us = 10'000;
+  TimeUs tail_max_us = 2'000'000;
 };
 
 struct StorageOptions {
@@ -30,6 +38,8 @@ struct StorageOptions {
 struct ClockOptions {
   TimeUs max_offset_us = 0;        // each node's clock starts offset by up to this
   std::int64_t max_drift_ppm = 0;  // and runs fast or slow by up to this
+  std::uint32_t timer_late_ppm = 0;  // a timer fires late with this probability
+  TimeUs timer_late_max_us = 0;      // by up to this
 };
 
 struct RaftTiming {
@@ -61,22 +71,41 @@ struct WorkloadOptions {
 };
 
 struct NemesisOptions {
-  std::uint32_t partitions_per_minute = 0;
+  std::uint32_t partitions_per_minute = 0;  // random halves, leader isolation, one-way, bridge, flapping
   std::uint32_t crashes_per_minute = 0;
+  std::uint32_t pauses_per_minute = 0;
+  std::uint32_t clock_jumps_per_minute = 0;
+  TimeUs pause_max_us = 2'000'000;
+  TimeUs clock_jump_max_us = 5'000'000;
   TimeUs heal_after_min_us = 1'000'000;
   TimeUs heal_after_max_us = 5'000'000;
   TimeUs restart_after_min_us = 500'000;
   TimeUs restart_after_max_us = 3'000'000;
 };
 
-enum class TimelineAction : std::uint8_t { Partition, Heal, Crash, Restart, IsolateLeader };
+enum class TimelineAction : std::uint8_t {
+  Partition,      // groups: nodes in different groups cannot talk; nodes in no group are isolated
+  Heal,           // every link restored, flapping stopped
+  Crash,          // node: process dies, unsynced writes lost
+  Restart,        // node: recovers from its durable state
+  IsolateLeader,  // the current leader (or a random node) is cut off from all others
+  OneWay,         // groups[0] -> groups[1] messages dropped; the other direction works
+  Bridge,         // groups [A, B, [x]]: A and B cannot talk; x talks to both
+  Flap,           // groups [[a], [b]]: the a-b link goes down and up every period_ms until healed
+  Pause,          // node: the process stalls for duration_ms (no timers, no input), then resumes
+  ClockJump,      // node: its clock jumps by delta_ms (negative: backwards)
+};
 const char* timeline_action_name(TimelineAction action);
+std::optional<TimelineAction> timeline_action_from_name(std::string_view name);
 
 struct TimelineEvent {
   TimeUs at_us = 0;
   TimelineAction action = TimelineAction::Heal;
-  std::vector<std::vector<NodeId>> groups;  // Partition
-  NodeId node = kNoNode;                    // Crash / Restart
+  std::vector<std::vector<NodeId>> groups{};  // Partition, OneWay, Bridge, Flap
+  NodeId node = kNoNode;                    // Crash / Restart / Pause / ClockJump
+  TimeUs duration_us = 0;                   // Pause
+  TimeUs period_us = 0;                     // Flap
+  TimeUs delta_us = 0;                      // ClockJump
 };
 
 struct Expectations {

@@ -13,6 +13,8 @@ namespace {
 constexpr std::uint64_t kStreamNetwork = 1;
 constexpr std::uint64_t kStreamNemesis = 2;
 constexpr std::uint64_t kStreamClocks = 3;
+constexpr std::uint64_t kStreamTimers = 4;
+constexpr std::size_t kMaxDeferredPerNode = 100'000;  // input queued for a paused node
 constexpr std::uint64_t kStreamNodeBase = 100;
 constexpr std::uint64_t kStreamStorageBase = 200;
 constexpr std::uint64_t kStreamClientBase = 1000;
@@ -34,9 +36,12 @@ struct World::SimNode {
   NodeId id = kNoNode;
   std::unique_ptr<SimStorage> storage;  // survives crashes: it is the disk
   std::unique_ptr<NodeEnv> env;
+  std::unique_ptr<GatedStorage> gated_storage;
   std::unique_ptr<node::Node> node;     // null while crashed
   NodeClock clock;
   TimeUs wakeup_at_us = -1;             // earliest scheduled wakeup, -1 if none
+  bool paused = false;
+  std::vector<std::function<void()>> deferred;  // input that arrived while paused, in order
   std::uint64_t incarnation = 0;
   std::uint64_t restarts = 0;
   TimeUs local_now(TimeUs global_us) const { return clock.local_us(global_us); }
@@ -54,9 +59,15 @@ class World::NodeEnv final : public node::Transport, public node::ClientResponde
         .field("to", static_cast<std::int64_t>(to))
         .field("type", type ? raft::message_type_name(*type) : "?")
         .field("bytes", static_cast<std::int64_t>(frame.size()));
-    auto shared = std::make_shared<Bytes>(std::move(frame));
-    World& world = world_;
-    world_.network_.send(id_, to, [&world, to, shared] { world.deliver_frame(to, *shared); });
+    const SimNetwork::Plan plan = world_.network_.plan(id_, to);
+    for (std::uint8_t copy = 0; copy < plan.copies; ++copy) {
+      auto shared = std::make_shared<Bytes>(copy + 1 < plan.copies ? frame : std::move(frame));
+      if (world_.network_.maybe_corrupt(*shared)) {
+        world_.trace_.event(world_.now_us(), "corrupt", id_).field("to", static_cast<std::int64_t>(to));
+      }
+      World& world = world_;
+      world_.queue_.schedule_after(plan.delay_us[copy], [&world, to, shared] { world.deliver_frame(to, *shared); });
+    }
   }
 
   void respond(node::ClientResponse response) override { world_.send_response(id_, response); }
@@ -87,11 +98,32 @@ class World::NodeEnv final : public node::Transport, public node::ClientResponde
   NodeId id_;
 };
 
+// The disk completes writes on its own schedule, but a paused process runs
+// no code: completions reach the node through the same gate as messages.
+class World::GatedStorage final : public node::Storage {
+ public:
+  GatedStorage(World& world, SimNode& sim_node) : world_(world), sim_node_(sim_node) {}
+  Result<node::StoredState, node::StorageError> load() override { return sim_node_.storage->load(); }
+  void write(node::WriteBatch batch, std::function<void(node::StorageStatus)> on_complete) override {
+    World& world = world_;
+    SimNode& sim_node = sim_node_;
+    sim_node_.storage->write(std::move(batch), [&world, &sim_node, on_complete = std::move(on_complete)](
+                                                   node::StorageStatus status) {
+      world.run_on_node(sim_node, [on_complete, status] { on_complete(status); });
+    });
+  }
+
+ private:
+  World& world_;
+  SimNode& sim_node_;
+};
+
 World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
     : scenario_(scenario),
       seed_(seed),
       trace_(trace),
-      network_(queue_, scenario.network, derive_seed(seed, kStreamNetwork)),
+      network_(scenario.network, derive_seed(seed, kStreamNetwork)),
+      clock_random_(derive_seed(seed, kStreamTimers)),
       nemesis_random_(derive_seed(seed, kStreamNemesis)),
       invariants_(scenario.nodes) {
   Random clock_random(derive_seed(seed, kStreamClocks));
@@ -101,6 +133,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
     sim_node->storage = std::make_unique<SimStorage>(queue_, scenario.storage,
                                                      derive_seed(seed, kStreamStorageBase + sim_node->id));
     sim_node->env = std::make_unique<NodeEnv>(*this, sim_node->id);
+    sim_node->gated_storage = std::make_unique<GatedStorage>(*this, *sim_node);
     sim_node->clock.offset_us = clock_random.between(0, scenario.clock.max_offset_us);
     sim_node->clock.drift_ppm = clock_random.between(-scenario.clock.max_drift_ppm, scenario.clock.max_drift_ppm);
     nodes_.push_back(std::move(sim_node));
@@ -109,8 +142,8 @@ World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
     clients_.push_back(std::make_unique<Client>(
         i, scenario.nodes, scenario.workload, derive_seed(seed, kStreamClientBase + static_cast<std::uint64_t>(i)),
         queue_, history_, trace_, [this](int client, NodeId node, const node::ClientRequest& request) {
-          network_.send(kClientEndpointBase + static_cast<EndpointId>(client), node,
-                        [this, node, request] { deliver_request(node, request); });
+          send_to(kClientEndpointBase + static_cast<EndpointId>(client), node,
+                  [this, node, request] { deliver_request(node, request); });
         }));
   }
 }
@@ -141,7 +174,7 @@ void World::start_node(SimNode& sim_node) {
   config.raft.heartbeat_interval_us = scenario_.raft.heartbeat_interval_us;
   // Each incarnation draws fresh election timeouts.
   config.seed = derive_seed(seed_, kStreamNodeBase + sim_node.id * 1000 + sim_node.incarnation);
-  node::Env env{sim_node.storage.get(), sim_node.env.get(), sim_node.env.get(), sim_node.env.get()};
+  node::Env env{sim_node.gated_storage.get(), sim_node.env.get(), sim_node.env.get(), sim_node.env.get()};
   sim_node.node = std::make_unique<node::Node>(std::move(config), env);
   sim_node.wakeup_at_us = -1;
   auto started = sim_node.node->start(sim_node.local_now(now_us()));
@@ -160,20 +193,47 @@ void World::after_node_input(SimNode& sim_node) {
 }
 
 void World::schedule_wakeup(SimNode& sim_node) {
-  const TimeUs deadline_us = std::max(now_us(), sim_node.clock.global_us(sim_node.node->next_deadline_us()));
+  TimeUs deadline_us = std::max(now_us(), sim_node.clock.global_us(sim_node.node->next_deadline_us()));
   if (sim_node.wakeup_at_us >= 0 && sim_node.wakeup_at_us <= deadline_us) return;
+  // Clock fault model: a timer may fire late (a loaded machine, a GC pause).
+  if (scenario_.clock.timer_late_ppm > 0 && clock_random_.chance(scenario_.clock.timer_late_ppm, kPpm)) {
+    deadline_us += clock_random_.between(0, scenario_.clock.timer_late_max_us);
+  }
   sim_node.wakeup_at_us = deadline_us;
   queue_.schedule_at(deadline_us, [this, &sim_node, incarnation = sim_node.incarnation, deadline_us] {
     if (!sim_node.node || sim_node.incarnation != incarnation || sim_node.wakeup_at_us != deadline_us) return;
+    if (sim_node.paused) return;  // resume() ticks and reschedules
     sim_node.wakeup_at_us = -1;
     sim_node.node->tick(sim_node.local_now(now_us()));
     after_node_input(sim_node);
   });
 }
 
+void World::send_to(EndpointId from, EndpointId to, const std::function<void()>& deliver) {
+  const SimNetwork::Plan plan = network_.plan(from, to);
+  for (std::uint8_t copy = 0; copy < plan.copies; ++copy) queue_.schedule_after(plan.delay_us[copy], deliver);
+}
+
+void World::run_on_node(SimNode& sim_node, std::function<void()> action) {
+  if (!sim_node.node) return;
+  if (!sim_node.paused) {
+    action();
+    return;
+  }
+  if (sim_node.deferred.size() < kMaxDeferredPerNode) {
+    sim_node.deferred.push_back(std::move(action));
+  } else {
+    trace_.event(now_us(), "drop", sim_node.id).field("reason", "paused input queue full");
+  }
+}
+
 void World::deliver_frame(NodeId to, const Bytes& frame) {
   SimNode& target = sim_node(to);
   if (!target.node) return;  // a crashed node receives nothing
+  if (target.paused) {
+    run_on_node(target, [this, to, frame] { deliver_frame(to, frame); });
+    return;
+  }
   target.node->receive(frame, target.local_now(now_us()));
   after_node_input(target);
 }
@@ -181,6 +241,10 @@ void World::deliver_frame(NodeId to, const Bytes& frame) {
 void World::deliver_request(NodeId to, const node::ClientRequest& request) {
   SimNode& target = sim_node(to);
   if (!target.node) return;
+  if (target.paused) {
+    run_on_node(target, [this, to, request] { deliver_request(to, request); });
+    return;
+  }
   target.node->submit(request, target.local_now(now_us()));
   after_node_input(target);
 }
@@ -189,8 +253,7 @@ void World::send_response(NodeId from, const node::ClientResponse& response) {
   const int client = Client::client_of(response.request_id);
   CONFMAN_ASSERT(client >= 0 && static_cast<std::size_t>(client) < clients_.size(), "response for an unknown client");
   Client* target = clients_[static_cast<std::size_t>(client)].get();
-  network_.send(from, kClientEndpointBase + static_cast<EndpointId>(client),
-                [target, response] { target->on_response(response); });
+  send_to(from, kClientEndpointBase + static_cast<EndpointId>(client), [target, response] { target->on_response(response); });
 }
 
 void World::run_until(TimeUs until_us) {
@@ -205,11 +268,14 @@ void World::crash(NodeId id) {
   if (!target.node) return;
   faults_ += 1;
   trace_.event(now_us(), "fault", id).field("fault", "crash");
+  record_fault(TimelineEvent{.action = TimelineAction::Crash, .node = id});
   LogIndex durable_commit = 0;
   if (const auto& record = target.storage->durable().hard_state) {
     if (auto hard_state = node::decode_hard_state_record(*record)) durable_commit = hard_state->commit;
   }
   target.node.reset();
+  target.paused = false;
+  target.deferred.clear();  // input queued for the dead process dies with it
   target.storage->crash();
   target.incarnation += 1;
   invariants_.on_crash(id, durable_commit);
@@ -219,19 +285,105 @@ void World::restart(NodeId id) {
   SimNode& target = sim_node(id);
   if (target.node) return;
   trace_.event(now_us(), "fault", id).field("fault", "restart");
+  record_fault(TimelineEvent{.action = TimelineAction::Restart, .node = id});
   target.restarts += 1;
   start_node(target);
 }
 
+void World::record_fault(TimelineEvent event) {
+  event.at_us = now_us();
+  if (fault_log_.size() < kMaxFaultLog) fault_log_.push_back(std::move(event));
+}
+
 void World::partition(const std::vector<std::vector<NodeId>>& groups) {
   faults_ += 1;
+  flap_generation_ += 1;
   trace_.event(now_us(), "fault", 0).field("fault", "partition").field("groups", describe_groups(groups));
   network_.partition(groups, scenario_.nodes);
+  record_fault(TimelineEvent{.action = TimelineAction::Partition, .groups = groups});
+}
+
+void World::one_way(const std::vector<NodeId>& from, const std::vector<NodeId>& to) {
+  faults_ += 1;
+  flap_generation_ += 1;
+  trace_.event(now_us(), "fault", 0).field("fault", "one-way").field("groups", describe_groups({from, to}));
+  network_.one_way(from, to);
+  record_fault(TimelineEvent{.action = TimelineAction::OneWay, .groups = {from, to}});
+}
+
+void World::bridge(const std::vector<NodeId>& side_a, const std::vector<NodeId>& side_b, NodeId bridge_node) {
+  faults_ += 1;
+  flap_generation_ += 1;
+  trace_.event(now_us(), "fault", 0)
+      .field("fault", "bridge")
+      .field("groups", describe_groups({side_a, side_b, {bridge_node}}));
+  network_.bridge(side_a, side_b);
+  record_fault(TimelineEvent{.action = TimelineAction::Bridge, .groups = {side_a, side_b, {bridge_node}}});
+}
+
+void World::flap(NodeId a, NodeId b, TimeUs period_us) {
+  faults_ += 1;
+  flap_generation_ += 1;
+  trace_.event(now_us(), "fault", 0)
+      .field("fault", "flap")
+      .field("groups", describe_groups({{a}, {b}}))
+      .field("period_us", period_us);
+  network_.heal();
+  record_fault(TimelineEvent{.action = TimelineAction::Flap, .groups = {{a}, {b}}, .period_us = period_us});
+  flap_step(a, b, period_us, flap_generation_, false);
+}
+
+void World::flap_step(NodeId a, NodeId b, TimeUs period_us, std::uint64_t generation, bool up) {
+  if (generation != flap_generation_) return;  // healed or replaced by another partition
+  network_.set_link(a, b, up);
+  queue_.schedule_after(period_us, [this, a, b, period_us, generation, up] { flap_step(a, b, period_us, generation, !up); });
 }
 
 void World::heal() {
+  flap_generation_ += 1;
   trace_.event(now_us(), "fault", 0).field("fault", "heal");
   network_.heal();
+  record_fault(TimelineEvent{.action = TimelineAction::Heal});
+}
+
+void World::pause(NodeId id, TimeUs duration_us) {
+  SimNode& target = sim_node(id);
+  if (!target.node || target.paused) return;
+  faults_ += 1;
+  trace_.event(now_us(), "fault", id).field("fault", "pause").field("duration_us", duration_us);
+  record_fault(TimelineEvent{.action = TimelineAction::Pause, .node = id, .duration_us = duration_us});
+  target.paused = true;
+  queue_.schedule_after(duration_us, [this, id, incarnation = target.incarnation] { resume(id, incarnation); });
+}
+
+void World::resume(NodeId id, std::uint64_t incarnation) {
+  SimNode& target = sim_node(id);
+  if (!target.node || target.incarnation != incarnation || !target.paused) return;
+  trace_.event(now_us(), "fault", id).field("fault", "resume");
+  target.paused = false;
+  // The stalled process wakes up: first its overdue timers (it may still
+  // believe it leads), then everything that queued up while it slept.
+  target.wakeup_at_us = -1;
+  target.node->tick(target.local_now(now_us()));
+  auto deferred = std::move(target.deferred);
+  target.deferred.clear();
+  for (auto& action : deferred) {
+    if (!target.node || target.incarnation != incarnation || target.paused) break;
+    action();
+  }
+  if (target.node && target.incarnation == incarnation) after_node_input(target);
+}
+
+void World::clock_jump(NodeId id, TimeUs delta_us) {
+  SimNode& target = sim_node(id);
+  faults_ += 1;
+  trace_.event(now_us(), "fault", id).field("fault", "clock-jump").field("delta_us", delta_us);
+  record_fault(TimelineEvent{.action = TimelineAction::ClockJump, .node = id, .delta_us = delta_us});
+  target.clock.offset_us += delta_us;
+  if (target.node && !target.paused) {
+    target.wakeup_at_us = -1;  // the old wakeup was computed on the old clock
+    schedule_wakeup(target);
+  }
 }
 
 void World::isolate_leader() {
@@ -303,7 +455,11 @@ std::string World::describe_groups(const std::vector<std::vector<NodeId>>& group
 }
 
 void World::schedule_nemesis() {
-  if (scenario_.nemesis.partitions_per_minute == 0 && scenario_.nemesis.crashes_per_minute == 0) return;
+  const NemesisOptions& options = scenario_.nemesis;
+  if (options.partitions_per_minute == 0 && options.crashes_per_minute == 0 && options.pauses_per_minute == 0 &&
+      options.clock_jumps_per_minute == 0) {
+    return;
+  }
   queue_.schedule_after(kNemesisTickUs, [this] {
     if (now_us() >= scenario_.duration_us) return;  // the safety phase is over
     nemesis_step();
@@ -314,27 +470,65 @@ void World::schedule_nemesis() {
 void World::nemesis_step() {
   const NemesisOptions& options = scenario_.nemesis;
   if (!network_.partitioned() && nemesis_random_.chance(options.partitions_per_minute, kNemesisTicksPerMinute)) {
-    if (nemesis_random_.chance(1, 2)) {
-      partition(random_halves());
-    } else {
-      isolate_leader();
-    }
+    random_network_fault();
     const TimeUs heal_after_us = nemesis_random_.between(options.heal_after_min_us, options.heal_after_max_us);
-    queue_.schedule_after(heal_after_us, [this] { heal(); });
+    queue_.schedule_after(heal_after_us, [this, generation = flap_generation_] {
+      if (generation == flap_generation_) heal();  // not already healed or replaced
+    });
   }
-  if (nemesis_random_.chance(options.crashes_per_minute, kNemesisTicksPerMinute)) {
-    // Crash at most a minority at once, so the cluster can still make progress.
-    std::vector<NodeId> up;
-    for (auto& sim_node : nodes_) {
-      if (sim_node->node) up.push_back(sim_node->id);
+  if (nemesis_random_.chance(options.crashes_per_minute, kNemesisTicksPerMinute)) random_crash();
+  if (nemesis_random_.chance(options.pauses_per_minute, kNemesisTicksPerMinute)) {
+    const NodeId victim = 1 + nemesis_random_.below(nodes_.size());
+    pause(victim, nemesis_random_.between(1, options.pause_max_us));
+  }
+  if (nemesis_random_.chance(options.clock_jumps_per_minute, kNemesisTicksPerMinute)) {
+    const NodeId victim = 1 + nemesis_random_.below(nodes_.size());
+    clock_jump(victim, nemesis_random_.between(-options.clock_jump_max_us, options.clock_jump_max_us));
+  }
+}
+
+void World::random_network_fault() {
+  const std::vector<std::vector<NodeId>> halves = random_halves();
+  switch (nemesis_random_.below(5)) {
+    case 0: partition(halves); break;
+    case 1: isolate_leader(); break;
+    case 2: one_way(halves[0], halves[1]); break;
+    case 3: {
+      // A bridge needs a node on each side besides the bridge itself.
+      if (nodes_.size() < 3) {
+        partition(halves);
+        break;
+      }
+      std::vector<NodeId> side_a = halves[0];
+      std::vector<NodeId> side_b = halves[1];
+      std::vector<NodeId>& larger = side_a.size() >= side_b.size() ? side_a : side_b;
+      const NodeId bridge_node = larger.back();
+      larger.pop_back();
+      bridge(side_a, side_b, bridge_node);
+      break;
     }
-    const std::size_t down = nodes_.size() - up.size();
-    if (down + 1 > (nodes_.size() - 1) / 2 || up.empty()) return;
-    const NodeId victim = up[nemesis_random_.below(up.size())];
-    crash(victim);
-    const TimeUs restart_after_us = nemesis_random_.between(options.restart_after_min_us, options.restart_after_max_us);
-    queue_.schedule_after(restart_after_us, [this, victim] { restart(victim); });
+    default: {
+      const NodeId a = 1 + nemesis_random_.below(nodes_.size());
+      const NodeId b = 1 + (a + nemesis_random_.below(nodes_.size() - 1)) % nodes_.size();
+      flap(a, b, nemesis_random_.between(20'000, 500'000));
+      break;
+    }
   }
+}
+
+void World::random_crash() {
+  const NemesisOptions& options = scenario_.nemesis;
+  // Crash at most a minority at once, so the cluster can still make progress.
+  std::vector<NodeId> up;
+  for (auto& sim_node : nodes_) {
+    if (sim_node->node) up.push_back(sim_node->id);
+  }
+  const std::size_t down = nodes_.size() - up.size();
+  if (down + 1 > (nodes_.size() - 1) / 2 || up.empty()) return;
+  const NodeId victim = up[nemesis_random_.below(up.size())];
+  crash(victim);
+  const TimeUs restart_after_us = nemesis_random_.between(options.restart_after_min_us, options.restart_after_max_us);
+  queue_.schedule_after(restart_after_us, [this, victim] { restart(victim); });
 }
 
 void World::schedule_timeline() {
@@ -350,6 +544,11 @@ void World::apply_timeline_event(const TimelineEvent& event) {
     case TimelineAction::Crash: crash(event.node); break;
     case TimelineAction::Restart: restart(event.node); break;
     case TimelineAction::IsolateLeader: isolate_leader(); break;
+    case TimelineAction::OneWay: one_way(event.groups[0], event.groups[1]); break;
+    case TimelineAction::Bridge: bridge(event.groups[0], event.groups[1], event.groups[2][0]); break;
+    case TimelineAction::Flap: flap(event.groups[0][0], event.groups[1][0], event.period_us); break;
+    case TimelineAction::Pause: pause(event.node, event.duration_us); break;
+    case TimelineAction::ClockJump: clock_jump(event.node, event.delta_us); break;
   }
 }
 

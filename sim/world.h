@@ -5,6 +5,7 @@
 // random is drawn from streams derived from the run seed.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,8 +49,13 @@ class World {
   void crash(NodeId id);
   void restart(NodeId id);
   void partition(const std::vector<std::vector<NodeId>>& groups);
+  void one_way(const std::vector<NodeId>& from, const std::vector<NodeId>& to);
+  void bridge(const std::vector<NodeId>& side_a, const std::vector<NodeId>& side_b, NodeId bridge_node);
+  void flap(NodeId a, NodeId b, TimeUs period_us);
   void heal();
   void isolate_leader();
+  void pause(NodeId id, TimeUs duration_us);
+  void clock_jump(NodeId id, TimeUs delta_us);
   void stop_clients();
 
   // Observations.
@@ -65,10 +71,14 @@ class World {
   std::uint64_t events() const { return queue_.executed(); }
   std::uint64_t faults() const { return faults_; }
   std::uint64_t writes_acknowledged() const;
+  // Every fault injected so far, as timeline events (for shrinking).
+  const std::vector<TimelineEvent>& fault_log() const { return fault_log_; }
+  const SimNetwork& network() const { return network_; }
 
  private:
   struct SimNode;
   class NodeEnv;
+  class GatedStorage;
 
   void start_node(SimNode& sim_node);
   void after_node_input(SimNode& sim_node);
@@ -76,8 +86,15 @@ class World {
   void deliver_frame(NodeId to, const Bytes& frame);
   void deliver_request(NodeId to, const node::ClientRequest& request);
   void send_response(NodeId from, const node::ClientResponse& response);
+  void send_to(EndpointId from, EndpointId to, const std::function<void()>& deliver);
+  void run_on_node(SimNode& sim_node, std::function<void()> action);
+  void resume(NodeId id, std::uint64_t incarnation);
+  void flap_step(NodeId a, NodeId b, TimeUs period_us, std::uint64_t generation, bool up);
+  void record_fault(TimelineEvent event);
   void schedule_nemesis();
   void nemesis_step();
+  void random_network_fault();
+  void random_crash();
   void schedule_timeline();
   void apply_timeline_event(const TimelineEvent& event);
   SimNode& sim_node(NodeId id);
@@ -89,12 +106,16 @@ class World {
   Trace& trace_;
   EventQueue queue_;
   SimNetwork network_;
+  Random clock_random_;  // late timers
   Random nemesis_random_;
   Invariants invariants_;
   History history_;
   std::vector<std::unique_ptr<SimNode>> nodes_;  // nodes_[id - 1]
   std::vector<std::unique_ptr<Client>> clients_;
   std::uint64_t faults_ = 0;
+  std::uint64_t flap_generation_ = 0;  // bumped by every network change; stale flap and heal events check it
+  std::vector<TimelineEvent> fault_log_;
+  static constexpr std::size_t kMaxFaultLog = 100'000;
 };
 
 }  // namespace confman::sim
