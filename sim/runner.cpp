@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <algorithm>
 
 #include "core/util/assert.h"
 #include "sim/check/checker.h"
@@ -66,8 +67,45 @@ void check_linearizability(const World& world, RunResult& result) {
   }
 }
 
-std::string run_convergence_phase(World& world, const Scenario& scenario) {
+constexpr TimeUs kProbeRetryUs = 500'000;
+
+std::string describe_nodes(const std::vector<NodeId>& nodes) {
+  std::string text;
+  for (NodeId id : nodes) text += (text.empty() ? "" : ",") + std::to_string(id);
+  return "{" + text + "}";
+}
+
+NodeId leader_among(const World& world, const std::vector<NodeId>& nodes) {
+  const NodeId leader = world.leader();
+  return std::find(nodes.begin(), nodes.end(), leader) != nodes.end() ? leader : kNoNode;
+}
+
+// Liveness (after the safety phase): with a random majority connected and
+// everything else cut off, a leader must emerge and commit a write within
+// the bound. Raft promises no more than this.
+std::string run_liveness_phase(World& world, const Scenario& scenario) {
   world.stop_clients();
+  const std::vector<NodeId> quorum = world.heal_random_quorum();
+  const TimeUs deadline_us = world.now_us() + scenario.expect.liveness_bound_us;
+  TimeUs last_probe_us = -kProbeRetryUs;
+  while (world.now_us() < deadline_us && !world.invariants().violated()) {
+    world.run_until(world.now_us() + kConvergenceCheckUs);
+    if (world.probe_acknowledged()) return {};
+    const NodeId leader = leader_among(world, quorum);
+    if (leader != kNoNode && world.now_us() - last_probe_us >= kProbeRetryUs) {
+      world.send_probe_write(leader);
+      last_probe_us = world.now_us();
+    }
+  }
+  if (world.invariants().violated()) return {};
+  const NodeId leader = leader_among(world, quorum);
+  return "no liveness: " + std::to_string(scenario.expect.liveness_bound_us / 1000) +
+         " ms after connecting the majority " + describe_nodes(quorum) + ", " +
+         (leader == kNoNode ? std::string("it has no leader")
+                            : "leader " + std::to_string(leader) + " has not committed a write");
+}
+
+std::string run_convergence_phase(World& world, const Scenario& scenario) {
   world.heal();
   for (NodeId id = 1; id <= static_cast<NodeId>(world.node_count()); ++id) world.restart(id);
   const TimeUs deadline_us = world.now_us() + scenario.expect.liveness_bound_us;
@@ -101,7 +139,8 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   result.seed = seed;
   result.expected_violation = scenario.expect.violation;
   std::string liveness;
-  if (!world.invariants().violated()) liveness = run_convergence_phase(world, scenario);
+  if (!world.invariants().violated()) liveness = run_liveness_phase(world, scenario);
+  if (liveness.empty() && !world.invariants().violated()) liveness = run_convergence_phase(world, scenario);
   result.violation = world.invariants().violated() ? world.invariants().violation() : liveness;
   if (result.violation.empty() && world.writes_acknowledged() == 0 && scenario.workload.clients > 0 &&
       scenario.workload.put_weight + scenario.workload.delete_weight + scenario.workload.cas_weight > 0) {

@@ -14,6 +14,8 @@ constexpr std::uint64_t kStreamNetwork = 1;
 constexpr std::uint64_t kStreamNemesis = 2;
 constexpr std::uint64_t kStreamClocks = 3;
 constexpr std::uint64_t kStreamTimers = 4;
+constexpr std::uint64_t kStreamLiveness = 5;
+constexpr int kProbeClient = 0xFFFF;  // request ids of liveness probe writes
 constexpr std::size_t kMaxDeferredPerNode = 100'000;  // input queued for a paused node
 constexpr std::uint64_t kStreamNodeBase = 100;
 constexpr std::uint64_t kStreamStorageBase = 200;
@@ -125,6 +127,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
       network_(scenario.network, derive_seed(seed, kStreamNetwork)),
       clock_random_(derive_seed(seed, kStreamTimers)),
       nemesis_random_(derive_seed(seed, kStreamNemesis)),
+      liveness_random_(derive_seed(seed, kStreamLiveness)),
       invariants_(scenario.nodes) {
   Random clock_random(derive_seed(seed, kStreamClocks));
   for (int i = 0; i < scenario.nodes; ++i) {
@@ -251,6 +254,10 @@ void World::deliver_request(NodeId to, const node::ClientRequest& request) {
 
 void World::send_response(NodeId from, const node::ClientResponse& response) {
   const int client = Client::client_of(response.request_id);
+  if (client == kProbeClient) {
+    if (response.outcome == node::Outcome::Ok && response.write.status == kv::Status::Ok) probe_acknowledged_ = true;
+    return;
+  }
   CONFMAN_ASSERT(client >= 0 && static_cast<std::size_t>(client) < clients_.size(), "response for an unknown client");
   Client* target = clients_[static_cast<std::size_t>(client)].get();
   send_to(from, kClientEndpointBase + static_cast<EndpointId>(client), [target, response] { target->on_response(response); });
@@ -407,6 +414,28 @@ NodeId World::leader() const {
     }
   }
   return best;
+}
+
+std::vector<NodeId> World::heal_random_quorum() {
+  std::vector<NodeId> shuffled;
+  for (auto& sim_node : nodes_) shuffled.push_back(sim_node->id);
+  for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[liveness_random_.below(i)]);
+  std::vector<NodeId> quorum(shuffled.begin(), shuffled.begin() + static_cast<std::ptrdiff_t>(nodes_.size() / 2 + 1));
+  std::sort(quorum.begin(), quorum.end());
+  // The harness's own healing, not a fault: traced, not counted.
+  flap_generation_ += 1;
+  trace_.event(now_us(), "phase", 0).field("phase", "liveness").field("quorum", describe_groups({quorum}));
+  network_.partition({quorum}, scenario_.nodes);
+  for (NodeId id : quorum) restart(id);
+  return quorum;
+}
+
+void World::send_probe_write(NodeId leader) {
+  probe_writes_ += 1;
+  node::ClientRequest request;
+  request.request_id = Client::request_id(kProbeClient, probe_writes_, 1);
+  request.write.command = kv::Command{kv::CommandType::Put, "/liveness/probe", std::to_string(probe_writes_), 0};
+  send_to(kClientEndpointBase + kProbeClient, leader, [this, leader, request] { deliver_request(leader, request); });
 }
 
 void World::stop_clients() {

@@ -58,6 +58,14 @@ class World {
   void clock_jump(NodeId id, TimeUs delta_us);
   void stop_clients();
 
+  // Liveness phase: connects a random majority (restarting its crashed
+  // members) and leaves the rest cut off.
+  std::vector<NodeId> heal_random_quorum();
+  // Sends one probe write to `leader`; probe_acknowledged() turns true when
+  // any probe write is acknowledged as applied.
+  void send_probe_write(NodeId leader);
+  bool probe_acknowledged() const { return probe_acknowledged_; }
+
   // Observations.
   TimeUs now_us() const { return queue_.now_us(); }
   bool node_up(NodeId id) const;
@@ -108,11 +116,14 @@ class World {
   SimNetwork network_;
   Random clock_random_;  // late timers
   Random nemesis_random_;
+  Random liveness_random_;
   Invariants invariants_;
   History history_;
   std::vector<std::unique_ptr<SimNode>> nodes_;  // nodes_[id - 1]
   std::vector<std::unique_ptr<Client>> clients_;
   std::uint64_t faults_ = 0;
+  std::uint64_t probe_writes_ = 0;
+  bool probe_acknowledged_ = false;
   std::uint64_t flap_generation_ = 0;  // bumped by every network change; stale flap and heal events check it
   std::vector<TimelineEvent> fault_log_;
   static constexpr std::size_t kMaxFaultLog = 100'000;
