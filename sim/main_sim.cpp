@@ -12,6 +12,8 @@
 
 #include "core/util/assert.h"
 #include "sim/runner.h"
+#include "sim/scenario_writer.h"
+#include "sim/swarm.h"
 #include "sim/sweep.h"
 
 namespace {
@@ -34,13 +36,16 @@ bool parse_seed_range(const std::string& text, SweepOptions& options) {
   return options.first_seed <= options.last_seed;
 }
 
-int run_command(const std::string& path, std::uint64_t seed, const RunOptions& options) {
+int run_command(const std::string& path, std::uint64_t seed, bool swarm, const RunOptions& options) {
   auto scenario = load_scenario(path);
   if (!scenario) {
     std::cerr << "error: " << scenario.error().message << "\n";
     return 2;
   }
-  const RunResult result = run_scenario(*scenario, seed, options);
+  const Scenario to_run = swarm ? draw_swarm_scenario(*scenario, seed) : *scenario;
+  if (swarm) std::cout << "# options drawn by seed " << seed << ":\n" << scenario_to_toml(to_run) << "\n";
+  RunResult result = run_scenario(to_run, seed, options);
+  result.swarm = swarm;
   std::cout << summary_line(result) << "\n";
   if (!result.violation.empty()) {
     // An expected violation (a canary scenario) is summarised in one line.
@@ -63,13 +68,19 @@ int sweep_command(const std::string& target, const SweepOptions& options) {
       std::cerr << "error: " << scenario.error().message << "\n";
       return 2;
     }
+    if (options.swarm && scenario->expect.violation) {
+      // A canary expects its own configuration's violation; drawn options
+      // may leave out what triggers it, so swarm mode skips canaries.
+      std::cout << "sweep: skipping " << path << " in swarm mode (it expects a violation)\n";
+      continue;
+    }
     scenarios.push_back(std::move(scenario).value());
   }
   if (scenarios.empty()) {
     std::cerr << "error: no *.toml scenario files in " << target << "\n";
     return 2;
   }
-  std::cout << "sweep: " << scenarios.size() << " scenario(s), seeds " << options.first_seed << ".." << options.last_seed
+  std::cout << "sweep: " << scenarios.size() << " scenario(s)" << (options.swarm ? " in swarm mode" : "") << ", seeds " << options.first_seed << ".." << options.last_seed
             << ", " << options.jobs << " job(s)\n";
   const auto summaries = run_sweep(scenarios, options);
   std::cout << format_sweep_table(summaries);
@@ -79,6 +90,7 @@ int sweep_command(const std::string& target, const SweepOptions& options) {
     runs += summary.seeds;
     for (const RunResult& failure : summary.failures) {
       failures += 1;
+      if (failure.swarm) std::cout << "# options drawn by seed " << failure.seed << ":\n" << failure.drawn_options;
       std::cout << "FAIL " << summary_line(failure) << "\n  violation: "
                 << (failure.violation.empty() ? "(none found, one was expected)" : failure.violation)
                 << "\n  reproduce: " << reproduce_command(failure) << "\n";
@@ -104,6 +116,8 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed, "Run seed (everything random derives from it)");
   run->add_option("--trace", trace_path, "Write the trace as JSON Lines to FILE");
   run->add_option("--history", history_path, "Write the client history as JSON Lines to FILE");
+  bool run_swarm = false;
+  run->add_flag("--swarm", run_swarm, "Draw cluster size, faults and workload from the seed (as sweep --swarm)");
 
   auto* sweep = app.add_subcommand("sweep", "Run many seeds of one scenario or a directory of scenarios");
   std::string sweep_path;
@@ -113,6 +127,7 @@ int main(int argc, char** argv) {
   sweep->add_option("target", sweep_path, "Scenario file or directory")->required();
   sweep->add_option("--seeds", seeds, "Seed range A..B (inclusive)");
   sweep->add_option("--jobs", sweep_options.jobs, "Parallel runs (default: number of cores)")->check(CLI::Range(1, 256));
+  sweep->add_flag("--swarm", sweep_options.swarm, "Each seed draws its own cluster size (3-7), faults and workload");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -120,7 +135,7 @@ int main(int argc, char** argv) {
     RunOptions options;
     if (!trace_path.empty()) options.trace_path = trace_path;
     if (!history_path.empty()) options.history_path = history_path;
-    return run_command(run_path, seed, options);
+    return run_command(run_path, seed, run_swarm, options);
   }
   if (!parse_seed_range(seeds, sweep_options)) {
     std::cerr << "error: --seeds must be N or A..B with A <= B, not '" << seeds << "'\n";

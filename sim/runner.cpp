@@ -170,7 +170,8 @@ std::string format_hash(std::uint64_t hash) {
 }
 
 std::string reproduce_command(const RunResult& result) {
-  return "confman-sim run " + result.scenario_path + " --seed " + std::to_string(result.seed);
+  return "confman-sim run " + result.scenario_path + " --seed " + std::to_string(result.seed) +
+         (result.swarm ? " --swarm" : "");
 }
 
 std::string summary_line(const RunResult& result) {

@@ -36,6 +36,8 @@ struct RunResult {
   std::string linearizability;
   std::uint64_t checker_steps = 0;
   bool expected_violation = false;
+  bool swarm = false;          // options were drawn from the seed (--swarm)
+  std::string drawn_options;   // swarm: the drawn scenario as TOML
   bool passed() const { return violation.empty() != expected_violation; }
 };
 

@@ -1,5 +1,8 @@
 #include "sim/sweep.h"
 
+#include "sim/scenario_writer.h"
+#include "sim/swarm.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -24,6 +27,15 @@ std::vector<std::string> scenario_paths(const std::string& file_or_directory) {
   return paths;
 }
 
+RunResult run_one(const Scenario& base, std::uint64_t seed, bool swarm) {
+  if (!swarm) return run_scenario(base, seed);
+  const Scenario drawn = draw_swarm_scenario(base, seed);
+  RunResult result = run_scenario(drawn, seed);
+  result.swarm = true;
+  if (!result.passed()) result.drawn_options = scenario_to_toml(drawn);
+  return result;
+}
+
 std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, const SweepOptions& options) {
   struct Job {
     std::size_t scenario;
@@ -41,7 +53,7 @@ std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, c
   auto worker = [&] {
     for (std::size_t i = next++; i < jobs.size(); i = next++) {
       const auto start = std::chrono::steady_clock::now();
-      results[i] = run_scenario(scenarios[jobs[i].scenario], jobs[i].seed);
+      results[i] = run_one(scenarios[jobs[i].scenario], jobs[i].seed, options.swarm);
       seconds[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const std::size_t finished = ++done;
       if (options.progress) {

@@ -16,6 +16,7 @@ struct SweepOptions {
   std::uint64_t last_seed = 20;
   int jobs = 1;
   bool progress = false;  // print a progress line to stderr
+  bool swarm = false;     // each seed draws its own cluster size, faults and workload
 };
 
 struct ScenarioSummary {
@@ -31,6 +32,9 @@ struct ScenarioSummary {
   double slowest_seconds = 0;
   std::vector<RunResult> failures;
 };
+
+// One run; with swarm, of the options the seed draws from the base scenario.
+RunResult run_one(const Scenario& base, std::uint64_t seed, bool swarm);
 
 std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, const SweepOptions& options);
 std::string format_sweep_table(const std::vector<ScenarioSummary>& summaries);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/types.h"
 #include "core/util/codec.h"
@@ -27,6 +28,19 @@ struct HardState {
   NodeId vote = kNoNode;
   LogIndex commit = 0;
   bool operator==(const HardState&) const = default;
+};
+
+// A snapshot of the state machine (§7; dissertation §5.1): the state after
+// applying every entry up to `index`, whose term was `term`, with the
+// configuration in force there (dissertation Figure 5.1, "last config").
+// `data` is opaque to Raft (the node's store encoding); a crc32c of it travels
+// with every transfer and every stored copy.
+struct Snapshot {
+  LogIndex index = 0;
+  Term term = 0;
+  std::vector<NodeId> voters{};
+  Bytes data{};
+  bool operator==(const Snapshot&) const = default;
 };
 
 }  // namespace confman::raft

@@ -8,26 +8,27 @@
 namespace confman::raft {
 
 std::optional<Term> RaftLog::term_at(LogIndex index) const {
-  if (index == 0) return Term{0};
-  if (index > last_index()) return std::nullopt;
-  return entries_[index - 1].term;
+  if (index == compacted_index_) return compacted_term_;
+  if (index < compacted_index_ || index > last_index()) return std::nullopt;
+  return entry(index).term;
 }
 
 const Entry& RaftLog::at(LogIndex index) const {
-  CONFMAN_ASSERT(index >= 1 && index <= last_index(), "RaftLog::at index out of range");
-  return entries_[index - 1];
+  CONFMAN_ASSERT(index >= first_index() && index <= last_index(), "RaftLog::at index out of range (or compacted)");
+  return entry(index);
 }
 
 std::vector<Entry> RaftLog::slice(LogIndex from, LogIndex to, std::size_t max_count,
                                   std::size_t max_bytes) const {
+  CONFMAN_ASSERT(from >= first_index(), "RaftLog::slice from a compacted index");
   std::vector<Entry> result;
   to = std::min(to, last_index());
   std::size_t bytes = 0;
   for (LogIndex index = from; index <= to && result.size() < max_count; ++index) {
-    const Entry& entry = entries_[index - 1];
-    if (!result.empty() && bytes + entry.data.size() > max_bytes) break;
-    bytes += entry.data.size();
-    result.push_back(entry);
+    const Entry& next = entry(index);
+    if (!result.empty() && bytes + next.data.size() > max_bytes) break;
+    bytes += next.data.size();
+    result.push_back(next);
   }
   return result;
 }
@@ -61,7 +62,7 @@ std::optional<LogIndex> RaftLog::try_append(LogIndex prev_index, Term prev_term,
 
 LogIndex RaftLog::find_conflict_by_term(LogIndex index, Term term) const {
   index = std::min(index, last_index());
-  while (index > 0 && entries_[index - 1].term > term) --index;
+  while (index > compacted_index_ && entry(index).term > term) --index;
   return index;
 }
 
@@ -76,17 +77,41 @@ void RaftLog::stable_to(LogIndex index, Term term) {
 }
 
 void RaftLog::truncate_from(LogIndex index) {
-  entries_.resize(index - 1);
+  CONFMAN_ASSERT(index > compacted_index_, "truncation into the compacted prefix");
+  entries_.resize(index - compacted_index_ - 1);
   stable_index_ = std::min(stable_index_, index - 1);
 }
 
-void RaftLog::restore(std::vector<Entry> entries, LogIndex committed) {
+void RaftLog::compact_to(LogIndex index) {
+  if (index <= compacted_index_) return;
+  // Only what every later step agrees on may go: a committed entry is never
+  // truncated (§5.4), and a durable one is never written again.
+  CONFMAN_ASSERT(index <= committed_, "compaction beyond the commit index");
+  CONFMAN_ASSERT(index <= stable_index_, "compaction of entries that are not durable");
+  compacted_term_ = entry(index).term;
+  entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(index - compacted_index_));
+  compacted_index_ = index;
+}
+
+void RaftLog::restore_snapshot(LogIndex index, Term term) {
+  CONFMAN_ASSERT(index > committed_, "installing a snapshot that is not newer than the commit index");
+  entries_.clear();
+  compacted_index_ = index;
+  compacted_term_ = term;
+  committed_ = index;
+  stable_index_ = index;
+}
+
+void RaftLog::restore(LogIndex compacted_index, Term compacted_term, std::vector<Entry> entries, LogIndex committed) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    CONFMAN_ASSERT(entries[i].index == i + 1, "restored log must be contiguous from index 1");
+    CONFMAN_ASSERT(entries[i].index == compacted_index + 1 + i, "restored log must be contiguous after the compaction point");
   }
+  compacted_index_ = compacted_index;
+  compacted_term_ = compacted_term;
   entries_ = std::move(entries);
   stable_index_ = last_index();
   CONFMAN_ASSERT(committed <= last_index(), "restored commit index beyond the durable log");
+  CONFMAN_ASSERT(committed >= compacted_index, "restored commit index below the snapshot");
   committed_ = committed;
 }
 

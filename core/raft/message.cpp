@@ -4,7 +4,8 @@ namespace confman::raft {
 
 namespace {
 
-constexpr std::uint8_t kMessageFormatVersion = 1;
+// Version 2 added the Snapshot and SnapshotResponse types and their fields.
+constexpr std::uint8_t kMessageFormatVersion = 2;
 
 void encode_entry(ByteWriter& writer, const Entry& entry) {
   writer.varint(entry.term);
@@ -20,7 +21,55 @@ bool valid_entry_type(std::uint8_t type) {
 
 bool valid_message_type(std::uint8_t type) {
   return type >= static_cast<std::uint8_t>(MessageType::PreVote) &&
-         type <= static_cast<std::uint8_t>(MessageType::HeartbeatResponse);
+         type <= static_cast<std::uint8_t>(MessageType::SnapshotResponse);
+}
+
+bool carries_snapshot_fields(MessageType type) {
+  return type == MessageType::Snapshot || type == MessageType::SnapshotResponse;
+}
+
+// The snapshot section, written after the entries for the two snapshot types:
+//   SnapshotResponse: [offset varint]
+//   Snapshot:         [offset varint][size varint][crc u32][voter count varint]
+//                     [voters varint...][chunk bytes]
+void encode_snapshot_fields(ByteWriter& writer, const Message& message) {
+  writer.varint(message.snapshot_offset);
+  if (message.type != MessageType::Snapshot) return;
+  writer.varint(message.snapshot_size);
+  writer.u32(message.snapshot_crc);
+  writer.varint(message.voters.size());
+  for (NodeId voter : message.voters) writer.varint(voter);
+  writer.bytes(message.chunk);
+}
+
+std::optional<DecodeError> decode_snapshot_fields(ByteReader& reader, Message& message) {
+  if (!reader.varint(message.snapshot_offset)) return reader.error("varint snapshot offset");
+  if (message.type != MessageType::Snapshot) return std::nullopt;
+  std::uint64_t voter_count = 0;
+  if (!reader.varint(message.snapshot_size) || message.snapshot_size > kMaxSnapshotBytes) {
+    return reader.error("snapshot size of at most " + std::to_string(kMaxSnapshotBytes) + " bytes");
+  }
+  if (!reader.u32(message.snapshot_crc)) return reader.error("4-byte snapshot checksum");
+  if (!reader.varint(voter_count) || voter_count == 0 || voter_count > kMaxVoters) {
+    return reader.error("voter count 1.." + std::to_string(kMaxVoters));
+  }
+  message.voters.resize(voter_count);
+  for (NodeId& voter : message.voters) {
+    if (!reader.varint(voter) || voter == kNoNode) return reader.error("varint voter id other than 0");
+  }
+  if (!reader.bytes(message.chunk, kMaxSnapshotChunkBytes)) {
+    return reader.error("snapshot chunk of at most " + std::to_string(kMaxSnapshotChunkBytes) + " bytes");
+  }
+  // The chunk must lie inside the snapshot, and a snapshot names a real
+  // index: the receiver appends at offsets without re-checking them.
+  if (message.snapshot_offset > message.snapshot_size ||
+      message.chunk.size() > message.snapshot_size - message.snapshot_offset) {
+    return reader.error("snapshot chunk inside the snapshot's " + std::to_string(message.snapshot_size) + " bytes");
+  }
+  if (message.index == 0 || message.log_term == 0 || message.log_term > message.term) {
+    return reader.error("snapshot index >= 1 and term 1..message term");
+  }
+  return std::nullopt;
 }
 
 Decoded<Entry> decode_entry(ByteReader& reader) {
@@ -48,6 +97,8 @@ const char* message_type_name(MessageType type) {
     case MessageType::AppendResponse: return "AppendResponse";
     case MessageType::Heartbeat: return "Heartbeat";
     case MessageType::HeartbeatResponse: return "HeartbeatResponse";
+    case MessageType::Snapshot: return "Snapshot";
+    case MessageType::SnapshotResponse: return "SnapshotResponse";
   }
   return "Unknown";
 }
@@ -60,6 +111,12 @@ std::optional<MessageType> peek_message_type(ByteView frame) {
 
 Bytes encode_message(const Message& message) {
   CONFMAN_ASSERT(message.entries.size() <= kMaxEntriesPerMessage, "message carries too many entries");
+  CONFMAN_ASSERT(carries_snapshot_fields(message.type) ||
+                     (message.snapshot_offset == 0 && message.snapshot_size == 0 && message.snapshot_crc == 0 &&
+                      message.voters.empty() && message.chunk.empty()),
+                 "only snapshot messages carry snapshot fields");
+  CONFMAN_ASSERT(message.chunk.size() <= kMaxSnapshotChunkBytes && message.voters.size() <= kMaxVoters,
+                 "snapshot chunk or voter list over its limit");
   Bytes payload;
   ByteWriter writer(payload);
   writer.u8(kMessageFormatVersion);
@@ -75,6 +132,7 @@ Bytes encode_message(const Message& message) {
   writer.varint(message.read_context);
   writer.varint(message.entries.size());
   for (const Entry& entry : message.entries) encode_entry(writer, entry);
+  if (carries_snapshot_fields(message.type)) encode_snapshot_fields(writer, message);
   CONFMAN_ASSERT(payload.size() <= kMaxMessageBytes, "encoded message exceeds kMaxMessageBytes");
   return seal_frame(payload);
 }
@@ -90,9 +148,9 @@ Decoded<Message> decode_message(ByteView frame) {
   std::uint8_t reject = 0;
   std::uint64_t entry_count = 0;
   if (!reader.u8(version) || version != kMessageFormatVersion) {
-    return unexpected(reader.error("message format version 1"));
+    return unexpected(reader.error("message format version " + std::to_string(kMessageFormatVersion)));
   }
-  if (!reader.u8(type) || !valid_message_type(type)) return unexpected(reader.error("message type 1..8"));
+  if (!reader.u8(type) || !valid_message_type(type)) return unexpected(reader.error("message type 1..10"));
   message.type = static_cast<MessageType>(type);
   if (!reader.varint(message.from) || !reader.varint(message.to) || !reader.varint(message.term) ||
       !reader.varint(message.index) || !reader.varint(message.log_term) || !reader.varint(message.commit)) {
@@ -111,6 +169,9 @@ Decoded<Message> decode_message(ByteView frame) {
     auto entry = decode_entry(reader);
     if (!entry) return unexpected(entry.error());
     message.entries.push_back(std::move(entry).value());
+  }
+  if (carries_snapshot_fields(message.type)) {
+    if (auto error = decode_snapshot_fields(reader, message)) return unexpected(*error);
   }
   if (!reader.at_end()) return unexpected(reader.error("end of message"));
   // Entries must follow the prev index contiguously, so the receiver can

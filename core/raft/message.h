@@ -18,6 +18,13 @@ namespace confman::raft {
 constexpr std::size_t kMaxEntriesPerMessage = 1024;
 constexpr std::size_t kMaxEntryDataBytes = (1 << 20) + 4096;
 constexpr std::size_t kMaxMessageBytes = 8 << 20;
+// InstallSnapshot (§7): a snapshot travels in chunks of at most
+// kMaxSnapshotChunkBytes, one chunk in flight per follower; a follower holds
+// at most kMaxSnapshotBytes of one while it assembles it, and a node does not
+// take a snapshot larger than that (its log is then not compacted).
+constexpr std::size_t kMaxSnapshotChunkBytes = 64 << 10;
+constexpr std::size_t kMaxSnapshotBytes = 256 << 20;
+constexpr std::size_t kMaxVoters = 64;
 
 enum class MessageType : std::uint8_t {
   PreVote = 1,  // §9.6 of the dissertation: ask whether a vote would be granted
@@ -28,6 +35,8 @@ enum class MessageType : std::uint8_t {
   AppendResponse = 6,
   Heartbeat = 7,  // empty AppendEntries carrying commit and a ReadIndex context (§6.4)
   HeartbeatResponse = 8,
+  Snapshot = 9,  // InstallSnapshot (§7; dissertation §5.1, Figure 5.3), one chunk
+  SnapshotResponse = 10,
 };
 
 const char* message_type_name(MessageType type);
@@ -50,8 +59,28 @@ struct Message {
   // match, with log_term = its term there (fast backtracking, §5.3 end).
   LogIndex reject_hint = 0;
   std::uint64_t read_context = 0;  // Heartbeat(Response): ReadIndex round (§6.4)
+  // Snapshot: index and log_term name the snapshot (its last included index
+  // and term); chunk holds bytes [snapshot_offset, snapshot_offset +
+  // chunk.size()) of snapshot_size in all, whose crc32c is snapshot_crc;
+  // voters is the configuration as of the snapshot. The last chunk is the one
+  // that ends at snapshot_size (is_last_chunk).
+  // SnapshotResponse: index and log_term name the snapshot answered; commit
+  // is the follower's commit index afterwards. commit >= index means the
+  // follower holds the snapshot's state (installed it, or refused it as not
+  // newer than its commit index: reject = true) and wants appends after
+  // commit; otherwise snapshot_offset is the next byte it needs.
+  // Only these two types carry the snapshot fields on the wire.
+  std::uint64_t snapshot_offset = 0;
+  std::uint64_t snapshot_size = 0;
+  std::uint32_t snapshot_crc = 0;
+  std::vector<NodeId> voters{};
+  Bytes chunk{};
   bool operator==(const Message&) const = default;
 };
+
+inline bool is_last_chunk(const Message& message) {
+  return message.snapshot_offset + message.chunk.size() == message.snapshot_size;
+}
 
 Bytes encode_message(const Message& message);
 Decoded<Message> decode_message(ByteView frame);

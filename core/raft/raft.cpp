@@ -35,6 +35,22 @@ void Raft::restore(const HardState& hard_state, std::vector<Entry> entries, Time
   reset_election_deadline();
 }
 
+void Raft::advance_clock(TimeUs now_us) {
+  if (now_us >= now_us_) {
+    now_us_ = now_us;
+    return;
+  }
+  // The clock went backwards (a misbehaving clock source). Count no time as
+  // having passed: shift every deadline back with it, so timers neither
+  // freeze until the clock catches up nor fire early.
+  const TimeUs back_us = now_us_ - now_us;
+  election_deadline_us_ -= back_us;
+  heartbeat_deadline_us_ -= back_us;
+  check_quorum_deadline_us_ -= back_us;
+  last_leader_contact_us_ -= back_us;
+  now_us_ = now_us;
+}
+
 bool Raft::is_voter(NodeId id) const {
   return std::find(config_.voters.begin(), config_.voters.end(), id) != config_.voters.end();
 }
@@ -46,7 +62,7 @@ void Raft::send(Message message) {
 }
 
 void Raft::step(const Message& message, TimeUs now_us) {
-  now_us_ = std::max(now_us_, now_us);
+  advance_clock(now_us);
   if (!is_voter(message.from) || message.to != config_.id) return;  // not for us / not a member
 
   if (message.term > term_) {
@@ -86,7 +102,7 @@ void Raft::step(const Message& message, TimeUs now_us) {
 }
 
 void Raft::tick(TimeUs now_us) {
-  now_us_ = std::max(now_us_, now_us);
+  advance_clock(now_us);
   if (role_ == Role::Leader) {
     tick_leader();
     return;
@@ -95,7 +111,7 @@ void Raft::tick(TimeUs now_us) {
 }
 
 Result<LogIndex, Rejection> Raft::propose(Bytes data, TimeUs now_us) {
-  now_us_ = std::max(now_us_, now_us);
+  advance_clock(now_us);
   if (role_ != Role::Leader) return unexpected(Rejection{RejectReason::NotLeader, leader_});
   if (log_.last_index() - log_.committed() >= config_.max_uncommitted_entries) {
     return unexpected(Rejection{RejectReason::Busy, leader_});
@@ -107,7 +123,7 @@ Result<LogIndex, Rejection> Raft::propose(Bytes data, TimeUs now_us) {
 }
 
 Result<Done, Rejection> Raft::read_index(std::uint64_t request_id, TimeUs now_us) {
-  now_us_ = std::max(now_us_, now_us);
+  advance_clock(now_us);
   if (role_ != Role::Leader) return unexpected(Rejection{RejectReason::NotLeader, leader_});
   if (pending_reads_.size() + reads_awaiting_term_commit_.size() >= config_.max_pending_reads) {
     return unexpected(Rejection{RejectReason::Busy, leader_});

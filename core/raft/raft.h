@@ -149,6 +149,7 @@ class Raft {
   void release_confirmed_reads();
   void fail_pending_reads();
 
+  void advance_clock(TimeUs now_us);
   void send(Message message);
   bool is_voter(NodeId id) const;
   HardState hard_state() const { return HardState{term_, vote_, log_.committed()}; }

@@ -257,3 +257,24 @@ TEST(RaftProposal, RefusesBeyondUncommittedLimit) {
 
 }  // namespace
 }  // namespace confman::raft
+
+namespace confman::raft {
+namespace {
+
+// Time is an input: if the clock goes backwards, no time has passed. A
+// follower whose clock jumps back still times out one election timeout
+// (of its own clock's progress) later, not after the clock catches up.
+TEST(RaftClock, BackwardJumpNeitherFreezesNorFiresTimers) {
+  Raft raft(testing::config_for(1, {1, 2, 3}), 7);
+  raft.restore(HardState{}, {}, 1'000'000);
+  const TimeUs deadline_us = raft.next_deadline_us();
+  ASSERT_GT(deadline_us, 1'000'000);
+  raft.tick(1'000'000 - 500'000);  // half a second backwards
+  EXPECT_EQ(raft.role(), Role::Follower);
+  EXPECT_EQ(raft.next_deadline_us(), deadline_us - 500'000);
+  raft.tick(deadline_us - 500'000);
+  EXPECT_EQ(raft.role(), Role::PreCandidate);
+}
+
+}  // namespace
+}  // namespace confman::raft
