@@ -1,10 +1,12 @@
 // confman-sim: runs simulation scenarios and sweeps.
 //
 //   confman-sim run SCENARIO --seed N [--trace FILE] [--history FILE]
-//   confman-sim sweep FILE|DIR [--seeds A..B] [--jobs N]
+//   confman-sim sweep FILE|DIR [--seeds A..B] [--jobs N] [--swarm]
+//   confman-sim shrink SCENARIO --seed N [--swarm] [--out FILE]
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -13,6 +15,7 @@
 #include "core/util/assert.h"
 #include "sim/runner.h"
 #include "sim/scenario_writer.h"
+#include "sim/shrink.h"
 #include "sim/swarm.h"
 #include "sim/sweep.h"
 
@@ -57,6 +60,41 @@ int run_command(const std::string& path, std::uint64_t seed, bool swarm, const R
     std::cout << "reproduce: " << reproduce_command(result) << "\n";
     return 1;
   }
+  return 0;
+}
+
+int shrink_command(const std::string& path, std::uint64_t seed, bool swarm, std::string out_path) {
+  auto scenario = load_scenario(path);
+  if (!scenario) {
+    std::cerr << "error: " << scenario.error().message << "\n";
+    return 2;
+  }
+  const Scenario base = swarm ? draw_swarm_scenario(*scenario, seed) : *scenario;
+  ShrinkOptions options;
+  options.progress = [](const std::string& line) { std::cerr << line << "\n"; };
+  const ShrinkResult result = shrink(base, seed, options);
+  if (!result.original_failed) {
+    std::cout << "seed " << seed << " of " << path << " does not fail: nothing to shrink\n";
+    return 2;
+  }
+  if (!result.replay_failed) {
+    std::cout << "seed " << seed << " fails (" << result.violation_kind << "), but not when its " << result.original_faults
+              << " faults are replayed as a timeline: the failure depends on the nemesis's own event order\n";
+    return 1;
+  }
+  if (out_path.empty()) out_path = result.minimal.name + ".toml";
+  std::ofstream out(out_path);
+  out << "# Shrunk from " << path << " --seed " << seed << (swarm ? " --swarm" : "") << ": " << result.original_faults
+      << " faults -> " << result.minimal.timeline.size() << ", still failing with \"" << result.violation_kind
+      << "\".\n"
+      << scenario_to_toml(result.minimal);
+  if (!out) {
+    std::cerr << "error: cannot write " << out_path << "\n";
+    return 2;
+  }
+  std::cout << "shrunk " << result.original_faults << " faults to " << result.minimal.timeline.size() << " in "
+            << result.runs << " runs; still fails with: " << result.minimal_result.violation.substr(0, 300) << "\n"
+            << "wrote " << out_path << "\nreproduce: confman-sim run " << out_path << " --seed " << seed << "\n";
   return 0;
 }
 
@@ -129,7 +167,19 @@ int main(int argc, char** argv) {
   sweep->add_option("--jobs", sweep_options.jobs, "Parallel runs (default: number of cores)")->check(CLI::Range(1, 256));
   sweep->add_flag("--swarm", sweep_options.swarm, "Each seed draws its own cluster size (3-7), faults and workload");
 
+  auto* shrink_cmd = app.add_subcommand("shrink", "Reduce a failing seed's faults to a minimal scenario file");
+  std::string shrink_path;
+  std::uint64_t shrink_seed = 1;
+  bool shrink_swarm = false;
+  std::string shrink_out;
+  shrink_cmd->add_option("scenario", shrink_path, "Scenario file (TOML)")->required();
+  shrink_cmd->add_option("--seed", shrink_seed, "The failing seed")->required();
+  shrink_cmd->add_flag("--swarm", shrink_swarm, "The seed failed in swarm mode");
+  shrink_cmd->add_option("--out", shrink_out, "Where to write the minimal scenario (default: NAME-seedN-shrunk.toml)");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*shrink_cmd) return shrink_command(shrink_path, shrink_seed, shrink_swarm, shrink_out);
 
   if (*run) {
     RunOptions options;

@@ -132,12 +132,14 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   World world(scenario, seed, trace);
   world.start();
   world.run_until(scenario.duration_us);
+  std::vector<TimelineEvent> injected_faults = world.fault_log();
 
   RunResult result;
   result.scenario = scenario.name;
   result.scenario_path = scenario.path;
   result.seed = seed;
   result.expected_violation = scenario.expect.violation;
+  result.injected_faults = std::move(injected_faults);
   std::string liveness;
   if (!world.invariants().violated()) liveness = run_liveness_phase(world, scenario);
   if (liveness.empty() && !world.invariants().violated()) liveness = run_convergence_phase(world, scenario);
@@ -161,6 +163,21 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
     world.history().write_jsonl(history);
   }
   return result;
+}
+
+std::string violation_kind(const std::string& violation) {
+  std::string text = violation;
+  if (text.rfind("at t=", 0) == 0) text = text.substr(text.find(": ") + 2);
+  std::string kind;
+  for (std::size_t i = 0; i < text.size() && text[i] != ':' && text[i] != '\n'; ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (!digit) {
+      kind.push_back(text[i]);
+    } else if (kind.empty() || kind.back() != 'N') {
+      kind.push_back('N');  // numbers vary between runs; the kind does not
+    }
+  }
+  return kind;
 }
 
 std::string format_hash(std::uint64_t hash) {

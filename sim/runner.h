@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/scenario.h"
 
@@ -38,6 +39,9 @@ struct RunResult {
   bool expected_violation = false;
   bool swarm = false;          // options were drawn from the seed (--swarm)
   std::string drawn_options;   // swarm: the drawn scenario as TOML
+  // The faults injected during the safety phase, as timeline events; a
+  // scenario with this timeline and no nemesis replays them (for shrinking).
+  std::vector<TimelineEvent> injected_faults;
   bool passed() const { return violation.empty() != expected_violation; }
 };
 
@@ -49,6 +53,10 @@ void install_assertion_reporter();
 
 std::string format_hash(std::uint64_t hash);
 std::string summary_line(const RunResult& result);
+// The kind of a violation: its first clause with numbers as N, e.g.
+// "no liveness", "client history is not linearizable",
+// "two leaders in term N" (for shrinking: the same failure, other numbers).
+std::string violation_kind(const std::string& violation);
 std::string reproduce_command(const RunResult& result);
 
 }  // namespace confman::sim

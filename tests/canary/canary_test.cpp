@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "sim/runner.h"
+#include "sim/scenario_writer.h"
+#include "sim/shrink.h"
 
 namespace confman::sim {
 namespace {
@@ -28,19 +30,42 @@ Scenario partitions_and_crashes() {
   return scenario;
 }
 
-TEST(Canary, BrokenElectionRestrictionIsCaught) {
-  const Scenario scenario = partitions_and_crashes();
-  std::uint64_t caught_at = 0;
-  std::string violation;
-  for (std::uint64_t seed = 1; seed <= kSeedBudget && caught_at == 0; ++seed) {
+std::uint64_t first_failing_seed(const Scenario& scenario, std::string& violation) {
+  for (std::uint64_t seed = 1; seed <= kSeedBudget; ++seed) {
     const RunResult result = run_scenario(scenario, seed);
     if (!result.violation.empty()) {
-      caught_at = seed;
       violation = result.violation;
+      return seed;
     }
   }
+  return 0;
+}
+
+TEST(Canary, BrokenElectionRestrictionIsCaught) {
+  std::string violation;
+  const std::uint64_t caught_at = first_failing_seed(partitions_and_crashes(), violation);
   ASSERT_NE(caught_at, 0u) << "the invariant checker missed the canary in " << kSeedBudget << " seeds";
   std::cout << "canary caught at seed " << caught_at << ": " << violation << "\n";
+}
+
+// Shrinking: the canary's failing seed is reduced to fewer faults, and the
+// written scenario file reproduces the same kind of failure.
+TEST(Canary, ShrinkKeepsTheFailureWithFewerFaults) {
+  const Scenario scenario = partitions_and_crashes();
+  std::string violation;
+  const std::uint64_t seed = first_failing_seed(scenario, violation);
+  ASSERT_NE(seed, 0u);
+  const ShrinkResult result = shrink(scenario, seed);
+  ASSERT_TRUE(result.original_failed);
+  ASSERT_TRUE(result.replay_failed) << "replaying the faults as a timeline lost the failure";
+  EXPECT_LT(result.minimal.timeline.size(), result.original_faults);
+  auto reloaded = parse_scenario(scenario_to_toml(result.minimal), "shrunk.toml");
+  ASSERT_TRUE(reloaded.ok()) << reloaded.error().message;
+  const RunResult replay = run_scenario(*reloaded, seed);
+  EXPECT_FALSE(replay.passed());
+  EXPECT_EQ(violation_kind(replay.violation), result.violation_kind);
+  std::cout << "shrunk seed " << seed << " from " << result.original_faults << " faults to "
+            << result.minimal.timeline.size() << " in " << result.runs << " runs (" << result.violation_kind << ")\n";
 }
 
 }  // namespace
