@@ -1,5 +1,7 @@
 #include "sim/invariants.h"
 
+#include <algorithm>
+
 #include "core/util/codec.h"
 
 namespace confman::sim {
@@ -42,7 +44,9 @@ void Invariants::on_status(const node::Node& node, const raft::RaftStatus& statu
 
 void Invariants::check_leader_completeness(const node::Node& node, TimeUs now_us) {
   const raft::RaftLog& log = node.raft().log();
-  for (LogIndex index = 1; index <= applied_.size(); ++index) {
+  // Below the compaction point the log holds nothing to compare; the point
+  // itself still has its term.
+  for (LogIndex index = std::max<LogIndex>(1, log.compacted_index()); index <= applied_.size(); ++index) {
     const auto term = log.term_at(index);
     if (term == applied_[index - 1].term) continue;
     fail(now_us, "new leader " + std::to_string(node.id()) + " of term " + std::to_string(node.raft().term()) +
@@ -70,16 +74,19 @@ void Invariants::check_chain(NodeId node, LogIndex index, Term term, std::uint64
 
 void Invariants::on_persisted(NodeId node, const std::vector<raft::Entry>& entries, TimeUs now_us) {
   if (entries.empty()) return;
-  std::vector<std::uint64_t>& chain = nodes_[node].chain;
+  PerNode& state = nodes_[node];
+  std::vector<std::uint64_t>& chain = state.chain;
   const LogIndex first = entries.front().index;
-  if (first > chain.size() + 1) {
+  const LogIndex end = state.chain_base + chain.size();  // last index of the mirrored log
+  if (first > end + 1) {
     fail(now_us, "node " + std::to_string(node) + " persisted entry " + std::to_string(first) +
-                     " after a gap (log ends at " + std::to_string(chain.size()) + ")");
+                     " after a gap (log ends at " + std::to_string(end) + ")");
     return;
   }
-  chain.resize(first - 1);
   for (const raft::Entry& entry : entries) {
-    const std::uint64_t previous = chain.empty() ? 0 : chain.back();
+    if (entry.index <= state.chain_base) continue;  // covered by a snapshot since (never the case today)
+    chain.resize(entry.index - state.chain_base - 1);
+    const std::uint64_t previous = chain.empty() ? state.base_hash : chain.back();
     chain.push_back(next_chain(previous, entry));
     check_chain(node, entry.index, entry.term, chain.back(), now_us);
   }
@@ -124,13 +131,65 @@ void Invariants::on_restart(const node::Node& node, TimeUs now_us) {
 }
 
 void Invariants::rebuild_chain(NodeId node, const raft::RaftLog& log, TimeUs now_us) {
-  std::vector<std::uint64_t>& chain = nodes_[node].chain;
-  chain.clear();
-  for (LogIndex index = 1; index <= log.last_index(); ++index) {
+  PerNode& state = nodes_[node];
+  reset_chain(state, log.compacted_index(), log.compacted_term());
+  for (LogIndex index = log.first_index(); index <= log.last_index(); ++index) {
     const raft::Entry& entry = log.at(index);
-    chain.push_back(next_chain(chain.empty() ? 0 : chain.back(), entry));
-    check_chain(node, index, entry.term, chain.back(), now_us);
+    state.chain.push_back(next_chain(state.chain.empty() ? state.base_hash : state.chain.back(), entry));
+    check_chain(node, index, entry.term, state.chain.back(), now_us);
   }
+}
+
+// The chain of the log prefix ending at (index, term), as first recorded by
+// any node. A snapshot is only ever taken at an index its node applied, so
+// had persisted, so the record exists; if it somehow does not, a value
+// derived from (index, term) alone still lets two logs that start at the
+// same snapshot be compared with each other.
+std::uint64_t Invariants::chain_at_snapshot(LogIndex index, Term term) const {
+  if (index == 0) return 0;
+  auto range = first_chain_.equal_range(chain_key(index, term));
+  for (auto it = range.first; it != range.second; ++it) {
+    if (it->second.index == index && it->second.term == term) return it->second.chain;
+  }
+  return hash_u64(term, hash_u64(index, 0x5A17ULL));
+}
+
+void Invariants::reset_chain(PerNode& state, LogIndex base, Term base_term) {
+  state.chain.clear();
+  state.chain_base = base;
+  state.base_hash = chain_at_snapshot(base, base_term);
+}
+
+void Invariants::on_snapshot_installed(NodeId node, LogIndex index, Term term, TimeUs now_us) {
+  PerNode& state = nodes_[node];
+  if (index <= state.last_applied) {
+    fail(now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
+                     " at or below its applied index " + std::to_string(state.last_applied));
+  }
+  if (index > applied_.size()) {
+    fail(now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
+                     " beyond every index any node applied (" + std::to_string(applied_.size()) + ")");
+  } else if (applied_[index - 1].term != term) {
+    fail(now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
+                     " of term " + std::to_string(term) + " where term " + std::to_string(applied_[index - 1].term) +
+                     " was applied (State Machine Safety, §5.4.3)");
+  }
+  state.last_applied = index;
+  reset_chain(state, index, term);
+}
+
+void Invariants::on_log_compacted(NodeId node, LogIndex through, TimeUs now_us) {
+  PerNode& state = nodes_[node];
+  if (through <= state.chain_base) return;
+  const LogIndex dropped = through - state.chain_base;
+  if (dropped > state.chain.size()) {
+    fail(now_us, "node " + std::to_string(node) + " compacted its log through " + std::to_string(through) +
+                     " beyond what it had persisted (" + std::to_string(state.chain_base + state.chain.size()) + ")");
+    return;
+  }
+  state.base_hash = state.chain[dropped - 1];
+  state.chain.erase(state.chain.begin(), state.chain.begin() + static_cast<std::ptrdiff_t>(dropped));
+  state.chain_base = through;
 }
 
 }  // namespace confman::sim

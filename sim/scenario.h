@@ -45,6 +45,10 @@ struct ClockOptions {
 struct RaftTiming {
   TimeUs election_timeout_us = 300'000;
   TimeUs heartbeat_interval_us = 50'000;
+  // Log compaction (node::NodeConfig): snapshot every this many applied
+  // entries (0: never), keeping this many entries behind the snapshot.
+  std::uint64_t snapshot_threshold_entries = 1000;
+  std::uint64_t snapshot_trailing_entries = 100;
 };
 
 enum class ReadMode : std::uint8_t {

@@ -25,16 +25,9 @@ void SimStorage::write(node::WriteBatch batch, std::function<void(node::StorageS
 }
 
 void SimStorage::apply(const node::WriteBatch& batch) {
-  if (batch.hard_state) durable_.hard_state = *batch.hard_state;
-  if (batch.truncate_from != 0) {
-    CONFMAN_ASSERT(batch.truncate_from >= 1 && batch.truncate_from <= durable_.entries.size() + 1,
-                   "write batch truncates beyond the end of the stored log");
-    durable_.entries.resize(batch.truncate_from - 1);
-  }
-  if (!batch.entries.empty()) {
-    CONFMAN_ASSERT(batch.first_index == durable_.entries.size() + 1, "write batch leaves a gap in the stored log");
-    durable_.entries.insert(durable_.entries.end(), batch.entries.begin(), batch.entries.end());
-  }
+  // The core's reference semantics (snapshot, compaction, truncation, append,
+  // hard state), applied at once: a batch is durable whole or not at all.
+  node::apply_write_batch(durable_, batch);
 }
 
 void SimStorage::crash() {

@@ -1,10 +1,12 @@
 #pragma once
 // Simulated durable storage of one node. Fault model (this part):
 // a write becomes durable only when its sync completes, after a drawn
-// latency; writes complete in the order issued. A crash loses every write
-// whose sync has not completed, and their completions never fire. What the
-// cluster must survive: any crash at any time — Raft's ordering contract
-// means nothing acknowledged was in a lost write.
+// latency; writes complete in the order issued, each atomically (a batch
+// that installs a snapshot and drops the log is durable whole or not at
+// all). A crash loses every write whose sync has not completed, and their
+// completions never fire. What the cluster must survive: any crash at any
+// time — Raft's ordering contract means nothing acknowledged was in a lost
+// write.
 
 #include <cstdint>
 #include <deque>

@@ -95,6 +95,18 @@ class World::NodeEnv final : public node::Transport, public node::ClientResponde
     world_.invariants_.on_apply(node, entry, world_.now_us());
   }
 
+  void on_snapshot_installed(NodeId node, LogIndex index, Term term) override {
+    world_.trace_.event(world_.now_us(), "snapshot", node)
+        .field("index", static_cast<std::int64_t>(index))
+        .field("term", static_cast<std::int64_t>(term));
+    world_.invariants_.on_snapshot_installed(node, index, term, world_.now_us());
+  }
+
+  void on_log_compacted(NodeId node, LogIndex through) override {
+    world_.trace_.event(world_.now_us(), "compact", node).field("through", static_cast<std::int64_t>(through));
+    world_.invariants_.on_log_compacted(node, through, world_.now_us());
+  }
+
  private:
   World& world_;
   NodeId id_;
@@ -175,6 +187,8 @@ void World::start_node(SimNode& sim_node) {
   for (int i = 1; i <= scenario_.nodes; ++i) config.raft.voters.push_back(static_cast<NodeId>(i));
   config.raft.election_timeout_us = scenario_.raft.election_timeout_us;
   config.raft.heartbeat_interval_us = scenario_.raft.heartbeat_interval_us;
+  config.snapshot_threshold_entries = scenario_.raft.snapshot_threshold_entries;
+  config.snapshot_trailing_entries = scenario_.raft.snapshot_trailing_entries;
   // Each incarnation draws fresh election timeouts.
   config.seed = derive_seed(seed_, kStreamNodeBase + sim_node.id * 1000 + sim_node.incarnation);
   node::Env env{sim_node.gated_storage.get(), sim_node.env.get(), sim_node.env.get(), sim_node.env.get()};

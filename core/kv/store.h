@@ -56,6 +56,17 @@ class Store {
   // replicas that applied the same prefix of the log.
   std::uint64_t digest() const;
 
+  // The whole replicated state as bytes, for Raft snapshots (§7 of the Raft
+  // paper; dissertation §5.1): exactly what digest() covers, so a restored
+  // store has the same digest and answers every later command the same way.
+  // Layout in store_snapshot.cpp; versioned by its first byte.
+  Bytes snapshot() const;
+
+  // The inverse of snapshot(). Never trusts its input: every length and count
+  // is bounded, keys must be valid and strictly ordered, revisions consistent
+  // and sessions within kMaxSessions; anything else is a DecodeError.
+  static Result<Store, DecodeError> restore_snapshot(ByteView bytes);
+
  private:
   struct Session {
     std::uint64_t last_sequence = 0;
@@ -79,6 +90,10 @@ class Store {
   std::optional<WriteResult> compare(const std::string& key,
                                      std::uint64_t expected_mod_revision) const;
   void evict_least_recently_used_session();
+
+  // Parts of restore_snapshot (store_snapshot.cpp); nullopt when they succeed.
+  std::optional<DecodeError> restore_keys(ByteReader& reader);
+  std::optional<DecodeError> restore_sessions(ByteReader& reader);
 
   std::map<std::string, KeyValue, std::less<>> keys_;
   std::map<std::uint64_t, Session> sessions_;

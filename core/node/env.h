@@ -22,9 +22,13 @@ enum class StorageStatus : std::uint8_t {
 const char* storage_status_name(StorageStatus status);
 
 // What storage holds durably, as sealed records the core will verify.
+// After log compaction (Raft §7) the entries no longer start at index 1: the
+// snapshot record covers what was dropped.
 struct StoredState {
-  std::optional<Bytes> hard_state;
-  std::vector<Bytes> entries;  // records of indexes 1..entries.size(), in order
+  std::optional<Bytes> hard_state{};
+  std::optional<Bytes> snapshot{};  // the newest durable snapshot record, if any
+  LogIndex first_index = 1;         // index of entries[0]; where the next entry goes if there is none
+  std::vector<Bytes> entries{};     // records of indexes first_index, first_index + 1, ... in order
 };
 
 struct StorageError {
@@ -32,14 +36,29 @@ struct StorageError {
   std::string detail;
 };
 
-// One atomic write: drop stored entries with index >= truncate_from (if not
-// 0), then store `entries` from first_index on, and the hard state if set.
+// One atomic write: all of it becomes durable, or none of it. In order:
+//   1. if snapshot is set, it replaces the stored snapshot record;
+//   2. stored entries with index <= compact_through (if not 0) are dropped;
+//      if that drops them all, the log continues at compact_through + 1;
+//   3. stored entries with index >= truncate_from (if not 0) are dropped;
+//   4. `entries` are stored from first_index on, right after what is left;
+//   5. the hard state is replaced if set.
+// Installing a snapshot at index S is snapshot + compact_through = S +
+// truncate_from = S + 1: the snapshot replaces the whole log at once.
 struct WriteBatch {
-  std::optional<Bytes> hard_state;
+  std::optional<Bytes> hard_state{};
+  std::optional<Bytes> snapshot{};
+  LogIndex compact_through = 0;
   LogIndex truncate_from = 0;
   LogIndex first_index = 0;
-  std::vector<Bytes> entries;
+  std::vector<Bytes> entries{};
 };
+
+// The reference semantics of a WriteBatch, on an in-memory StoredState. The
+// simulator's storage and the tests apply batches with it; every real
+// Storage must leave the same state. A batch that would leave a gap in the
+// stored log is a bug in the caller (assertion).
+void apply_write_batch(StoredState& state, const WriteBatch& batch);
 
 class Storage {
  public:

@@ -30,7 +30,11 @@ const char* outcome_name(Outcome outcome) {
   return "unknown";
 }
 
-Node::Node(NodeConfig config, Env env) : env_(env), raft_(std::move(config.raft), config.seed) {
+Node::Node(NodeConfig config, Env env)
+    : env_(env),
+      snapshot_threshold_entries_(config.snapshot_threshold_entries),
+      snapshot_trailing_entries_(config.snapshot_trailing_entries),
+      raft_(std::move(config.raft), config.seed) {
   CONFMAN_ASSERT(env_.storage != nullptr && env_.transport != nullptr && env_.responder != nullptr,
                  "Node needs storage, transport and a client responder");
 }
@@ -46,28 +50,72 @@ Result<Done, StartError> Node::start(TimeUs now_us) {
     if (!decoded) return unexpected(StartError{"hard state record: " + decoded.error().describe()});
     hard_state = *decoded;
   }
+  std::optional<raft::Snapshot> snapshot;
+  if (auto loaded = load_snapshot(*stored, snapshot); !loaded) return unexpected(loaded.error());
+  const LogIndex snapshot_index = snapshot ? snapshot->index : 0;
+  // Entries up to the snapshot's index are covered by it (the node kept some
+  // behind it only for lagging followers): they are verified, then dropped.
   std::vector<raft::Entry> entries;
-  entries.reserve(stored->entries.size());
   for (std::size_t i = 0; i < stored->entries.size(); ++i) {
+    const LogIndex index = stored->first_index + i;
     auto decoded = decode_entry_record(stored->entries[i]);
     if (!decoded) {
-      return unexpected(StartError{"entry record " + std::to_string(i + 1) + ": " + decoded.error().describe()});
+      return unexpected(StartError{"entry record " + std::to_string(index) + ": " + decoded.error().describe()});
     }
-    if (decoded->index != i + 1) {
-      return unexpected(StartError{"entry record " + std::to_string(i + 1) + " holds index " +
+    if (decoded->index != index) {
+      return unexpected(StartError{"entry record " + std::to_string(index) + " holds index " +
                                    std::to_string(decoded->index)});
     }
-    entries.push_back(std::move(decoded).value());
+    if (index == snapshot_index && decoded->term != snapshot->term) {
+      return unexpected(StartError{"entry record " + std::to_string(index) + " has term " +
+                                   std::to_string(decoded->term) + " but the snapshot there has term " +
+                                   std::to_string(snapshot->term)});
+    }
+    if (index > snapshot_index) entries.push_back(std::move(decoded).value());
   }
-  if (hard_state.commit > entries.size()) {
+  const LogIndex last_index = snapshot_index + entries.size();
+  if (hard_state.commit > last_index) {
     return unexpected(StartError{"commit index " + std::to_string(hard_state.commit) +
-                                 " is beyond the durable log (" + std::to_string(entries.size()) + " entries)"});
+                                 " is beyond the durable log (last index " + std::to_string(last_index) + ")"});
   }
-  raft_.restore(hard_state, std::move(entries), now_us);
+  raft_.restore(hard_state, snapshot, std::move(entries), now_us);
+  applied_index_ = snapshot_index;
   started_ = true;
   last_status_ = raft_.status();
-  if (env_.observer != nullptr) env_.observer->on_status_change(last_status_);
+  if (env_.observer != nullptr) {
+    env_.observer->on_status_change(last_status_);
+    if (snapshot) env_.observer->on_snapshot_installed(id(), snapshot->index, snapshot->term);
+  }
   apply_committed();
+  return Done{};
+}
+
+// Verifies the stored snapshot record (if any), restores the store from it
+// and checks that the stored log continues it without a gap.
+Result<Done, StartError> Node::load_snapshot(const StoredState& stored, std::optional<raft::Snapshot>& snapshot) {
+  if (!stored.snapshot) {
+    if (stored.first_index != 1) {
+      return unexpected(StartError{"stored log starts at index " + std::to_string(stored.first_index) +
+                                   " but there is no snapshot record"});
+    }
+    return Done{};
+  }
+  auto decoded = decode_snapshot_record(*stored.snapshot);
+  if (!decoded) return unexpected(StartError{"snapshot record: " + decoded.error().describe()});
+  const LogIndex index = decoded->index;
+  const LogIndex stored_end = stored.first_index + stored.entries.size();  // one past the last stored entry
+  if (stored.first_index > index + 1 || stored_end < index + 1) {
+    return unexpected(StartError{"stored log [" + std::to_string(stored.first_index) + ", " +
+                                 std::to_string(stored_end - 1) + "] does not continue the snapshot at index " +
+                                 std::to_string(index)});
+  }
+  auto restored = kv::Store::restore_snapshot(decoded->data);
+  if (!restored) {
+    return unexpected(StartError{"snapshot record at index " + std::to_string(index) +
+                                 ": store state: " + restored.error().describe()});
+  }
+  store_ = std::move(restored).value();
+  snapshot = std::move(decoded).value();
   return Done{};
 }
 
@@ -173,10 +221,17 @@ void Node::pump() {
   pumping_ = true;
   do {
     pump_again_ = false;
-    while (!stopped_ && !write_in_flight_ && raft_.has_ready()) {
+    while (!stopped_ && !write_in_flight_) {
+      // A snapshot the node took goes first: under steady load there is
+      // always a Ready, and compaction must not starve.
+      if (pending_local_snapshot_) {
+        write_local_snapshot();
+        continue;
+      }
+      if (!raft_.has_ready()) break;
       raft::Ready ready = raft_.take_ready();
       notify_status_if_changed();
-      if (!ready.hard_state && ready.entries.empty()) {
+      if (!ready.snapshot && !ready.hard_state && ready.entries.empty()) {
         finish_ready(ready);
         continue;
       }
@@ -192,6 +247,14 @@ void Node::pump() {
 WriteBatch Node::make_batch(const raft::Ready& ready) {
   WriteBatch batch;
   if (ready.hard_state) batch.hard_state = encode_hard_state_record(*ready.hard_state);
+  if (ready.snapshot) {
+    // §7: the installed snapshot replaces the whole log, in this one write.
+    batch.snapshot = encode_snapshot_record(*ready.snapshot);
+    batch.compact_through = ready.snapshot->index;
+    batch.truncate_from = ready.snapshot->index + 1;
+    CONFMAN_ASSERT(ready.entries.empty() || ready.persist_from == ready.snapshot->index + 1,
+                   "entries persisted with a snapshot must follow it");
+  }
   if (!ready.entries.empty()) {
     batch.truncate_from = ready.persist_from;
     batch.first_index = ready.persist_from;
@@ -202,8 +265,22 @@ WriteBatch Node::make_batch(const raft::Ready& ready) {
 }
 
 void Node::on_write_complete(StorageStatus status) {
-  CONFMAN_ASSERT(write_in_flight_ && in_flight_ready_.has_value(), "storage completed a write the node did not issue");
+  CONFMAN_ASSERT(write_in_flight_ && (in_flight_ready_.has_value() || in_flight_local_snapshot_.has_value()),
+                 "storage completed a write the node did not issue");
   write_in_flight_ = false;
+  if (in_flight_local_snapshot_) {
+    LocalSnapshot local = std::move(*in_flight_local_snapshot_);
+    in_flight_local_snapshot_.reset();
+    if (stopped_) return;
+    if (status != StorageStatus::Ok) {
+      fail_stop(std::string("storage write of a snapshot failed: ") + storage_status_name(status));
+      return;
+    }
+    on_local_snapshot_durable(std::move(local));
+    notify_status_if_changed();
+    pump();
+    return;
+  }
   raft::Ready ready = std::move(*in_flight_ready_);
   in_flight_ready_.reset();
   if (stopped_) return;
@@ -212,6 +289,9 @@ void Node::on_write_complete(StorageStatus status) {
     fail_stop(std::string("storage write failed: ") + storage_status_name(status));
     return;
   }
+  // The snapshot is durable: the state machine takes it before anything
+  // after it is applied, and before the acknowledgement leaves (finish_ready).
+  if (ready.snapshot && !install_snapshot(*ready.snapshot)) return;
   if (env_.observer != nullptr && !ready.entries.empty()) env_.observer->on_entries_persisted(id(), ready.entries);
   finish_ready(ready);
   notify_status_if_changed();
@@ -261,6 +341,69 @@ void Node::apply_committed() {
     }
   }
   serve_ready_reads();
+  maybe_take_snapshot();
+}
+
+bool Node::install_snapshot(const raft::Snapshot& snapshot) {
+  CONFMAN_ASSERT(snapshot.index > applied_index_, "installing a snapshot that is not ahead of the applied state");
+  auto restored = kv::Store::restore_snapshot(snapshot.data);
+  if (!restored) {
+    // It matched the leader's checksum, so the leader wrote what we cannot
+    // read (a format this build does not know). It is durable now, and the
+    // acknowledgement must not leave: stop, and say why.
+    fail_stop("snapshot at index " + std::to_string(snapshot.index) +
+              " from the leader does not decode: " + restored.error().describe());
+    return false;
+  }
+  store_ = std::move(restored).value();
+  applied_index_ = snapshot.index;
+  snapshots_installed_ += 1;
+  if (env_.observer != nullptr) env_.observer->on_snapshot_installed(id(), snapshot.index, snapshot.term);
+  return true;
+}
+
+// Dissertation §5.1.2: snapshot once the log has grown by a fixed amount
+// since the last snapshot, so the cost of writing one is amortised over as
+// many entries.
+void Node::maybe_take_snapshot() {
+  if (snapshot_threshold_entries_ == 0 || pending_local_snapshot_ || in_flight_local_snapshot_) return;
+  const LogIndex since = std::max(raft_.snapshot_index(), skipped_snapshot_at_);
+  if (applied_index_ < since || applied_index_ - since < snapshot_threshold_entries_) return;
+  Bytes data = store_.snapshot();
+  if (data.size() > raft::kMaxSnapshotBytes) {
+    snapshots_too_large_ += 1;
+    skipped_snapshot_at_ = applied_index_;
+    return;
+  }
+  const auto term = raft_.log().term_at(applied_index_);
+  CONFMAN_ASSERT(term.has_value(), "the applied entry is not in the log");
+  const LogIndex compact_through =
+      applied_index_ > snapshot_trailing_entries_ ? applied_index_ - snapshot_trailing_entries_ : 0;
+  pending_local_snapshot_ =
+      LocalSnapshot{raft::Snapshot{applied_index_, *term, raft_.voters(), std::move(data)}, compact_through};
+}
+
+void Node::write_local_snapshot() {
+  LocalSnapshot local = std::move(*pending_local_snapshot_);
+  pending_local_snapshot_.reset();
+  // A newer snapshot came from the leader while this one waited: writing
+  // this one now would put an older snapshot in front of a log that
+  // continues the newer one.
+  if (local.snapshot.index <= raft_.snapshot_index()) return;
+  WriteBatch batch;
+  batch.snapshot = encode_snapshot_record(local.snapshot);
+  batch.compact_through = local.compact_through;
+  write_in_flight_ = true;
+  in_flight_local_snapshot_ = std::move(local);
+  env_.storage->write(std::move(batch), [this](StorageStatus status) { on_write_complete(status); });
+}
+
+void Node::on_local_snapshot_durable(LocalSnapshot local) {
+  const LogIndex compacted_before = raft_.log().compacted_index();
+  raft_.compact(std::move(local.snapshot), local.compact_through);
+  snapshots_taken_ += 1;
+  const LogIndex compacted = raft_.log().compacted_index();
+  if (compacted > compacted_before && env_.observer != nullptr) env_.observer->on_log_compacted(id(), compacted);
 }
 
 void Node::serve_ready_reads() {

@@ -7,6 +7,20 @@
 // at a time: messages and acknowledgements of a Ready leave only after its
 // write is durable. A failed write stops the node (fail-stop): it never
 // acknowledges what is not durable.
+//
+// Snapshots and log compaction (Raft paper §7; dissertation §5.1): once it
+// has applied snapshot_threshold_entries entries past its newest snapshot,
+// the node serialises the store and writes a snapshot record, dropping the
+// stored entries up to snapshot_trailing_entries behind it in the same
+// atomic write (a follower that lags by less than that is still served by
+// appends, dissertation §5.1.3). Only once that write is durable does Raft
+// drop the same entries from memory. The write takes its turn in the same
+// one-at-a-time queue as the Readies, so the Ready ordering contract is
+// untouched. A snapshot received from the leader (InstallSnapshot) comes in a
+// Ready: it is written together with the dropping of every stored entry, and
+// only once that is durable is the store replaced and the acknowledgement
+// sent. At start-up the node loads its snapshot (verified like every other
+// record), restores the store from it and applies the entries after it.
 
 #include <cstdint>
 #include <deque>
@@ -26,6 +40,11 @@ namespace confman::node {
 struct NodeConfig {
   raft::RaftConfig raft;
   std::uint64_t seed = 0;  // for election timeouts; the sim derives it from the run seed
+  // Take a snapshot once this many entries have been applied since the last
+  // one (0: never; the log then grows without bound).
+  std::uint64_t snapshot_threshold_entries = 1000;
+  // Entries kept in the log behind a snapshot, for followers that lag a little.
+  std::uint64_t snapshot_trailing_entries = 100;
 };
 
 struct Env {
@@ -62,6 +81,10 @@ class Node {
   const kv::Store& store() const { return store_; }
   LogIndex applied_index() const { return applied_index_; }
   std::uint64_t messages_dropped_corrupt() const { return messages_dropped_corrupt_; }
+  std::uint64_t snapshots_taken() const { return snapshots_taken_; }
+  std::uint64_t snapshots_installed() const { return snapshots_installed_; }
+  // Snapshots not taken because the store's encoding exceeded kMaxSnapshotBytes.
+  std::uint64_t snapshots_too_large() const { return snapshots_too_large_; }
 
  private:
   struct PendingWrite {
@@ -72,12 +95,21 @@ class Node {
     std::uint64_t request_id;
     std::string key;
   };
+  struct LocalSnapshot {
+    raft::Snapshot snapshot;
+    LogIndex compact_through = 0;
+  };
 
   void after_input();
   void pump();
   void on_write_complete(StorageStatus status);
   void finish_ready(raft::Ready& ready);
   void apply_committed();
+  Result<Done, StartError> load_snapshot(const StoredState& stored, std::optional<raft::Snapshot>& snapshot);
+  void maybe_take_snapshot();
+  void write_local_snapshot();
+  void on_local_snapshot_durable(LocalSnapshot local);
+  bool install_snapshot(const raft::Snapshot& snapshot);
   void serve_ready_reads();
   void answer_read(std::uint64_t request_id, const std::string& key);
   void fail_pending_writes(Outcome outcome);
@@ -89,6 +121,8 @@ class Node {
   static WriteBatch make_batch(const raft::Ready& ready);
 
   Env env_;
+  std::uint64_t snapshot_threshold_entries_;
+  std::uint64_t snapshot_trailing_entries_;
   raft::Raft raft_;
   kv::Store store_;
   TimeUs now_us_ = 0;
@@ -100,11 +134,17 @@ class Node {
   bool pumping_ = false;
   bool pump_again_ = false;
   std::optional<raft::Ready> in_flight_ready_;
+  std::optional<LocalSnapshot> pending_local_snapshot_;    // taken, waiting for its write
+  std::optional<LocalSnapshot> in_flight_local_snapshot_;  // being written
+  LogIndex skipped_snapshot_at_ = 0;  // applied index of the last snapshot refused as too large
   std::map<LogIndex, PendingWrite> pending_writes_;  // by log index
   std::map<std::uint64_t, std::string> reads_awaiting_confirmation_;  // request id -> key
   std::multimap<LogIndex, PendingRead> reads_awaiting_apply_;
   raft::RaftStatus last_status_;
   std::uint64_t messages_dropped_corrupt_ = 0;
+  std::uint64_t snapshots_taken_ = 0;
+  std::uint64_t snapshots_installed_ = 0;
+  std::uint64_t snapshots_too_large_ = 0;
 };
 
 }  // namespace confman::node

@@ -17,6 +17,16 @@ class NodeObserver {
   // Entries that have just become durable on this node.
   virtual void on_entries_persisted(NodeId /*node*/, const std::vector<raft::Entry>& /*entries*/) {}
   virtual void on_apply(NodeId /*node*/, const raft::Entry& /*entry*/) {}
+  // The state machine was replaced by a snapshot's: the state after applying
+  // every entry up to index (whose term is term). Called when a snapshot
+  // received from the leader is durable and installed (Raft §7), and at
+  // start-up when the node loads its durable snapshot. The next entry
+  // applied is index + 1.
+  virtual void on_snapshot_installed(NodeId /*node*/, LogIndex /*index*/, Term /*term*/) {}
+  // The node's own snapshot is durable and the log entries up to through
+  // are gone, from storage and memory (log compaction, §7). The log keeps
+  // the entries after through.
+  virtual void on_log_compacted(NodeId /*node*/, LogIndex /*through*/) {}
 };
 
 }  // namespace confman::node

@@ -7,6 +7,7 @@ namespace confman::node {
 namespace {
 constexpr std::uint8_t kHardStateTag = 0x48;  // 'H'
 constexpr std::uint8_t kEntryTag = 0x45;      // 'E'
+constexpr std::uint8_t kSnapshotTag = 0x53;   // 'S'
 }  // namespace
 
 Bytes encode_hard_state_record(const raft::HardState& hard_state) {
@@ -58,6 +59,51 @@ Decoded<raft::Entry> decode_entry_record(ByteView record) {
   if (!reader.bytes(entry.data, raft::kMaxEntryDataBytes)) return unexpected(reader.error("entry data"));
   if (!reader.at_end()) return unexpected(reader.error("end of entry record"));
   return entry;
+}
+
+// Layout: [tag 'S'][index varint][term varint][voter count varint][voters
+// varint...][crc32c of data u32][data bytes].
+Bytes encode_snapshot_record(const raft::Snapshot& snapshot) {
+  Bytes payload;
+  payload.reserve(snapshot.data.size() + 32 + 10 * snapshot.voters.size());
+  ByteWriter writer(payload);
+  writer.u8(kSnapshotTag);
+  writer.varint(snapshot.index);
+  writer.varint(snapshot.term);
+  writer.varint(snapshot.voters.size());
+  for (NodeId voter : snapshot.voters) writer.varint(voter);
+  writer.u32(crc32c(snapshot.data));
+  writer.bytes(snapshot.data);
+  return seal_frame(payload);
+}
+
+Decoded<raft::Snapshot> decode_snapshot_record(ByteView record) {
+  auto payload = open_frame(record);
+  if (!payload) return unexpected(payload.error());
+  ByteReader reader(*payload);
+  std::uint8_t tag = 0;
+  std::uint64_t voter_count = 0;
+  std::uint32_t crc = 0;
+  raft::Snapshot snapshot;
+  if (!reader.u8(tag) || tag != kSnapshotTag) return unexpected(reader.error("snapshot record tag 'S'"));
+  if (!reader.varint(snapshot.index) || !reader.varint(snapshot.term) || snapshot.index == 0 || snapshot.term == 0) {
+    return unexpected(reader.error("varint snapshot index and term, both at least 1"));
+  }
+  if (!reader.varint(voter_count) || voter_count == 0 || voter_count > raft::kMaxVoters) {
+    return unexpected(reader.error("voter count 1.." + std::to_string(raft::kMaxVoters)));
+  }
+  snapshot.voters.resize(voter_count);
+  for (NodeId& voter : snapshot.voters) {
+    if (!reader.varint(voter) || voter == kNoNode) return unexpected(reader.error("varint voter id other than 0"));
+  }
+  if (!reader.u32(crc)) return unexpected(reader.error("4-byte snapshot data checksum"));
+  const std::size_t data_offset = reader.offset();
+  if (!reader.bytes(snapshot.data, raft::kMaxSnapshotBytes)) {
+    return unexpected(reader.error("snapshot data of at most " + std::to_string(raft::kMaxSnapshotBytes) + " bytes"));
+  }
+  if (crc32c(snapshot.data) != crc) return unexpected(DecodeError{"snapshot data checksum mismatch", data_offset});
+  if (!reader.at_end()) return unexpected(reader.error("end of snapshot record"));
+  return snapshot;
 }
 
 }  // namespace confman::node

@@ -1,6 +1,7 @@
 #pragma once
 // What a leader knows about one follower's log (§5.3 nextIndex/matchIndex),
-// plus flow control: a bounded number of appends in flight.
+// plus flow control: a bounded number of appends in flight, or one snapshot
+// chunk when the entries the follower needs have been compacted (§7).
 
 #include <cstddef>
 #include <cstdint>
@@ -14,18 +15,24 @@ struct Progress {
   enum class State : std::uint8_t {
     Probe,      // next is a guess: one append at a time until one is accepted
     Replicate,  // next is known: stream appends optimistically up to the inflight limit
+    Snapshot,   // the entries it needs are compacted: InstallSnapshot, one chunk at a time
   };
 
   LogIndex match = 0;
   LogIndex next = 1;
   State state = State::Probe;
-  bool probe_sent = false;             // Probe: an append is outstanding
+  bool probe_sent = false;             // Probe: an append is outstanding; Snapshot: a chunk is
+  // Snapshot: which snapshot is being sent and the next byte the follower
+  // needs (it says so in every answer, so a lost chunk is sent again).
+  LogIndex pending_snapshot = 0;
+  Term pending_snapshot_term = 0;
+  std::uint64_t snapshot_offset = 0;
   std::deque<LogIndex> inflight;       // Replicate: last index of each unacknowledged append
   bool recent_active = false;          // heard from since the last check-quorum round
   std::uint64_t read_context_acked = 0;// highest ReadIndex round acknowledged
 
   bool paused(std::size_t max_inflight) const {
-    return state == State::Probe ? probe_sent : inflight.size() >= max_inflight;
+    return state == State::Replicate ? inflight.size() >= max_inflight : probe_sent;
   }
 
   // An accepted append up to index. Returns false if it was stale.
@@ -44,6 +51,9 @@ struct Progress {
   // A rejected append of prev index `rejected`; hint is where to probe next.
   // Returns false if the rejection is stale (§5.3: decrement nextIndex).
   bool maybe_decrease_to(LogIndex rejected, LogIndex hint) {
+    // An append rejection that crossed the snapshot on the way says nothing
+    // about where the transfer stands.
+    if (state == State::Snapshot) return false;
     if (state == State::Replicate) {
       if (rejected <= match) return false;
       next = match + 1;
@@ -61,6 +71,9 @@ struct Progress {
     next = match + 1;
     probe_sent = false;
     inflight.clear();
+    pending_snapshot = 0;
+    pending_snapshot_term = 0;
+    snapshot_offset = 0;
   }
 
   void become_replicate() {
@@ -68,6 +81,19 @@ struct Progress {
     next = match + 1;
     probe_sent = false;
     inflight.clear();
+    pending_snapshot = 0;
+    pending_snapshot_term = 0;
+    snapshot_offset = 0;
+  }
+
+  // Starts sending the snapshot (index, term) from its first byte.
+  void become_snapshot(LogIndex index, Term term) {
+    state = State::Snapshot;
+    probe_sent = false;
+    inflight.clear();
+    pending_snapshot = index;
+    pending_snapshot_term = term;
+    snapshot_offset = 0;
   }
 };
 

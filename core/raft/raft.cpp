@@ -23,14 +23,27 @@ Raft::Raft(RaftConfig config, std::uint64_t seed) : config_(std::move(config)), 
                      config_.heartbeat_interval_us < config_.election_timeout_us,
                  "heartbeat interval must be positive and below the election timeout");
   CONFMAN_ASSERT(config_.max_inflight_appends > 0, "max_inflight_appends must be positive");
+  CONFMAN_ASSERT(config_.max_snapshot_chunk_bytes > 0 && config_.max_snapshot_chunk_bytes <= kMaxSnapshotChunkBytes,
+                 "max_snapshot_chunk_bytes must be in 1..kMaxSnapshotChunkBytes");
+  CONFMAN_ASSERT(config_.voters.size() <= kMaxVoters, "more voters than kMaxVoters");
   std::sort(config_.voters.begin(), config_.voters.end());
 }
 
 void Raft::restore(const HardState& hard_state, std::vector<Entry> entries, TimeUs now_us) {
+  restore(hard_state, std::nullopt, std::move(entries), now_us);
+}
+
+void Raft::restore(const HardState& hard_state, std::optional<Snapshot> snapshot, std::vector<Entry> entries,
+                   TimeUs now_us) {
   now_us_ = now_us;
   term_ = hard_state.term;
   vote_ = hard_state.vote;
-  log_.restore(std::move(entries), hard_state.commit);
+  const LogIndex snapshot_index = snapshot ? snapshot->index : 0;
+  const Term snapshot_term = snapshot ? snapshot->term : 0;
+  // A snapshot holds committed state only, so the commit index is at least
+  // its index even if the hard state was last written before it.
+  log_.restore(snapshot_index, snapshot_term, std::move(entries), std::max(hard_state.commit, snapshot_index));
+  if (snapshot) set_snapshot(std::move(*snapshot));
   persisted_hard_state_ = hard_state;
   reset_election_deadline();
 }
@@ -74,11 +87,13 @@ void Raft::step(const Message& message, TimeUs now_us) {
     const bool keeps_term = message.type == MessageType::PreVote ||
                             (message.type == MessageType::PreVoteResponse && !message.reject);
     if (!keeps_term) {
-      const bool from_leader = message.type == MessageType::Append || message.type == MessageType::Heartbeat;
+      const bool from_leader = message.type == MessageType::Append || message.type == MessageType::Heartbeat ||
+                               message.type == MessageType::Snapshot;
       become_follower(message.term, from_leader ? message.from : kNoNode);
     }
   } else if (message.term < term_) {
-    if (message.type == MessageType::Append || message.type == MessageType::Heartbeat) {
+    if (message.type == MessageType::Append || message.type == MessageType::Heartbeat ||
+        message.type == MessageType::Snapshot) {
       // A stale leader (e.g. one that was paused) learns the newer term from
       // our answer and steps down; with pre-vote it would otherwise never
       // hear a higher term.
@@ -98,6 +113,8 @@ void Raft::step(const Message& message, TimeUs now_us) {
     case MessageType::Heartbeat: handle_heartbeat(message); break;
     case MessageType::AppendResponse: handle_append_response(message); break;
     case MessageType::HeartbeatResponse: handle_heartbeat_response(message); break;
+    case MessageType::Snapshot: handle_snapshot(message); break;
+    case MessageType::SnapshotResponse: handle_snapshot_response(message); break;
   }
 }
 
@@ -139,7 +156,7 @@ Result<Done, Rejection> Raft::read_index(std::uint64_t request_id, TimeUs now_us
 }
 
 bool Raft::has_ready() const {
-  return hard_state() != persisted_hard_state_ || log_.unstable_from() <= log_.last_index() ||
+  return snapshot_unpersisted_ || hard_state() != persisted_hard_state_ || log_.unstable_from() <= log_.last_index() ||
          !outbox_.empty() || read_round_needed_ || !confirmed_reads_.empty() || !failed_reads_.empty();
 }
 
@@ -149,6 +166,10 @@ Ready Raft::take_ready() {
     broadcast_heartbeat();
   }
   Ready ready;
+  if (snapshot_unpersisted_) {
+    ready.snapshot = snapshot_;
+    snapshot_unpersisted_ = false;
+  }
   if (hard_state() != persisted_hard_state_) ready.hard_state = hard_state();
   if (log_.unstable_from() <= log_.last_index()) {
     ready.persist_from = log_.unstable_from();
@@ -164,6 +185,9 @@ Ready Raft::take_ready() {
 }
 
 void Raft::advance(const Ready& ready) {
+  if (ready.snapshot && install_pending_ == std::pair{ready.snapshot->index, ready.snapshot->term}) {
+    install_pending_.reset();  // a newer install since this Ready was taken stays pending
+  }
   if (ready.hard_state) persisted_hard_state_ = *ready.hard_state;
   if (!ready.entries.empty()) {
     const Entry& last = ready.entries.back();
@@ -176,7 +200,10 @@ void Raft::advance(const Ready& ready) {
   }
 }
 
-LogIndex Raft::applicable_index() const { return std::min(log_.committed(), log_.stable_index()); }
+LogIndex Raft::applicable_index() const {
+  if (install_pending_) return 0;
+  return std::min(log_.committed(), log_.stable_index());
+}
 
 TimeUs Raft::next_deadline_us() const {
   if (role_ != Role::Leader) return election_deadline_us_;

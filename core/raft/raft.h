@@ -7,15 +7,24 @@
 // I/O ORDERING CONTRACT (the embedding code must follow it; the simulator
 // attacks it):
 //   1. Take a Ready with take_ready().
-//   2. Make ready.hard_state and ready.entries durable, atomically: drop
-//      stored entries with index >= ready.persist_from, then write
-//      ready.entries. Wait until the write is synced.
-//   3. Only then send ready.messages: a vote, a vote request or an append
-//      acknowledgement may promise state that must survive a crash (§5.1:
-//      "respond to RPCs only after updating stable storage").
-//   4. Call advance(ready). Committed entries up to applicable_index() may
-//      then be applied, in order, exactly once; read_states are answered once
-//      the applied index reaches their index.
+//   2. Make ready.snapshot, ready.hard_state and ready.entries durable,
+//      atomically: if ready.snapshot is set (a snapshot received from the
+//      leader, §7), store it and drop every stored entry; drop stored entries
+//      with index >= ready.persist_from, then write ready.entries. Wait until
+//      the write is synced.
+//   3. Only then send ready.messages: a vote, a vote request, an append
+//      acknowledgement or a snapshot acknowledgement may promise state that
+//      must survive a crash (§5.1: "respond to RPCs only after updating
+//      stable storage").
+//   4. If ready.snapshot is set, replace the state machine with it (its
+//      state is that after applying every entry up to its index). Call
+//      advance(ready). Committed entries up to applicable_index() may then be
+//      applied, in order, exactly once; read_states are answered once the
+//      applied index reaches their index.
+//   Snapshots the node takes itself (log compaction, §7) are written by the
+//   node, one write at a time like the Readies; only once one is durable does
+//   the node hand it to compact(), which drops the entries it covers from
+//   memory.
 //   If step 2 fails, the node must stop (fail-stop): nothing in the Ready may
 //   be sent or acknowledged.
 
@@ -25,6 +34,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/raft/log.h"
@@ -48,6 +58,7 @@ struct RaftConfig {
   std::size_t max_append_bytes = 1 << 20;
   std::size_t max_uncommitted_entries = 4096;  // proposals beyond this are refused (Busy)
   std::size_t max_pending_reads = 4096;
+  std::size_t max_snapshot_chunk_bytes = kMaxSnapshotChunkBytes;  // InstallSnapshot chunk size (§7)
 };
 
 enum class Role : std::uint8_t { Follower, PreCandidate, Candidate, Leader };
@@ -59,6 +70,7 @@ struct ReadState {
 };
 
 struct Ready {
+  std::optional<Snapshot> snapshot;     // install: write it and drop every stored entry (§7)
   std::optional<HardState> hard_state;  // write if set
   LogIndex persist_from = 0;            // 0: no entries to write
   std::vector<Entry> entries;           // entries[0].index == persist_from
@@ -66,7 +78,7 @@ struct Ready {
   std::vector<ReadState> read_states;   // ReadIndex confirmed (§6.4)
   std::vector<std::uint64_t> failed_reads;  // leadership lost before confirmation
   bool empty() const {
-    return !hard_state && entries.empty() && messages.empty() && read_states.empty() &&
+    return !snapshot && !hard_state && entries.empty() && messages.empty() && read_states.empty() &&
            failed_reads.empty();
   }
 };
@@ -98,8 +110,19 @@ class Raft {
  public:
   Raft(RaftConfig config, std::uint64_t seed);
 
-  // Restores durable state at start-up, before any other input.
+  // Restores durable state at start-up, before any other input: the newest
+  // durable snapshot (if any) and the entries after it.
   void restore(const HardState& hard_state, std::vector<Entry> entries, TimeUs now_us);
+  void restore(const HardState& hard_state, std::optional<Snapshot> snapshot, std::vector<Entry> entries,
+               TimeUs now_us);
+
+  // Log compaction (§7): the node has made `snapshot` (its state machine at
+  // snapshot.index, which it has applied) durable and dropped the stored
+  // entries up to compact_through (<= snapshot.index). Raft keeps the
+  // snapshot to send to followers that need compacted entries, and drops
+  // those entries from memory. A snapshot older than one Raft already holds
+  // (one installed from the leader meanwhile) is ignored.
+  void compact(Snapshot snapshot, LogIndex compact_through);
 
   void step(const Message& message, TimeUs now_us);
   void tick(TimeUs now_us);
@@ -110,12 +133,19 @@ class Raft {
   Ready take_ready();
   void advance(const Ready& ready);
 
-  // Highest index that is committed and durable here: safe to apply.
+  // Highest index that is committed and durable here: safe to apply. 0 while
+  // a snapshot received from the leader is not yet durable (nothing may be
+  // applied until the state machine has been replaced by it).
   LogIndex applicable_index() const;
   TimeUs next_deadline_us() const;
 
   RaftStatus status() const;
   const RaftLog& log() const { return log_; }
+  // The newest snapshot this node holds: taken locally and durable, or
+  // received from a leader (durable once the Ready carrying it is advanced).
+  const std::optional<Snapshot>& snapshot() const { return snapshot_; }
+  LogIndex snapshot_index() const { return snapshot_ ? snapshot_->index : 0; }
+  const std::vector<NodeId>& voters() const { return config_.voters; }
   Role role() const { return role_; }
   Term term() const { return term_; }
   NodeId leader() const { return leader_; }
@@ -148,6 +178,14 @@ class Raft {
   void start_read(std::uint64_t request_id);
   void release_confirmed_reads();
   void fail_pending_reads();
+
+  // InstallSnapshot (raft_snapshot.cpp)
+  bool maybe_send_snapshot(NodeId peer, Progress& progress);
+  void handle_snapshot(const Message& message);
+  void handle_snapshot_response(const Message& message);
+  void answer_snapshot(const Message& message, bool refused, std::uint64_t next_offset);
+  void install_snapshot(const Message& last_chunk);
+  void set_snapshot(Snapshot snapshot);
 
   void advance_clock(TimeUs now_us);
   void send(Message message);
@@ -182,6 +220,23 @@ class Raft {
   bool read_round_needed_ = false;
   std::vector<ReadState> confirmed_reads_;
   std::vector<std::uint64_t> failed_reads_;
+  // Snapshots (§7)
+  std::optional<Snapshot> snapshot_;      // newest held; see snapshot()
+  std::uint32_t snapshot_crc_ = 0;        // crc32c of snapshot_->data
+  bool snapshot_unpersisted_ = false;     // snapshot_ was installed and is not yet in a Ready
+  // (index, term) of an installed snapshot that is not yet durable (its
+  // Ready not yet advanced): until it is, nothing may be applied.
+  std::optional<std::pair<LogIndex, Term>> install_pending_;
+  struct IncomingSnapshot {  // a snapshot being assembled from a leader's chunks
+    NodeId from = kNoNode;
+    Term term = 0;
+    LogIndex index = 0;
+    Term snapshot_term = 0;
+    std::uint64_t size = 0;
+    std::uint32_t crc = 0;
+    Bytes data{};
+  };
+  std::optional<IncomingSnapshot> incoming_snapshot_;
 };
 
 }  // namespace confman::raft

@@ -66,6 +66,12 @@ void Raft::handle_append_response(const Message& message) {
   CONFMAN_ASSERT(message.index <= log_.last_index(), "follower acknowledged entries the leader never had");
   if (!progress.maybe_update(message.index)) return;
   if (progress.state == Progress::State::Probe) progress.become_replicate();
+  // A delayed acknowledgement may show that a follower we are sending a
+  // snapshot to already holds everything from our compaction point on: the
+  // snapshot is not needed any more.
+  if (progress.state == Progress::State::Snapshot && progress.match >= log_.compacted_index()) {
+    progress.become_replicate();
+  }
   if (maybe_commit()) {
     on_commit_advanced();
   } else {
@@ -100,6 +106,11 @@ void Raft::handle_heartbeat_response(const Message& message) {
 
 bool Raft::maybe_send_append(NodeId peer, bool send_if_empty) {
   Progress& progress = progress_[peer];
+  // §7: the entry before next has been compacted away (or a transfer is
+  // under way): the follower gets the snapshot instead.
+  if (progress.state == Progress::State::Snapshot || progress.next <= log_.compacted_index()) {
+    return maybe_send_snapshot(peer, progress);
+  }
   if (progress.paused(config_.max_inflight_appends)) return false;
   const LogIndex prev_index = progress.next - 1;
   const auto prev_term = log_.term_at(prev_index);

@@ -22,11 +22,7 @@ class ManualStorage final : public Storage {
   void complete_next(StorageStatus status) {
     auto [batch, callback] = std::move(pending.front());
     pending.pop_front();
-    if (status == StorageStatus::Ok) {
-      if (batch.hard_state) durable.hard_state = batch.hard_state;
-      if (batch.truncate_from != 0) durable.entries.resize(batch.truncate_from - 1);
-      for (auto& entry : batch.entries) durable.entries.push_back(entry);
-    }
+    if (status == StorageStatus::Ok) apply_write_batch(durable, batch);
     callback(status);
   }
   void complete_all() {

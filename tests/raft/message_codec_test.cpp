@@ -19,11 +19,32 @@ Message sample_append() {
                  .read_context = 5};
 }
 
+// An InstallSnapshot chunk (§7): bytes [3, 7) of a 10-byte snapshot.
+Message sample_snapshot() {
+  return Message{.type = MessageType::Snapshot,
+                 .from = 1,
+                 .to = 2,
+                 .term = 7,
+                 .index = 40,
+                 .log_term = 6,
+                 .commit = 45,
+                 .snapshot_offset = 3,
+                 .snapshot_size = 10,
+                 .snapshot_crc = 0xDEADBEEF,
+                 .voters = {1, 2, 3},
+                 .chunk = {4, 5, 6, 7}};
+}
+
 TEST(MessageCodec, RoundTripsEveryType) {
-  for (int type = 1; type <= 8; ++type) {
+  for (int type = 1; type <= 10; ++type) {
     Message message = sample_append();
     message.type = static_cast<MessageType>(type);
     message.reject = type % 2 == 0;
+    if (message.type == MessageType::Snapshot) message = sample_snapshot();
+    if (message.type == MessageType::SnapshotResponse) {
+      message.entries.clear();
+      message.snapshot_offset = 7;  // the next byte the follower needs
+    }
     auto decoded = decode_message(encode_message(message));
     ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
     EXPECT_EQ(*decoded, message);
@@ -60,6 +81,54 @@ TEST(MessageCodec, NonContiguousEntriesAreRejected) {
   auto decoded = decode_message(encode_message(message));
   ASSERT_FALSE(decoded.ok());
   EXPECT_NE(decoded.error().what.find("contiguous"), std::string::npos);
+}
+
+// A well-checksummed frame of type 11 (after SnapshotResponse) is refused.
+TEST(MessageCodec, TypesAfterTheLastAreRejected) {
+  const Bytes frame = encode_message(sample_append());
+  Bytes payload(frame.begin() + 4, frame.end());  // [version][type]...
+  payload[1] = 11;
+  EXPECT_FALSE(decode_message(seal_frame(payload)).ok());
+  EXPECT_FALSE(peek_message_type(seal_frame(payload)).has_value());
+}
+
+TEST(MessageCodec, SnapshotChunkEveryFlippedBitIsDetected) {
+  const Bytes frame = encode_message(sample_snapshot());
+  for (std::size_t byte = 0; byte < frame.size(); ++byte) {
+    for (int bit = 0; bit < 8; ++bit) {
+      Bytes corrupted = frame;
+      corrupted[byte] ^= static_cast<std::uint8_t>(1 << bit);
+      EXPECT_FALSE(decode_message(corrupted).ok()) << "byte " << byte << " bit " << bit;
+    }
+  }
+}
+
+// The receiver appends a chunk at its offset without re-checking: a chunk
+// that reaches past the snapshot's size is refused by the decoder.
+TEST(MessageCodec, SnapshotChunkOutsideTheSnapshotIsRejected) {
+  Message message = sample_snapshot();
+  message.snapshot_offset = 8;  // 8 + 4 > 10
+  auto decoded = decode_message(encode_message(message));
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_NE(decoded.error().what.find("inside the snapshot"), std::string::npos) << decoded.error().describe();
+}
+
+TEST(MessageCodec, SnapshotOverTheSizeLimitIsRejected) {
+  Message message = sample_snapshot();
+  message.snapshot_size = kMaxSnapshotBytes + 1;
+  EXPECT_FALSE(decode_message(encode_message(message)).ok());
+}
+
+TEST(MessageCodec, SnapshotWithoutVotersOrIndexIsRejected) {
+  Message no_voters = sample_snapshot();
+  no_voters.voters.clear();
+  EXPECT_FALSE(decode_message(encode_message(no_voters)).ok());
+  Message no_index = sample_snapshot();
+  no_index.index = 0;
+  EXPECT_FALSE(decode_message(encode_message(no_index)).ok());
+  Message future_term = sample_snapshot();
+  future_term.log_term = future_term.term + 1;
+  EXPECT_FALSE(decode_message(encode_message(future_term)).ok());
 }
 
 TEST(MessageCodec, EntryTermAboveMessageTermIsRejected) {

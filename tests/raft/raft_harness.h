@@ -3,6 +3,8 @@
 // is "persisted" at once, its messages are collected, and tests deliver them
 // explicitly, so each test spells out the exchange it pins down.
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -41,12 +43,34 @@ inline std::vector<Message> of_type(const std::vector<Message>& messages, Messag
 
 class Cluster {
  public:
-  explicit Cluster(int size) {
-    std::vector<NodeId> voters;
-    for (int i = 1; i <= size; ++i) voters.push_back(static_cast<NodeId>(i));
-    for (NodeId id : voters) nodes_[id] = std::make_unique<Raft>(config_for(id, voters), 1000 + id);
+  // tweak (optional) adjusts every node's configuration.
+  explicit Cluster(int size, const std::function<void(RaftConfig&)>& tweak = {}) {
+    for (int i = 1; i <= size; ++i) voters_.push_back(static_cast<NodeId>(i));
+    for (NodeId id : voters_) {
+      RaftConfig config = config_for(id, voters_);
+      if (tweak) tweak(config);
+      configs_[id] = config;
+      nodes_[id] = std::make_unique<Raft>(config, 1000 + id);
+    }
   }
   Raft& operator[](NodeId id) { return *nodes_.at(id); }
+  const std::vector<NodeId>& voters() const { return voters_; }
+
+  // A crash and restart of a node whose every Ready was persisted (drained):
+  // it comes back with its hard state, snapshot and log, and nothing that
+  // lived only in memory (e.g. a snapshot being assembled).
+  void restart(NodeId id) {
+    const Raft& old = *nodes_.at(id);
+    const RaftStatus status = old.status();
+    const HardState hard_state{status.term, status.vote, status.commit};
+    std::optional<Snapshot> snapshot = old.snapshot();
+    std::vector<Entry> entries;
+    const LogIndex from = std::max(old.log().first_index(), old.snapshot_index() + 1);
+    for (LogIndex index = from; index <= old.log().last_index(); ++index) entries.push_back(old.log().at(index));
+    auto fresh = std::make_unique<Raft>(configs_.at(id), 2000 + id);
+    fresh->restore(hard_state, std::move(snapshot), std::move(entries), now_us);
+    nodes_[id] = std::move(fresh);
+  }
 
   // Delivers messages (and every answer they cause) until none are left,
   // dropping those to or from nodes in `cut`.
@@ -80,6 +104,8 @@ class Cluster {
     }
     return false;
   }
+  std::vector<NodeId> voters_;
+  std::map<NodeId, RaftConfig> configs_;
   std::map<NodeId, std::unique_ptr<Raft>> nodes_;
 };
 
