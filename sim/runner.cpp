@@ -33,6 +33,7 @@ std::string convergence_gap(const World& world) {
   const LogIndex commit = leader_node->status().commit;
   const std::uint64_t digest = leader_node->store().digest();
   for (NodeId id = 1; id <= static_cast<NodeId>(world.node_count()); ++id) {
+    if (world.disk_lost(id)) continue;  // refused its corrupted disk; not a replica any more
     const node::Node* node = world.node(id);
     if (node == nullptr) return "node " + std::to_string(id) + " is down";
     if (node->applied_index() != commit) {

@@ -22,6 +22,11 @@ const char* timeline_action_name(TimelineAction action) {
     case TimelineAction::Flap: return "flap";
     case TimelineAction::Pause: return "pause";
     case TimelineAction::ClockJump: return "clock-jump";
+    case TimelineAction::DiskError: return "disk-error";
+    case TimelineAction::DiskFull: return "disk-full";
+    case TimelineAction::Corrupt: return "corrupt";
+    case TimelineAction::SlowDisk: return "slow-disk";
+    case TimelineAction::ReadError: return "read-error";
   }
   return "unknown";
 }
@@ -29,7 +34,9 @@ const char* timeline_action_name(TimelineAction action) {
 std::optional<TimelineAction> timeline_action_from_name(std::string_view name) {
   for (auto action : {TimelineAction::Partition, TimelineAction::Heal, TimelineAction::Crash, TimelineAction::Restart,
                       TimelineAction::IsolateLeader, TimelineAction::OneWay, TimelineAction::Bridge,
-                      TimelineAction::Flap, TimelineAction::Pause, TimelineAction::ClockJump}) {
+                      TimelineAction::Flap, TimelineAction::Pause, TimelineAction::ClockJump,
+                      TimelineAction::DiskError, TimelineAction::DiskFull, TimelineAction::Corrupt,
+                      TimelineAction::SlowDisk, TimelineAction::ReadError}) {
     if (name == timeline_action_name(action)) return action;
   }
   return std::nullopt;
@@ -111,7 +118,14 @@ void require_ordered(const toml::value& table, const std::string& low, const std
 void parse_raft(const toml::value& root, Scenario& scenario) {
   if (!root.contains("raft")) return;
   const toml::value& raft = root.at("raft");
-  require_known_keys(raft, {"election_timeout_ms", "heartbeat_interval_ms"}, "[raft]");
+  require_known_keys(raft,
+                     {"election_timeout_ms", "heartbeat_interval_ms", "snapshot_threshold_entries",
+                      "snapshot_trailing_entries"},
+                     "[raft]");
+  scenario.raft.snapshot_threshold_entries = static_cast<std::size_t>(integer_in(
+      raft, "snapshot_threshold_entries", 0, 100'000'000, static_cast<std::int64_t>(scenario.raft.snapshot_threshold_entries)));
+  scenario.raft.snapshot_trailing_entries = static_cast<std::size_t>(integer_in(
+      raft, "snapshot_trailing_entries", 0, 100'000'000, static_cast<std::int64_t>(scenario.raft.snapshot_trailing_entries)));
   scenario.raft.election_timeout_us = millis_in(raft, "election_timeout_ms", 10, 60'000, scenario.raft.election_timeout_us);
   scenario.raft.heartbeat_interval_us = millis_in(raft, "heartbeat_interval_ms", 1, 60'000, scenario.raft.heartbeat_interval_us);
   if (scenario.raft.heartbeat_interval_us >= scenario.raft.election_timeout_us) {
@@ -213,13 +227,16 @@ void parse_nemesis(const toml::value& root, Scenario& scenario) {
   const toml::value& nemesis = root.at("nemesis");
   require_known_keys(nemesis,
                      {"partitions_per_minute", "crashes_per_minute", "pauses_per_minute", "clock_jumps_per_minute",
-                      "heal_after_ms", "restart_after_ms", "pause_max_ms", "clock_jump_max_ms"},
+                      "disk_faults_per_minute", "heal_after_ms", "restart_after_ms", "pause_max_ms",
+                      "clock_jump_max_ms", "disk_fault_max_ms"},
                      "[nemesis]");
   NemesisOptions& options = scenario.nemesis;
   options.partitions_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "partitions_per_minute", 0, 600, 0));
   options.crashes_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "crashes_per_minute", 0, 600, 0));
   options.pauses_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "pauses_per_minute", 0, 600, 0));
   options.clock_jumps_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "clock_jumps_per_minute", 0, 600, 0));
+  options.disk_faults_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "disk_faults_per_minute", 0, 600, 0));
+  options.disk_fault_max_us = millis_in(nemesis, "disk_fault_max_ms", 1, 600'000, options.disk_fault_max_us);
   options.pause_max_us = millis_in(nemesis, "pause_max_ms", 1, 600'000, options.pause_max_us);
   options.clock_jump_max_us = millis_in(nemesis, "clock_jump_max_ms", 1, 3'600'000, options.clock_jump_max_us);
   std::tie(options.heal_after_min_us, options.heal_after_max_us) =
@@ -273,7 +290,8 @@ TimelineEvent parse_timeline_event(const toml::value& item, const Scenario& scen
   if (!found) {
     reject(item.at("action"),
            "unknown action '" + action +
-               "' (partition, heal, crash, restart, isolate-leader, one-way, bridge, flap, pause, clock-jump)");
+               "' (partition, heal, crash, restart, isolate-leader, one-way, bridge, flap, pause, clock-jump, "
+               "disk-error, disk-full, corrupt, slow-disk, read-error)");
   }
   event.action = *found;
   switch (event.action) {
@@ -295,14 +313,20 @@ TimelineEvent parse_timeline_event(const toml::value& item, const Scenario& scen
     case TimelineAction::Restart:
     case TimelineAction::Pause:
     case TimelineAction::ClockJump:
+    case TimelineAction::DiskError:
+    case TimelineAction::DiskFull:
+    case TimelineAction::Corrupt:
+    case TimelineAction::SlowDisk:
+    case TimelineAction::ReadError:
       if (!item.contains("node")) reject(item, "'" + action + "' needs 'node'");
       event.node = node_id_in(item.at("node"), scenario.nodes);
       break;
     case TimelineAction::Heal:
     case TimelineAction::IsolateLeader: break;
   }
-  if (event.action == TimelineAction::Pause) {
-    if (!item.contains("duration_ms")) reject(item, "'pause' needs 'duration_ms'");
+  if (event.action == TimelineAction::Pause || event.action == TimelineAction::DiskFull ||
+      event.action == TimelineAction::SlowDisk) {
+    if (!item.contains("duration_ms")) reject(item, "'" + action + "' needs 'duration_ms'");
     event.duration_us = millis_in(item, "duration_ms", 1, 3'600'000, 0);
   }
   if (event.action == TimelineAction::ClockJump) {

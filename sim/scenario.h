@@ -79,6 +79,8 @@ struct NemesisOptions {
   std::uint32_t crashes_per_minute = 0;
   std::uint32_t pauses_per_minute = 0;
   std::uint32_t clock_jumps_per_minute = 0;
+  std::uint32_t disk_faults_per_minute = 0;  // write errors, disk full, read errors, corruption, slow disk
+  TimeUs disk_fault_max_us = 3'000'000;      // how long a full or slow disk lasts, at most
   TimeUs pause_max_us = 2'000'000;
   TimeUs clock_jump_max_us = 5'000'000;
   TimeUs heal_after_min_us = 1'000'000;
@@ -98,6 +100,11 @@ enum class TimelineAction : std::uint8_t {
   Flap,           // groups [[a], [b]]: the a-b link goes down and up every period_ms until healed
   Pause,          // node: the process stalls for duration_ms (no timers, no input), then resumes
   ClockJump,      // node: its clock jumps by delta_ms (negative: backwards)
+  DiskError,      // node: its next write fails (a write or sync error): the node stops
+  DiskFull,       // node: its disk is full for duration_ms: writes fail
+  Corrupt,        // node: one bit of one stored record flips, then the node restarts
+  SlowDisk,       // node: syncs take up to 50 ms longer for duration_ms
+  ReadError,      // node: crashes and its next start-up read fails
 };
 const char* timeline_action_name(TimelineAction action);
 std::optional<TimelineAction> timeline_action_from_name(std::string_view name);
@@ -106,8 +113,8 @@ struct TimelineEvent {
   TimeUs at_us = 0;
   TimelineAction action = TimelineAction::Heal;
   std::vector<std::vector<NodeId>> groups{};  // Partition, OneWay, Bridge, Flap
-  NodeId node = kNoNode;                    // Crash / Restart / Pause / ClockJump
-  TimeUs duration_us = 0;                   // Pause
+  NodeId node = kNoNode;                    // Crash / Restart / Pause / ClockJump / disk faults
+  TimeUs duration_us = 0;                   // Pause / DiskFull / SlowDisk
   TimeUs period_us = 0;                     // Flap
   TimeUs delta_us = 0;                      // ClockJump
 };

@@ -57,7 +57,10 @@ void write_timeline_event(std::ostringstream& out, const TimelineEvent& event) {
       << "\"\n";
   if (!event.groups.empty()) out << "groups = " << groups_text(event.groups) << "\n";
   if (event.node != kNoNode) out << "node = " << event.node << "\n";
-  if (event.action == TimelineAction::Pause) out << "duration_ms = " << ms(event.duration_us) << "\n";
+  if (event.action == TimelineAction::Pause || event.action == TimelineAction::DiskFull ||
+      event.action == TimelineAction::SlowDisk) {
+    out << "duration_ms = " << ms(event.duration_us) << "\n";
+  }
   if (event.action == TimelineAction::Flap) out << "period_ms = " << ms(event.period_us) << "\n";
   if (event.action == TimelineAction::ClockJump) out << "delta_ms = " << ms(event.delta_us) << "\n";
 }
@@ -68,7 +71,9 @@ std::string scenario_to_toml(const Scenario& s) {
   std::ostringstream out;
   out << "name = " << quoted(s.name) << "\nnodes = " << s.nodes << "\nduration_ms = " << ms(s.duration_us) << "\n";
   out << "\n[raft]\nelection_timeout_ms = " << ms(s.raft.election_timeout_us)
-      << "\nheartbeat_interval_ms = " << ms(s.raft.heartbeat_interval_us) << "\n";
+      << "\nheartbeat_interval_ms = " << ms(s.raft.heartbeat_interval_us)
+      << "\nsnapshot_threshold_entries = " << s.raft.snapshot_threshold_entries
+      << "\nsnapshot_trailing_entries = " << s.raft.snapshot_trailing_entries << "\n";
   out << "\n[network]\ndelay_min_ms = " << ms(s.network.delay_min_us) << "\ndelay_max_ms = " << ms(s.network.delay_max_us)
       << "\nloss = " << probability(s.network.loss_ppm) << "\nduplicate = " << probability(s.network.duplicate_ppm)
       << "\ncorrupt = " << probability(s.network.corrupt_ppm) << "\ntail = " << probability(s.network.tail_ppm)
@@ -87,7 +92,9 @@ std::string scenario_to_toml(const Scenario& s) {
   const NemesisOptions& n = s.nemesis;
   out << "\n[nemesis]\npartitions_per_minute = " << n.partitions_per_minute
       << "\ncrashes_per_minute = " << n.crashes_per_minute << "\npauses_per_minute = " << n.pauses_per_minute
-      << "\nclock_jumps_per_minute = " << n.clock_jumps_per_minute << "\nheal_after_ms = [" << ms(n.heal_after_min_us)
+      << "\nclock_jumps_per_minute = " << n.clock_jumps_per_minute
+      << "\ndisk_faults_per_minute = " << n.disk_faults_per_minute
+      << "\ndisk_fault_max_ms = " << ms(n.disk_fault_max_us) << "\nheal_after_ms = [" << ms(n.heal_after_min_us)
       << ", " << ms(n.heal_after_max_us) << "]\nrestart_after_ms = [" << ms(n.restart_after_min_us) << ", "
       << ms(n.restart_after_max_us) << "]\npause_max_ms = " << ms(n.pause_max_us)
       << "\nclock_jump_max_ms = " << ms(n.clock_jump_max_us) << "\n";

@@ -1,16 +1,27 @@
 #pragma once
-// Simulated durable storage of one node. Fault model (this part):
-// a write becomes durable only when its sync completes, after a drawn
-// latency; writes complete in the order issued, each atomically (a batch
-// that installs a snapshot and drops the log is durable whole or not at
-// all). A crash loses every write whose sync has not completed, and their
-// completions never fire. What the cluster must survive: any crash at any
-// time — Raft's ordering contract means nothing acknowledged was in a lost
-// write.
+// Simulated durable storage of one node.
+//
+// Fault model: a write becomes durable only when its sync completes, after a
+// drawn latency; writes complete in the order issued, each atomically (a
+// batch that installs a snapshot and drops the log is durable whole or not
+// at all). A crash loses every write whose sync has not completed, and their
+// completions never fire. Injected disk faults:
+//   - a write or sync error: the write is not applied and completes IoError;
+//   - disk full: while full, writes are not applied and complete DiskFull;
+//   - a read error: the next load fails;
+//   - latent corruption: one bit of one stored record flips;
+//   - a slow disk: syncs take longer.
+// What the cluster must survive: any crash at any time (Raft's ordering
+// contract means nothing acknowledged was in a lost write); a failed write
+// stops the node (fail-stop) before it acknowledges anything; a corrupted
+// record is detected by its checksum at start-up and never used. The
+// nemesis corrupts at most a minority of disks, so the cluster keeps a
+// quorum of intact replicas.
 
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <string>
 
 #include "core/node/env.h"
 #include "core/util/random.h"
@@ -24,11 +35,20 @@ class SimStorage final : public node::Storage {
   SimStorage(EventQueue& queue, StorageOptions options, std::uint64_t seed)
       : queue_(queue), options_(options), random_(seed) {}
 
-  Result<node::StoredState, node::StorageError> load() override { return durable_; }
+  Result<node::StoredState, node::StorageError> load() override;
   void write(node::WriteBatch batch, std::function<void(node::StorageStatus)> on_complete) override;
 
   // The node crashed: unsynced writes are lost and their callbacks dropped.
   void crash();
+
+  // Disk faults.
+  void fail_next_write() { fail_next_write_ = true; }
+  void set_full(bool full) { full_ = full; }
+  void fail_next_load() { fail_next_load_ = true; }
+  void set_extra_sync_latency(TimeUs extra_us) { extra_sync_us_ = extra_us; }
+  // Flips one bit of one stored record; returns which, e.g. "entry 17".
+  std::string corrupt_random_record(Random& random);
+  bool corrupted() const { return corrupted_; }
 
   const node::StoredState& durable() const { return durable_; }
   std::uint64_t writes_completed() const { return writes_completed_; }
@@ -46,6 +66,11 @@ class SimStorage final : public node::Storage {
   TimeUs last_completion_us_ = 0;
   std::uint64_t writes_completed_ = 0;
   std::uint64_t writes_lost_ = 0;
+  bool fail_next_write_ = false;
+  bool full_ = false;
+  bool fail_next_load_ = false;
+  bool corrupted_ = false;
+  TimeUs extra_sync_us_ = 0;
 };
 
 }  // namespace confman::sim

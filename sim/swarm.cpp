@@ -42,6 +42,8 @@ void draw_faults(Random& random, Scenario& scenario) {
   nemesis.crashes_per_minute = maybe(random, 30);
   nemesis.pauses_per_minute = maybe(random, 20);
   nemesis.clock_jumps_per_minute = maybe(random, 20);
+  nemesis.disk_faults_per_minute = maybe(random, 20);
+  nemesis.disk_fault_max_us = random.between(10'000, 3'000'000);
   nemesis.heal_after_min_us = random.between(100'000, 2'000'000);
   nemesis.heal_after_max_us = nemesis.heal_after_min_us + random.between(0, 4'000'000);
   nemesis.restart_after_min_us = random.between(50'000, 1'000'000);

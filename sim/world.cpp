@@ -43,6 +43,8 @@ struct World::SimNode {
   NodeClock clock;
   TimeUs wakeup_at_us = -1;             // earliest scheduled wakeup, -1 if none
   bool paused = false;
+  bool disk_lost = false;  // its disk held a corrupted record: it can never start again
+  bool read_error_injected = false;
   std::vector<std::function<void()>> deferred;  // input that arrived while paused, in order
   std::uint64_t incarnation = 0;
   std::uint64_t restarts = 0;
@@ -123,7 +125,10 @@ class World::GatedStorage final : public node::Storage {
     SimNode& sim_node = sim_node_;
     sim_node_.storage->write(std::move(batch), [&world, &sim_node, on_complete = std::move(on_complete)](
                                                    node::StorageStatus status) {
-      world.run_on_node(sim_node, [on_complete, status] { on_complete(status); });
+      world.run_on_node(sim_node, [&world, &sim_node, on_complete, status] {
+        on_complete(status);
+        world.after_node_input(sim_node);  // the write may have stopped the node (fail-stop)
+      });
     });
   }
 
@@ -172,6 +177,8 @@ World::SimNode& World::sim_node(NodeId id) {
 
 bool World::node_up(NodeId id) const { return nodes_[id - 1]->node != nullptr; }
 
+bool World::disk_lost(NodeId id) const { return nodes_[id - 1]->disk_lost; }
+
 const node::Node* World::node(NodeId id) const { return nodes_[id - 1]->node.get(); }
 
 void World::start() {
@@ -196,8 +203,7 @@ void World::start_node(SimNode& sim_node) {
   sim_node.wakeup_at_us = -1;
   auto started = sim_node.node->start(sim_node.local_now(now_us()));
   if (!started) {
-    invariants_.fail(now_us(), "node " + std::to_string(sim_node.id) + " failed to start: " + started.error().detail);
-    sim_node.node.reset();
+    on_start_failed(sim_node, started.error().detail);
     return;
   }
   if (sim_node.incarnation > 0) invariants_.on_restart(*sim_node.node, now_us());
@@ -206,7 +212,43 @@ void World::start_node(SimNode& sim_node) {
 
 void World::after_node_input(SimNode& sim_node) {
   if (!sim_node.node) return;
+  if (sim_node.node->stopped()) {
+    on_node_stopped(sim_node);
+    return;
+  }
   schedule_wakeup(sim_node);
+}
+
+void World::on_node_stopped(SimNode& sim_node) {
+  // Fail-stop after a storage failure: the process exits, and an operator
+  // (here: after a restart delay) starts it again from its disk.
+  trace_.event(now_us(), "stopped", sim_node.id).field("reason", sim_node.node->stop_reason());
+  const NodeId id = sim_node.id;
+  crash_quietly(sim_node);
+  schedule_restart(id);
+}
+
+void World::schedule_restart(NodeId id) {
+  const NemesisOptions& options = scenario_.nemesis;
+  const TimeUs restart_after_us = nemesis_random_.between(options.restart_after_min_us, options.restart_after_max_us);
+  queue_.schedule_after(restart_after_us, [this, id] { restart(id); });
+}
+
+void World::on_start_failed(SimNode& sim_node, const std::string& detail) {
+  sim_node.node.reset();
+  trace_.event(now_us(), "start-failed", sim_node.id).field("detail", detail);
+  if (sim_node.storage->corrupted()) {
+    // Detected and refused: the corrupted disk is never served from. The
+    // node stays down (replacing a disk is an operator's job).
+    sim_node.disk_lost = true;
+    return;
+  }
+  if (sim_node.read_error_injected) {
+    sim_node.read_error_injected = false;
+    schedule_restart(sim_node.id);  // a transient read error: try again later
+    return;
+  }
+  invariants_.fail(now_us(), "node " + std::to_string(sim_node.id) + " failed to start: " + detail);
 }
 
 void World::schedule_wakeup(SimNode& sim_node) {
@@ -290,6 +332,10 @@ void World::crash(NodeId id) {
   faults_ += 1;
   trace_.event(now_us(), "fault", id).field("fault", "crash");
   record_fault(TimelineEvent{.action = TimelineAction::Crash, .node = id});
+  crash_quietly(target);
+}
+
+void World::crash_quietly(SimNode& target) {
   LogIndex durable_commit = 0;
   if (const auto& record = target.storage->durable().hard_state) {
     if (auto hard_state = node::decode_hard_state_record(*record)) durable_commit = hard_state->commit;
@@ -299,12 +345,12 @@ void World::crash(NodeId id) {
   target.deferred.clear();  // input queued for the dead process dies with it
   target.storage->crash();
   target.incarnation += 1;
-  invariants_.on_crash(id, durable_commit);
+  invariants_.on_crash(target.id, durable_commit);
 }
 
 void World::restart(NodeId id) {
   SimNode& target = sim_node(id);
-  if (target.node) return;
+  if (target.node || target.disk_lost) return;
   trace_.event(now_us(), "fault", id).field("fault", "restart");
   record_fault(TimelineEvent{.action = TimelineAction::Restart, .node = id});
   target.restarts += 1;
@@ -395,6 +441,43 @@ void World::resume(NodeId id, std::uint64_t incarnation) {
   if (target.node && target.incarnation == incarnation) after_node_input(target);
 }
 
+void World::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us) {
+  SimNode& target = sim_node(id);
+  if (target.disk_lost) return;
+  faults_ += 1;
+  trace_.event(now_us(), "fault", id)
+      .field("fault", timeline_action_name(action))
+      .field("duration_us", duration_us);
+  record_fault(TimelineEvent{.action = action, .node = id, .duration_us = duration_us});
+  switch (action) {
+    case TimelineAction::DiskError: target.storage->fail_next_write(); break;
+    case TimelineAction::DiskFull:
+      target.storage->set_full(true);
+      queue_.schedule_after(duration_us, [&target] { target.storage->set_full(false); });
+      break;
+    case TimelineAction::SlowDisk:
+      target.storage->set_extra_sync_latency(50'000);
+      queue_.schedule_after(duration_us, [&target] { target.storage->set_extra_sync_latency(0); });
+      break;
+    case TimelineAction::ReadError:
+      // The read happens at start-up: crash the node, fail its next load.
+      target.storage->fail_next_load();
+      target.read_error_injected = true;
+      if (target.node) crash_quietly(target);
+      schedule_restart(id);
+      break;
+    case TimelineAction::Corrupt: {
+      const std::string record = target.storage->corrupt_random_record(nemesis_random_);
+      trace_.event(now_us(), "corrupted", id).field("record", record);
+      // Restart so that start-up reads (and must reject) the record.
+      if (target.node) crash_quietly(target);
+      schedule_restart(id);
+      break;
+    }
+    default: CONFMAN_ASSERT(false, "disk_fault called with a non-disk action");
+  }
+}
+
 void World::clock_jump(NodeId id, TimeUs delta_us) {
   SimNode& target = sim_node(id);
   faults_ += 1;
@@ -432,9 +515,13 @@ NodeId World::leader() const {
 
 std::vector<NodeId> World::heal_random_quorum() {
   std::vector<NodeId> shuffled;
-  for (auto& sim_node : nodes_) shuffled.push_back(sim_node->id);
+  for (auto& sim_node : nodes_) {
+    // A corrupted disk cannot be healed (the node will refuse to start).
+    if (!sim_node->disk_lost && !sim_node->storage->corrupted()) shuffled.push_back(sim_node->id);
+  }
   for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[liveness_random_.below(i)]);
-  std::vector<NodeId> quorum(shuffled.begin(), shuffled.begin() + static_cast<std::ptrdiff_t>(nodes_.size() / 2 + 1));
+  const std::size_t size = std::min(shuffled.size(), nodes_.size() / 2 + 1);
+  std::vector<NodeId> quorum(shuffled.begin(), shuffled.begin() + static_cast<std::ptrdiff_t>(size));
   std::sort(quorum.begin(), quorum.end());
   // The harness's own healing, not a fault: traced, not counted.
   flap_generation_ += 1;
@@ -500,7 +587,7 @@ std::string World::describe_groups(const std::vector<std::vector<NodeId>>& group
 void World::schedule_nemesis() {
   const NemesisOptions& options = scenario_.nemesis;
   if (options.partitions_per_minute == 0 && options.crashes_per_minute == 0 && options.pauses_per_minute == 0 &&
-      options.clock_jumps_per_minute == 0) {
+      options.clock_jumps_per_minute == 0 && options.disk_faults_per_minute == 0) {
     return;
   }
   queue_.schedule_after(kNemesisTickUs, [this] {
@@ -524,6 +611,7 @@ void World::nemesis_step() {
     const NodeId victim = 1 + nemesis_random_.below(nodes_.size());
     pause(victim, nemesis_random_.between(1, options.pause_max_us));
   }
+  if (nemesis_random_.chance(options.disk_faults_per_minute, kNemesisTicksPerMinute)) random_disk_fault();
   if (nemesis_random_.chance(options.clock_jumps_per_minute, kNemesisTicksPerMinute)) {
     const NodeId victim = 1 + nemesis_random_.below(nodes_.size());
     clock_jump(victim, nemesis_random_.between(-options.clock_jump_max_us, options.clock_jump_max_us));
@@ -554,6 +642,26 @@ void World::random_network_fault() {
       const NodeId a = 1 + nemesis_random_.below(nodes_.size());
       const NodeId b = 1 + (a + nemesis_random_.below(nodes_.size() - 1)) % nodes_.size();
       flap(a, b, nemesis_random_.between(20'000, 500'000));
+      break;
+    }
+  }
+}
+
+void World::random_disk_fault() {
+  const NodeId victim = 1 + nemesis_random_.below(nodes_.size());
+  const TimeUs duration_us = nemesis_random_.between(1, scenario_.nemesis.disk_fault_max_us);
+  switch (nemesis_random_.below(5)) {
+    case 0: disk_fault(TimelineAction::DiskError, victim, 0); break;
+    case 1: disk_fault(TimelineAction::DiskFull, victim, duration_us); break;
+    case 2: disk_fault(TimelineAction::SlowDisk, victim, duration_us); break;
+    case 3: disk_fault(TimelineAction::ReadError, victim, 0); break;
+    default: {
+      // Corrupt at most a minority of disks over the whole run: the cluster
+      // must keep a quorum of intact replicas to survive at all.
+      std::size_t corrupted = 0;
+      for (auto& sim_node : nodes_) corrupted += sim_node->storage->corrupted() ? 1 : 0;
+      const bool victim_already = sim_node(victim).storage->corrupted();
+      if (victim_already || corrupted + 1 <= (nodes_.size() - 1) / 2) disk_fault(TimelineAction::Corrupt, victim, 0);
       break;
     }
   }
@@ -592,6 +700,11 @@ void World::apply_timeline_event(const TimelineEvent& event) {
     case TimelineAction::Flap: flap(event.groups[0][0], event.groups[1][0], event.period_us); break;
     case TimelineAction::Pause: pause(event.node, event.duration_us); break;
     case TimelineAction::ClockJump: clock_jump(event.node, event.delta_us); break;
+    case TimelineAction::DiskError:
+    case TimelineAction::DiskFull:
+    case TimelineAction::Corrupt:
+    case TimelineAction::SlowDisk:
+    case TimelineAction::ReadError: disk_fault(event.action, event.node, event.duration_us); break;
   }
 }
 

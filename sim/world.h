@@ -56,6 +56,7 @@ class World {
   void isolate_leader();
   void pause(NodeId id, TimeUs duration_us);
   void clock_jump(NodeId id, TimeUs delta_us);
+  void disk_fault(TimelineAction action, NodeId id, TimeUs duration_us);
   void stop_clients();
 
   // Liveness phase: connects a random majority (restarting its crashed
@@ -69,6 +70,7 @@ class World {
   // Observations.
   TimeUs now_us() const { return queue_.now_us(); }
   bool node_up(NodeId id) const;
+  bool disk_lost(NodeId id) const;  // a corrupted disk was detected; the node stays down
   const node::Node* node(NodeId id) const;
   NodeId leader() const;  // a live node that believes it leads in the highest term, or 0
   int node_count() const { return static_cast<int>(nodes_.size()); }
@@ -103,6 +105,11 @@ class World {
   void nemesis_step();
   void random_network_fault();
   void random_crash();
+  void random_disk_fault();
+  void crash_quietly(SimNode& target);
+  void on_node_stopped(SimNode& sim_node);
+  void on_start_failed(SimNode& sim_node, const std::string& detail);
+  void schedule_restart(NodeId id);
   void schedule_timeline();
   void apply_timeline_event(const TimelineEvent& event);
   SimNode& sim_node(NodeId id);
