@@ -33,10 +33,19 @@ Scenario five_nodes_sixteen_clients(Load load, bool faults) {
     scenario.workload.think_max_us = 500'000;
   }
   if (faults) {
+    // The full fault mix: every network, process, clock and disk fault.
     scenario.network.loss_ppm = 20'000;
     scenario.network.duplicate_ppm = 10'000;
+    scenario.network.corrupt_ppm = 5'000;
+    scenario.network.tail_ppm = 5'000;
+    scenario.clock.max_drift_ppm = 1'000;
+    scenario.clock.timer_late_ppm = 10'000;
+    scenario.clock.timer_late_max_us = 100'000;
     scenario.nemesis.partitions_per_minute = 6;
     scenario.nemesis.crashes_per_minute = 6;
+    scenario.nemesis.pauses_per_minute = 4;
+    scenario.nemesis.clock_jumps_per_minute = 4;
+    scenario.nemesis.disk_faults_per_minute = 4;
   }
   return scenario;
 }
