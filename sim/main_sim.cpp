@@ -1,6 +1,6 @@
 // confman-sim: runs simulation scenarios and sweeps.
 //
-//   confman-sim run SCENARIO --seed N [--trace FILE] [--history FILE]
+//   confman-sim run SCENARIO --seed N [--trace FILE] [--history FILE] [--html FILE]
 //   confman-sim sweep FILE|DIR [--seeds A..B] [--jobs N] [--swarm]
 //   confman-sim shrink SCENARIO --seed N [--swarm] [--out FILE]
 
@@ -18,6 +18,7 @@
 #include "sim/shrink.h"
 #include "sim/swarm.h"
 #include "sim/sweep.h"
+#include "tools/visualizer/render.h"
 
 namespace {
 
@@ -39,7 +40,23 @@ bool parse_seed_range(const std::string& text, SweepOptions& options) {
   return options.first_seed <= options.last_seed;
 }
 
-int run_command(const std::string& path, std::uint64_t seed, bool swarm, const RunOptions& options) {
+// The run as a self-contained HTML timeline (tools/visualizer).
+bool write_html(const std::string& path, const Scenario& scenario, const RunResult& result) {
+  viz::VizInput input;
+  input.trace_jsonl = result.trace_jsonl;
+  input.history_jsonl = result.history_jsonl;
+  input.checker_report_json = result.checker_report_json;
+  input.title = scenario.name + " seed " + std::to_string(result.seed);
+  input.subtitle = reproduce_command(result) + "  |  " + summary_line(result);
+  input.violation_text = result.violation;
+  std::ofstream out(path, std::ios::binary);
+  out << viz::render_html(input);
+  out.close();
+  return static_cast<bool>(out);
+}
+
+int run_command(const std::string& path, std::uint64_t seed, bool swarm, const RunOptions& options,
+                const std::string& html_path) {
   auto scenario = load_scenario(path);
   if (!scenario) {
     std::cerr << "error: " << scenario.error().message << "\n";
@@ -50,6 +67,13 @@ int run_command(const std::string& path, std::uint64_t seed, bool swarm, const R
   RunResult result = run_scenario(to_run, seed, options);
   result.swarm = swarm;
   std::cout << summary_line(result) << "\n";
+  if (!html_path.empty()) {
+    if (!write_html(html_path, to_run, result)) {
+      std::cerr << "error: cannot write " << html_path << "\n";
+      return 2;
+    }
+    std::cout << "html: " << html_path << "\n";
+  }
   if (!result.violation.empty()) {
     // An expected violation (a canary scenario) is summarised in one line.
     const std::string shown =
@@ -154,6 +178,8 @@ int main(int argc, char** argv) {
   run->add_option("--seed", seed, "Run seed (everything random derives from it)");
   run->add_option("--trace", trace_path, "Write the trace as JSON Lines to FILE");
   run->add_option("--history", history_path, "Write the client history as JSON Lines to FILE");
+  std::string html_path;
+  run->add_option("--html", html_path, "Write the run as a self-contained HTML timeline to FILE");
   bool run_swarm = false;
   run->add_flag("--swarm", run_swarm, "Draw cluster size, faults and workload from the seed (as sweep --swarm)");
 
@@ -185,7 +211,8 @@ int main(int argc, char** argv) {
     RunOptions options;
     if (!trace_path.empty()) options.trace_path = trace_path;
     if (!history_path.empty()) options.history_path = history_path;
-    return run_command(run_path, seed, run_swarm, options);
+    options.keep_jsonl = !html_path.empty();
+    return run_command(run_path, seed, run_swarm, options, html_path);
   }
   if (!parse_seed_range(seeds, sweep_options)) {
     std::cerr << "error: --seeds must be N or A..B with A <= B, not '" << seeds << "'\n";

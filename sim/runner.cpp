@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <algorithm>
 
 #include "core/util/assert.h"
@@ -59,6 +60,7 @@ void check_linearizability(const World& world, RunResult& result) {
   const check::CheckReport report = check::check_confman_history(world.history().to_jsonl(), options, "history");
   result.linearizability = check::verdict_name(report.verdict);
   result.checker_steps = report.total_steps;
+  result.checker_report_json = report.explanation_json;
   if (report.verdict == check::Verdict::NotLinearizable && result.violation.empty()) {
     result.violation = "client history is not linearizable: " + report.summary + "\n" + report.explanation_text;
   }
@@ -128,8 +130,12 @@ void install_assertion_reporter() { set_assertion_handler(report_assertion); }
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options) {
   t_current_run = "confman-sim run " + scenario.path + " --seed " + std::to_string(seed);
   std::unique_ptr<std::ofstream> trace_file;
+  std::ostringstream trace_text;  // keep_jsonl without a trace file: the trace in memory
   if (options.trace_path) trace_file = std::make_unique<std::ofstream>(*options.trace_path);
-  Trace trace(trace_file.get());
+  std::ostream* trace_out = trace_file ? static_cast<std::ostream*>(trace_file.get())
+                            : options.keep_jsonl ? static_cast<std::ostream*>(&trace_text)
+                                                 : nullptr;
+  Trace trace(trace_out);
   World world(scenario, seed, trace);
   world.start();
   world.run_until(scenario.duration_us);
@@ -162,6 +168,16 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   if (options.history_path) {
     std::ofstream history(*options.history_path);
     world.history().write_jsonl(history);
+  }
+  if (options.keep_jsonl) {
+    if (trace_file) {
+      // The file was streamed (a run that aborts still leaves its trace); read it back.
+      trace_file->close();
+      std::ifstream written(*options.trace_path, std::ios::binary);
+      trace_text << written.rdbuf();
+    }
+    result.trace_jsonl = std::move(trace_text).str();
+    result.history_jsonl = world.history().to_jsonl();
   }
   return result;
 }

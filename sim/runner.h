@@ -17,6 +17,10 @@ namespace confman::sim {
 struct RunOptions {
   std::optional<std::string> trace_path;
   std::optional<std::string> history_path;
+  // Keep the trace and the client history as JSON Lines in the result (for
+  // the visualizer, `confman-sim run --html`). The trace is fed the same
+  // events either way, so the trace hash does not change.
+  bool keep_jsonl = false;
 };
 
 struct RunResult {
@@ -36,6 +40,11 @@ struct RunResult {
   // "linearizable", "not linearizable" or "unknown" (a search limit was hit).
   std::string linearizability;
   std::uint64_t checker_steps = 0;
+  // The checker's report as JSON (check::CheckReport::explanation_json):
+  // for a violation, the operations it could not place and why.
+  std::string checker_report_json;
+  std::string trace_jsonl;    // with RunOptions::keep_jsonl
+  std::string history_jsonl;  // with RunOptions::keep_jsonl
   bool expected_violation = false;
   bool swarm = false;          // options were drawn from the seed (--swarm)
   std::string drawn_options;   // swarm: the drawn scenario as TOML

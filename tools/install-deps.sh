@@ -8,6 +8,9 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev liblmdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   libtoml11-dev libcli11-dev
+  # The visualizer's browser test (tests/visualizer): headless Chromium, and
+  # a font for its screenshots (a Recommends, which is not installed here).
+  chromium fonts-liberation
 )
 
 missing=()
