@@ -58,7 +58,9 @@ std::string checker_report(const std::string& history) {
   return check::check_confman_history(history, options, "test").explanation_json;
 }
 
-VizInput input_with(const std::string& trace, const std::string& history, const std::string& report) {
+// Views, not strings: a const char* argument must not become a temporary
+// std::string that dies before the VizInput that views it (ASan caught that).
+VizInput input_with(std::string_view trace, std::string_view history, std::string_view report) {
   VizInput input;
   input.trace_jsonl = trace;
   input.history_jsonl = history;
