@@ -23,6 +23,21 @@ Bytes snapshot_bytes(std::size_t size, std::uint8_t seed = 1) {
   return data;
 }
 
+// The whole snapshot `data` in one chunk, from node 1 to node 2.
+Message whole_snapshot_for_2(Term term, LogIndex index, Term log_term, const Bytes& data) {
+  return Message{.type = MessageType::Snapshot,
+                 .from = 1,
+                 .to = 2,
+                 .term = term,
+                 .index = index,
+                 .log_term = log_term,
+                 .snapshot_offset = 0,
+                 .snapshot_size = data.size(),
+                 .snapshot_crc = crc32c(data),
+                 .voters = {1, 2, 3},
+                 .chunk = data};
+}
+
 // Three nodes with 16-byte chunks; node 1 leads in term 1.
 Cluster small_chunk_cluster() {
   Cluster cluster(3, [](RaftConfig& config) { config.max_snapshot_chunk_bytes = kChunk; });
@@ -301,17 +316,7 @@ TEST(RaftInstallSnapshot, SnapshotOfAPrefixOfTheLogKeepsTheLog) {
                     Entry{1, 3, EntryType::Normal, {2}}, Entry{1, 4, EntryType::Normal, {3}}},
                    0);
   const Bytes data = snapshot_bytes(8);
-  follower.step(Message{.type = MessageType::Snapshot,
-                        .from = 1,
-                        .to = 2,
-                        .term = 1,
-                        .index = 3,
-                        .log_term = 1,
-                        .snapshot_offset = 0,
-                        .snapshot_size = data.size(),
-                        .snapshot_crc = crc32c(data),
-                        .voters = {1, 2, 3},
-                        .chunk = data},
+  follower.step(whole_snapshot_for_2(/*term=*/1, /*index=*/3, /*log_term=*/1, data),
                 0);
   Ready ready = follower.take_ready();
   EXPECT_FALSE(ready.snapshot.has_value()) << "nothing to install: the log holds it";
@@ -334,17 +339,7 @@ TEST(RaftInstallSnapshot, ConflictingLogIsDiscarded) {
                     Entry{2, 3, EntryType::Normal, {2}}, Entry{2, 4, EntryType::Normal, {3}}},
                    0);
   const Bytes data = snapshot_bytes(8);
-  follower.step(Message{.type = MessageType::Snapshot,
-                        .from = 1,
-                        .to = 2,
-                        .term = 3,
-                        .index = 3,
-                        .log_term = 3,
-                        .snapshot_offset = 0,
-                        .snapshot_size = data.size(),
-                        .snapshot_crc = crc32c(data),
-                        .voters = {1, 2, 3},
-                        .chunk = data},
+  follower.step(whole_snapshot_for_2(/*term=*/3, /*index=*/3, /*log_term=*/3, data),
                 0);
   Ready ready = follower.take_ready();
   ASSERT_TRUE(ready.snapshot.has_value());
@@ -485,17 +480,7 @@ TEST(RaftInstallSnapshot, StaleTermChunkIsAnsweredWithTheNewerTerm) {
   Raft follower(testing::config_for(2, {1, 2, 3}), 7);
   follower.restore(HardState{5, kNoNode, 0}, {}, 0);
   const Bytes data = snapshot_bytes(4);
-  follower.step(Message{.type = MessageType::Snapshot,
-                        .from = 1,
-                        .to = 2,
-                        .term = 3,
-                        .index = 9,
-                        .log_term = 3,
-                        .snapshot_offset = 0,
-                        .snapshot_size = data.size(),
-                        .snapshot_crc = crc32c(data),
-                        .voters = {1, 2, 3},
-                        .chunk = data},
+  follower.step(whole_snapshot_for_2(/*term=*/3, /*index=*/9, /*log_term=*/3, data),
                 0);
   Ready ready = follower.take_ready();
   EXPECT_FALSE(ready.snapshot.has_value());
