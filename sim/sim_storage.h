@@ -13,7 +13,9 @@
 //   - a slow disk: syncs take longer.
 // What the cluster must survive: any crash at any time (Raft's ordering
 // contract means nothing acknowledged was in a lost write); a failed write
-// stops the node (fail-stop) before it acknowledges anything; a corrupted
+// stops the node (fail-stop) before it acknowledges anything; a write refused
+// for a full disk is held and retried by the node, which stays up and
+// refuses client writes meanwhile (core/node/node.h); a corrupted
 // record is detected by its checksum at start-up and never used. The
 // nemesis corrupts at most a minority of disks, so the cluster keeps a
 // quorum of intact replicas.

@@ -156,6 +156,7 @@ void Client::on_response(const node::ClientResponse& response) {
       return;
     case node::Outcome::Busy:
     case node::Outcome::Stopped:
+    case node::Outcome::NoSpace:
       leader_hint_ = kNoNode;
       retry_or_give_up(kRetryBackoffUs);
       return;

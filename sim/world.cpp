@@ -43,6 +43,7 @@ struct World::SimNode {
   NodeClock clock;
   TimeUs wakeup_at_us = -1;             // earliest scheduled wakeup, -1 if none
   bool paused = false;
+  bool disk_full = false;  // the node holds a write refused for lack of space
   bool disk_lost = false;  // its disk held a corrupted record: it can never start again
   bool read_error_injected = false;
   std::vector<std::function<void()>> deferred;  // input that arrived while paused, in order
@@ -216,6 +217,10 @@ void World::after_node_input(SimNode& sim_node) {
     on_node_stopped(sim_node);
     return;
   }
+  if (sim_node.node->disk_full() != sim_node.disk_full) {
+    sim_node.disk_full = sim_node.node->disk_full();
+    trace_.event(now_us(), sim_node.disk_full ? "disk-full" : "disk-space-back", sim_node.id);
+  }
   schedule_wakeup(sim_node);
 }
 
@@ -345,6 +350,7 @@ void World::crash_quietly(SimNode& target) {
   target.deferred.clear();  // input queued for the dead process dies with it
   target.storage->crash();
   target.incarnation += 1;
+  target.disk_full = false;
   invariants_.on_crash(target.id, durable_commit);
 }
 

@@ -32,6 +32,7 @@ enum class Outcome : std::uint8_t {
   InvalidRequest,  // rejected before taking effect: detail says why
   Unknown,         // may or may not take effect (leadership lost, entry overwritten)
   Stopped,         // the node has stopped (fail-stop after a storage failure)
+  NoSpace,         // rejected before taking effect: this node's disk is full (detail says more)
 };
 const char* outcome_name(Outcome outcome);
 

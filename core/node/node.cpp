@@ -26,6 +26,7 @@ const char* outcome_name(Outcome outcome) {
     case Outcome::InvalidRequest: return "invalid-request";
     case Outcome::Unknown: return "unknown";
     case Outcome::Stopped: return "stopped";
+    case Outcome::NoSpace: return "no-space";
   }
   return "unknown";
 }
@@ -34,7 +35,8 @@ Node::Node(NodeConfig config, Env env)
     : env_(env),
       snapshot_threshold_entries_(config.snapshot_threshold_entries),
       snapshot_trailing_entries_(config.snapshot_trailing_entries),
-      raft_(std::move(config.raft), config.seed) {
+      raft_(std::move(config.raft), config.seed),
+      disk_full_retry_us_(config.disk_full_retry_us) {
   CONFMAN_ASSERT(env_.storage != nullptr && env_.transport != nullptr && env_.responder != nullptr,
                  "Node needs storage, transport and a client responder");
 }
@@ -119,9 +121,20 @@ Result<Done, StartError> Node::load_snapshot(const StoredState& stored, std::opt
   return Done{};
 }
 
+TimeUs Node::next_deadline_us() const {
+  if (!disk_full_) return raft_.next_deadline_us();
+  // While a retry is in flight, nothing is due (Raft's timers wait).
+  return disk_full_retry_at_us_ ? *disk_full_retry_at_us_ : now_us_ + disk_full_retry_us_;
+}
+
 void Node::receive(ByteView frame, TimeUs now_us) {
   if (stopped_) return;
   now_us_ = now_us;
+  if (disk_full()) {
+    // Any answer would have to wait behind the refused write: as if lost.
+    messages_dropped_disk_full_ += 1;
+    return;
+  }
   auto message = raft::decode_message(frame);
   if (!message) {
     // Corrupted or malformed: dropped, exactly like a lost message.
@@ -135,6 +148,12 @@ void Node::receive(ByteView frame, TimeUs now_us) {
 void Node::tick(TimeUs now_us) {
   if (stopped_) return;
   now_us_ = now_us;
+  if (disk_full()) {
+    // Raft's timers wait too: an election it could not record would only
+    // disturb the others.
+    if (disk_full_retry_at_us_ && now_us >= *disk_full_retry_at_us_) retry_refused_write();
+    return;
+  }
   raft_.tick(now_us);
   after_input();
 }
@@ -145,6 +164,16 @@ void Node::submit(ClientRequest request, TimeUs now_us) {
     return;
   }
   now_us_ = now_us;
+  if (disk_full()) {
+    if (request.kind == RequestKind::Write) {
+      refuse_for_disk_full(request.request_id, "refuses writes");
+      return;
+    }
+    if (request.consistency != ReadConsistency::Stale) {
+      refuse_for_disk_full(request.request_id, "cannot confirm a linearizable read (a stale read still works)");
+      return;
+    }
+  }
   if (request.kind == RequestKind::Write) {
     submit_write(request);
   } else {
@@ -238,10 +267,37 @@ void Node::pump() {
       write_in_flight_ = true;
       WriteBatch batch = make_batch(ready);
       in_flight_ready_ = std::move(ready);
-      env_.storage->write(std::move(batch), [this](StorageStatus status) { on_write_complete(status); });
+      issue_write(std::move(batch));
     }
   } while (pump_again_);
   pumping_ = false;
+}
+
+void Node::issue_write(WriteBatch batch) {
+  env_.storage->write(std::move(batch), [this](StorageStatus status) { on_write_complete(status); });
+}
+
+void Node::retry_refused_write() {
+  CONFMAN_ASSERT(write_in_flight_ && (in_flight_ready_.has_value() || in_flight_local_snapshot_.has_value()),
+                 "no refused write to retry");
+  disk_full_retry_at_us_.reset();
+  issue_write(in_flight_local_snapshot_ ? make_snapshot_batch(*in_flight_local_snapshot_)
+                                        : make_batch(*in_flight_ready_));
+}
+
+void Node::refuse_for_disk_full(std::uint64_t request_id, const char* what) {
+  respond(ClientResponse{.request_id = request_id,
+                         .outcome = Outcome::NoSpace,
+                         .leader_hint = raft_.leader(),
+                         .detail = std::string("disk full: node ") + std::to_string(id()) + " " + what +
+                                   " until space returns"});
+}
+
+WriteBatch Node::make_snapshot_batch(const LocalSnapshot& local) {
+  WriteBatch batch;
+  batch.snapshot = encode_snapshot_record(local.snapshot);
+  batch.compact_through = local.compact_through;
+  return batch;
 }
 
 WriteBatch Node::make_batch(const raft::Ready& ready) {
@@ -267,7 +323,16 @@ WriteBatch Node::make_batch(const raft::Ready& ready) {
 void Node::on_write_complete(StorageStatus status) {
   CONFMAN_ASSERT(write_in_flight_ && (in_flight_ready_.has_value() || in_flight_local_snapshot_.has_value()),
                  "storage completed a write the node did not issue");
+  if (status == StorageStatus::DiskFull && !stopped_) {
+    // Refused whole: nothing of it is on disk, so it can simply be tried
+    // again. It stays in flight, and everything waits behind it.
+    disk_full_refusals_ += 1;
+    disk_full_ = true;
+    disk_full_retry_at_us_ = now_us_ + disk_full_retry_us_;
+    return;
+  }
   write_in_flight_ = false;
+  if (status == StorageStatus::Ok) disk_full_ = false;
   if (in_flight_local_snapshot_) {
     LocalSnapshot local = std::move(*in_flight_local_snapshot_);
     in_flight_local_snapshot_.reset();
@@ -390,12 +455,10 @@ void Node::write_local_snapshot() {
   // this one now would put an older snapshot in front of a log that
   // continues the newer one.
   if (local.snapshot.index <= raft_.snapshot_index()) return;
-  WriteBatch batch;
-  batch.snapshot = encode_snapshot_record(local.snapshot);
-  batch.compact_through = local.compact_through;
+  WriteBatch batch = make_snapshot_batch(local);
   write_in_flight_ = true;
   in_flight_local_snapshot_ = std::move(local);
-  env_.storage->write(std::move(batch), [this](StorageStatus status) { on_write_complete(status); });
+  issue_write(std::move(batch));
 }
 
 void Node::on_local_snapshot_durable(LocalSnapshot local) {

@@ -21,6 +21,17 @@
 // only once that is durable is the store replaced and the acknowledgement
 // sent. At start-up the node loads its snapshot (verified like every other
 // record), restores the store from it and applies the entries after it.
+//
+// A full disk is not a failure of what is stored: the write was refused
+// whole (WriteBatch is atomic), so nothing is in doubt. The node stays up and
+// keeps the refused write, with everything behind it, until it can retry it:
+// every disk_full_retry_us it writes the same batch again. Meanwhile it
+// answers client writes and linearizable reads with NoSpace (stale reads are
+// still served from its store), and takes no part in consensus: incoming
+// messages are dropped as if lost and Raft's timers do not run, so it neither
+// acknowledges nor promises anything it could not make durable, and does not
+// disrupt the others with elections it cannot record. When a retry succeeds,
+// it carries on where it stopped; to its peers it was a slow node.
 
 #include <cstdint>
 #include <deque>
@@ -45,6 +56,9 @@ struct NodeConfig {
   std::uint64_t snapshot_threshold_entries = 1000;
   // Entries kept in the log behind a snapshot, for followers that lag a little.
   std::uint64_t snapshot_trailing_entries = 100;
+  // After a write is refused for lack of space, the node tries the same write
+  // again after this long, until it succeeds.
+  TimeUs disk_full_retry_us = 1'000'000;
 };
 
 struct Env {
@@ -72,8 +86,12 @@ class Node {
   void tick(TimeUs now_us);
   void submit(ClientRequest request, TimeUs now_us);
 
-  TimeUs next_deadline_us() const { return raft_.next_deadline_us(); }
+  TimeUs next_deadline_us() const;
   bool stopped() const { return stopped_; }
+  // A write was refused for lack of space and none has succeeded since.
+  bool disk_full() const { return disk_full_; }
+  std::uint64_t disk_full_refusals() const { return disk_full_refusals_; }
+  std::uint64_t messages_dropped_disk_full() const { return messages_dropped_disk_full_; }
   const std::string& stop_reason() const { return stop_reason_; }
   NodeId id() const { return raft_.id(); }
   raft::RaftStatus status() const { return raft_.status(); }
@@ -103,6 +121,9 @@ class Node {
   void after_input();
   void pump();
   void on_write_complete(StorageStatus status);
+  void issue_write(WriteBatch batch);
+  void retry_refused_write();
+  void refuse_for_disk_full(std::uint64_t request_id, const char* what);
   void finish_ready(raft::Ready& ready);
   void apply_committed();
   Result<Done, StartError> load_snapshot(const StoredState& stored, std::optional<raft::Snapshot>& snapshot);
@@ -119,12 +140,14 @@ class Node {
   void submit_write(ClientRequest& request);
   void submit_get(ClientRequest& request);
   static WriteBatch make_batch(const raft::Ready& ready);
+  static WriteBatch make_snapshot_batch(const LocalSnapshot& local);
 
   Env env_;
   std::uint64_t snapshot_threshold_entries_;
   std::uint64_t snapshot_trailing_entries_;
   raft::Raft raft_;
   kv::Store store_;
+  TimeUs disk_full_retry_us_;
   TimeUs now_us_ = 0;
   LogIndex applied_index_ = 0;
   bool started_ = false;
@@ -145,6 +168,10 @@ class Node {
   std::uint64_t snapshots_taken_ = 0;
   std::uint64_t snapshots_installed_ = 0;
   std::uint64_t snapshots_too_large_ = 0;
+  bool disk_full_ = false;
+  std::optional<TimeUs> disk_full_retry_at_us_;  // set while the refused write waits for its retry
+  std::uint64_t disk_full_refusals_ = 0;          // writes the storage refused as DiskFull
+  std::uint64_t messages_dropped_disk_full_ = 0;
 };
 
 }  // namespace confman::node

@@ -26,7 +26,10 @@
 //   the node hand it to compact(), which drops the entries it covers from
 //   memory.
 //   If step 2 fails, the node must stop (fail-stop): nothing in the Ready may
-//   be sent or acknowledged.
+//   be sent or acknowledged. The one exception is a write refused whole for
+//   lack of space, which leaves nothing in doubt: the embedding code may hold
+//   the Ready, send nothing and take no other input, and write it again
+//   later (node.h).
 
 #include <cstddef>
 #include <cstdint>
