@@ -5,6 +5,7 @@
 //   confman-sim shrink SCENARIO --seed N [--swarm] [--out FILE]
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -144,7 +145,9 @@ int sweep_command(const std::string& target, const SweepOptions& options) {
   }
   std::cout << "sweep: " << scenarios.size() << " scenario(s)" << (options.swarm ? " in swarm mode" : "") << ", seeds " << options.first_seed << ".." << options.last_seed
             << ", " << options.jobs << " job(s)\n";
+  const auto started = std::chrono::steady_clock::now();
   const auto summaries = run_sweep(scenarios, options);
+  const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << format_sweep_table(summaries);
   std::uint64_t runs = 0;
   std::uint64_t failures = 0;
@@ -158,7 +161,12 @@ int sweep_command(const std::string& target, const SweepOptions& options) {
                 << "\n  reproduce: " << reproduce_command(failure) << "\n";
     }
   }
-  std::cout << "sweep: " << runs - failures << " passed, " << failures << " failed\n";
+  std::uint64_t events = 0;
+  for (const ScenarioSummary& summary : summaries) events += summary.events;
+  char timing[160];
+  std::snprintf(timing, sizeof timing, " in %.1f s wall time (%.2f M simulated events/s)", wall_seconds,
+                wall_seconds > 0 ? static_cast<double>(events) / wall_seconds / 1e6 : 0.0);
+  std::cout << "sweep: " << runs - failures << " passed, " << failures << " failed" << timing << "\n";
   return failures == 0 ? 0 : 1;
 }
 
