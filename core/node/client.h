@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/kv/command.h"
+#include "core/raft/membership.h"
 #include "core/types.h"
 
 namespace confman::node {
@@ -15,7 +16,12 @@ enum class ReadConsistency : std::uint8_t {
   Stale,         // this node's applied state, possibly behind
 };
 
-enum class RequestKind : std::uint8_t { Write, Get };
+enum class RequestKind : std::uint8_t {
+  Write,
+  Get,
+  ConfigChange,        // a membership change (raft/membership.h); Ok once committed
+  TransferLeadership,  // hand leadership to transfer_target; Ok once it leads
+};
 
 struct ClientRequest {
   std::uint64_t request_id = 0;  // chosen by the embedding code; echoed in the response
@@ -23,6 +29,8 @@ struct ClientRequest {
   kv::WriteRequest write;        // Write
   std::string key;               // Get
   ReadConsistency consistency = ReadConsistency::Linearizable;
+  raft::ConfigChange config_change{};  // ConfigChange
+  NodeId transfer_target = kNoNode;    // TransferLeadership
 };
 
 enum class Outcome : std::uint8_t {
@@ -43,6 +51,7 @@ struct ClientResponse {
   kv::WriteResult write{};              // Write + Ok
   std::optional<kv::KeyValue> read{};   // Get + Ok: nullopt when the key is absent
   std::uint64_t read_revision = 0;      // Get + Ok: store revision the read observed
+  std::optional<raft::Membership> membership{};  // ConfigChange + Ok: the membership it made
   std::string detail{};
 };
 

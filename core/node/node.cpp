@@ -35,8 +35,9 @@ Node::Node(NodeConfig config, Env env)
     : env_(env),
       snapshot_threshold_entries_(config.snapshot_threshold_entries),
       snapshot_trailing_entries_(config.snapshot_trailing_entries),
-      raft_(std::move(config.raft), config.seed),
-      disk_full_retry_us_(config.disk_full_retry_us) {
+      raft_(config.raft, config.seed),
+      disk_full_retry_us_(config.disk_full_retry_us),
+      election_timeout_us_(config.raft.election_timeout_us) {
   CONFMAN_ASSERT(env_.storage != nullptr && env_.transport != nullptr && env_.responder != nullptr,
                  "Node needs storage, transport and a client responder");
 }
@@ -88,6 +89,7 @@ Result<Done, StartError> Node::start(TimeUs now_us) {
     env_.observer->on_status_change(last_status_);
     if (snapshot) env_.observer->on_snapshot_installed(id(), snapshot->index, snapshot->term);
   }
+  notify_membership_if_changed();
   apply_committed();
   return Done{};
 }
@@ -156,6 +158,7 @@ void Node::tick(TimeUs now_us) {
   }
   raft_.tick(now_us);
   after_input();
+  settle_transfer();  // its deadline may have passed
 }
 
 void Node::submit(ClientRequest request, TimeUs now_us) {
@@ -174,12 +177,78 @@ void Node::submit(ClientRequest request, TimeUs now_us) {
       return;
     }
   }
-  if (request.kind == RequestKind::Write) {
-    submit_write(request);
-  } else {
-    submit_get(request);
+  switch (request.kind) {
+    case RequestKind::Write: submit_write(request); break;
+    case RequestKind::Get: submit_get(request); break;
+    case RequestKind::ConfigChange: submit_config_change(request); break;
+    case RequestKind::TransferLeadership: submit_transfer(request); break;
   }
   after_input();
+}
+
+void Node::reject(std::uint64_t request_id, const raft::Rejection& rejection) {
+  Outcome outcome = Outcome::NotLeader;
+  switch (rejection.reason) {
+    case raft::RejectReason::NotLeader: outcome = Outcome::NotLeader; break;
+    case raft::RejectReason::Busy:
+    case raft::RejectReason::LeaderNotReady: outcome = Outcome::Busy; break;
+    case raft::RejectReason::Invalid: outcome = Outcome::InvalidRequest; break;
+  }
+  respond(ClientResponse{
+      .request_id = request_id, .outcome = outcome, .leader_hint = rejection.leader_hint, .detail = rejection.detail});
+}
+
+void Node::submit_config_change(ClientRequest& request) {
+  auto index = raft_.propose_config_change(request.config_change, now_us_);
+  if (!index) {
+    reject(request.request_id, index.error());
+    return;
+  }
+  pending_writes_[*index] = PendingWrite{request.request_id, raft_.term()};
+}
+
+void Node::submit_transfer(ClientRequest& request) {
+  if (pending_transfer_) {
+    respond(ClientResponse{.request_id = request.request_id,
+                           .outcome = Outcome::Busy,
+                           .leader_hint = raft_.leader(),
+                           .detail = "a leadership transfer is under way"});
+    return;
+  }
+  auto started = raft_.transfer_leadership(request.transfer_target, now_us_);
+  if (!started) {
+    reject(request.request_id, started.error());
+    return;
+  }
+  // Settled when the target leads, or after two election timeouts (the
+  // transfer itself is abandoned after one, §3.10).
+  pending_transfer_ = PendingTransfer{request.request_id, request.transfer_target, now_us_ + 2 * election_timeout_us_};
+  settle_transfer();
+}
+
+void Node::settle_transfer() {
+  if (!pending_transfer_) return;
+  const PendingTransfer transfer = *pending_transfer_;
+  const raft::RaftStatus status = raft_.status();
+  if (status.leader == transfer.target) {
+    pending_transfer_.reset();
+    respond(ClientResponse{.request_id = transfer.request_id, .outcome = Outcome::Ok, .leader_hint = transfer.target});
+    return;
+  }
+  const bool abandoned = status.role == raft::Role::Leader && raft_.transfer_target() != transfer.target;
+  if (abandoned || now_us_ >= transfer.deadline_us) {
+    pending_transfer_.reset();
+    respond(ClientResponse{.request_id = transfer.request_id,
+                           .outcome = Outcome::Unknown,
+                           .leader_hint = status.leader,
+                           .detail = "node " + std::to_string(transfer.target) + " did not take over leadership in time"});
+  }
+}
+
+bool Node::removed() const {
+  const raft::Membership& membership = raft_.membership();
+  return !membership.empty() && !membership.contains(id()) && raft_.membership_index() != 0 &&
+         raft_.membership_index() <= raft_.status().commit;
 }
 
 void Node::submit_write(ClientRequest& request) {
@@ -199,8 +268,7 @@ void Node::submit_write(ClientRequest& request) {
   }
   auto index = raft_.propose(kv::encode_write_request(request.write), now_us_);
   if (!index) {
-    const Outcome outcome = index.error().reason == raft::RejectReason::Busy ? Outcome::Busy : Outcome::NotLeader;
-    respond(ClientResponse{.request_id = request.request_id, .outcome = outcome, .leader_hint = index.error().leader_hint});
+    reject(request.request_id, index.error());
     return;
   }
   pending_writes_[*index] = PendingWrite{request.request_id, raft_.term()};
@@ -219,8 +287,7 @@ void Node::submit_get(ClientRequest& request) {
   }
   auto accepted = raft_.read_index(request.request_id, now_us_);
   if (!accepted) {
-    const Outcome outcome = accepted.error().reason == raft::RejectReason::Busy ? Outcome::Busy : Outcome::NotLeader;
-    respond(ClientResponse{.request_id = request.request_id, .outcome = outcome, .leader_hint = accepted.error().leader_hint});
+    reject(request.request_id, accepted.error());
     return;
   }
   reads_awaiting_confirmation_[request.request_id] = request.key;
@@ -229,6 +296,18 @@ void Node::submit_get(ClientRequest& request) {
 void Node::after_input() {
   notify_status_if_changed();
   pump();
+}
+
+void Node::notify_membership_if_changed() {
+  const LogIndex index = raft_.membership_index();
+  const bool committed = index <= raft_.status().commit;
+  if (membership_notified_ && index == notified_membership_index_ && committed == notified_membership_committed_) {
+    return;
+  }
+  membership_notified_ = true;
+  notified_membership_index_ = index;
+  notified_membership_committed_ = committed;
+  if (env_.observer != nullptr) env_.observer->on_membership_change(id(), raft_.membership(), index, committed);
 }
 
 void Node::notify_status_if_changed() {
@@ -240,6 +319,8 @@ void Node::notify_status_if_changed() {
   last_status_ = status;
   if (lost_leadership) fail_pending_writes(Outcome::Unknown);
   if (changed && env_.observer != nullptr) env_.observer->on_status_change(status);
+  notify_membership_if_changed();
+  settle_transfer();
 }
 
 void Node::pump() {
@@ -389,6 +470,12 @@ void Node::apply_committed() {
     const LogIndex index = applied_index_ + 1;
     const raft::Entry& entry = raft_.log().at(index);
     kv::WriteResult result;
+    std::optional<raft::Membership> membership;
+    if (entry.type == raft::EntryType::Config) {
+      auto data = raft::decode_config_entry(entry.data);
+      CONFMAN_ASSERT(data.ok(), "a committed Config entry does not decode");
+      membership = data->membership;
+    }
     if (entry.type == raft::EntryType::Normal) {
       auto request = kv::decode_write_request(entry.data);
       result = request ? store_.apply(*request) : kv::WriteResult{kv::Status::Malformed, store_.revision(), {}};
@@ -401,7 +488,8 @@ void Node::apply_committed() {
       const bool ours = pending->second.term == entry.term;
       respond(ClientResponse{.request_id = pending->second.request_id,
                              .outcome = ours ? Outcome::Ok : Outcome::Unknown,
-                             .write = ours ? result : kv::WriteResult{}});
+                             .write = ours ? result : kv::WriteResult{},
+                             .membership = ours ? membership : std::nullopt});
       pending_writes_.erase(pending);
     }
   }
@@ -445,7 +533,8 @@ void Node::maybe_take_snapshot() {
   const LogIndex compact_through =
       applied_index_ > snapshot_trailing_entries_ ? applied_index_ - snapshot_trailing_entries_ : 0;
   pending_local_snapshot_ =
-      LocalSnapshot{raft::Snapshot{applied_index_, *term, raft_.voters(), std::move(data)}, compact_through};
+      LocalSnapshot{raft::Snapshot{applied_index_, *term, raft_.membership_at(applied_index_), std::move(data)},
+                    compact_through};
 }
 
 void Node::write_local_snapshot() {
@@ -497,6 +586,10 @@ void Node::fail_stop(std::string reason) {
   stopped_ = true;
   stop_reason_ = std::move(reason);
   fail_pending_writes(Outcome::Unknown);
+  if (pending_transfer_) {
+    respond(ClientResponse{.request_id = pending_transfer_->request_id, .outcome = Outcome::Stopped, .detail = stop_reason_});
+    pending_transfer_.reset();
+  }
   for (const auto& [request_id, key] : reads_awaiting_confirmation_) {
     respond(ClientResponse{.request_id = request_id, .outcome = Outcome::Stopped, .detail = stop_reason_});
   }

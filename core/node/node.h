@@ -95,6 +95,10 @@ class Node {
   const std::string& stop_reason() const { return stop_reason_; }
   NodeId id() const { return raft_.id(); }
   raft::RaftStatus status() const { return raft_.status(); }
+  const raft::Membership& membership() const { return raft_.membership(); }
+  // A committed membership that leaves this node out: it will never be
+  // contacted again, and the embedding code may shut it down.
+  bool removed() const;
   const raft::Raft& raft() const { return raft_; }
   const kv::Store& store() const { return store_; }
   LogIndex applied_index() const { return applied_index_; }
@@ -112,6 +116,11 @@ class Node {
   struct PendingRead {
     std::uint64_t request_id;
     std::string key;
+  };
+  struct PendingTransfer {
+    std::uint64_t request_id = 0;
+    NodeId target = kNoNode;
+    TimeUs deadline_us = 0;
   };
   struct LocalSnapshot {
     raft::Snapshot snapshot;
@@ -139,6 +148,11 @@ class Node {
   void notify_status_if_changed();
   void submit_write(ClientRequest& request);
   void submit_get(ClientRequest& request);
+  void submit_config_change(ClientRequest& request);
+  void submit_transfer(ClientRequest& request);
+  void settle_transfer();
+  void reject(std::uint64_t request_id, const raft::Rejection& rejection);
+  void notify_membership_if_changed();
   static WriteBatch make_batch(const raft::Ready& ready);
   static WriteBatch make_snapshot_batch(const LocalSnapshot& local);
 
@@ -160,7 +174,12 @@ class Node {
   std::optional<LocalSnapshot> pending_local_snapshot_;    // taken, waiting for its write
   std::optional<LocalSnapshot> in_flight_local_snapshot_;  // being written
   LogIndex skipped_snapshot_at_ = 0;  // applied index of the last snapshot refused as too large
-  std::map<LogIndex, PendingWrite> pending_writes_;  // by log index
+  std::map<LogIndex, PendingWrite> pending_writes_;  // by log index (writes and membership changes)
+  std::optional<PendingTransfer> pending_transfer_;
+  TimeUs election_timeout_us_;
+  LogIndex notified_membership_index_ = 0;
+  bool notified_membership_committed_ = false;
+  bool membership_notified_ = false;
   std::map<std::uint64_t, std::string> reads_awaiting_confirmation_;  // request id -> key
   std::multimap<LogIndex, PendingRead> reads_awaiting_apply_;
   raft::RaftStatus last_status_;

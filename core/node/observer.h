@@ -27,6 +27,11 @@ class NodeObserver {
   // are gone, from storage and memory (log compaction, §7). The log keeps
   // the entries after through.
   virtual void on_log_compacted(NodeId /*node*/, LogIndex /*through*/) {}
+  // The membership in force on this node changed: a Config entry at index
+  // entered its log (or was truncated away, bringing back an older one), or a
+  // snapshot brought one. committed says whether index is committed here.
+  virtual void on_membership_change(NodeId /*node*/, const raft::Membership& /*membership*/, LogIndex /*index*/,
+                                    bool /*committed*/) {}
 };
 
 }  // namespace confman::node

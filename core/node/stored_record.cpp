@@ -54,24 +54,28 @@ Decoded<raft::Entry> decode_entry_record(ByteView record) {
   raft::Entry entry;
   if (!reader.u8(tag) || tag != kEntryTag) return unexpected(reader.error("entry record tag 'E'"));
   if (!reader.varint(entry.term) || !reader.varint(entry.index)) return unexpected(reader.error("varint term and index"));
-  if (!reader.u8(type) || (type != 1 && type != 2)) return unexpected(reader.error("entry type 1 or 2"));
+  if (!reader.u8(type) || type < 1 || type > 3) return unexpected(reader.error("entry type 1..3"));
   entry.type = static_cast<raft::EntryType>(type);
   if (!reader.bytes(entry.data, raft::kMaxEntryDataBytes)) return unexpected(reader.error("entry data"));
+  if (entry.type == raft::EntryType::Config) {
+    if (auto config = raft::decode_config_entry(entry.data); !config) {
+      return unexpected(reader.error("Config entry data: " + config.error().describe()));
+    }
+  }
   if (!reader.at_end()) return unexpected(reader.error("end of entry record"));
   return entry;
 }
 
-// Layout: [tag 'S'][index varint][term varint][voter count varint][voters
-// varint...][crc32c of data u32][data bytes].
+// Layout: [tag 'S'][index varint][term varint][membership (encode_membership)]
+// [crc32c of data u32][data bytes].
 Bytes encode_snapshot_record(const raft::Snapshot& snapshot) {
   Bytes payload;
-  payload.reserve(snapshot.data.size() + 32 + 10 * snapshot.voters.size());
+  payload.reserve(snapshot.data.size() + 32 + 10 * (snapshot.membership.voters.size() + snapshot.membership.learners.size()));
   ByteWriter writer(payload);
   writer.u8(kSnapshotTag);
   writer.varint(snapshot.index);
   writer.varint(snapshot.term);
-  writer.varint(snapshot.voters.size());
-  for (NodeId voter : snapshot.voters) writer.varint(voter);
+  raft::encode_membership(writer, snapshot.membership);
   writer.u32(crc32c(snapshot.data));
   writer.bytes(snapshot.data);
   return seal_frame(payload);
@@ -82,20 +86,13 @@ Decoded<raft::Snapshot> decode_snapshot_record(ByteView record) {
   if (!payload) return unexpected(payload.error());
   ByteReader reader(*payload);
   std::uint8_t tag = 0;
-  std::uint64_t voter_count = 0;
   std::uint32_t crc = 0;
   raft::Snapshot snapshot;
   if (!reader.u8(tag) || tag != kSnapshotTag) return unexpected(reader.error("snapshot record tag 'S'"));
   if (!reader.varint(snapshot.index) || !reader.varint(snapshot.term) || snapshot.index == 0 || snapshot.term == 0) {
     return unexpected(reader.error("varint snapshot index and term, both at least 1"));
   }
-  if (!reader.varint(voter_count) || voter_count == 0 || voter_count > raft::kMaxVoters) {
-    return unexpected(reader.error("voter count 1.." + std::to_string(raft::kMaxVoters)));
-  }
-  snapshot.voters.resize(voter_count);
-  for (NodeId& voter : snapshot.voters) {
-    if (!reader.varint(voter) || voter == kNoNode) return unexpected(reader.error("varint voter id other than 0"));
-  }
+  if (auto error = raft::decode_membership(reader, snapshot.membership, 1)) return unexpected(*error);
   if (!reader.u32(crc)) return unexpected(reader.error("4-byte snapshot data checksum"));
   const std::size_t data_offset = reader.offset();
   if (!reader.bytes(snapshot.data, raft::kMaxSnapshotBytes)) {

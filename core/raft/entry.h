@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/raft/membership.h"
 #include "core/types.h"
 #include "core/util/codec.h"
 
@@ -11,6 +12,7 @@ namespace confman::raft {
 enum class EntryType : std::uint8_t {
   Normal = 1,  // a state machine command (opaque to Raft)
   Noop = 2,    // appended by a new leader to commit entries of earlier terms (§5.4.2, §8)
+  Config = 3,  // a membership change (membership.h): data is a ConfigEntryData
 };
 
 struct Entry {
@@ -32,13 +34,13 @@ struct HardState {
 
 // A snapshot of the state machine (§7; dissertation §5.1): the state after
 // applying every entry up to `index`, whose term was `term`, with the
-// configuration in force there (dissertation Figure 5.1, "last config").
+// membership in force there (dissertation Figure 5.1, "last config").
 // `data` is opaque to Raft (the node's store encoding); a crc32c of it travels
 // with every transfer and every stored copy.
 struct Snapshot {
   LogIndex index = 0;
   Term term = 0;
-  std::vector<NodeId> voters{};
+  Membership membership{};
   Bytes data{};
   bool operator==(const Snapshot&) const = default;
 };

@@ -5,7 +5,11 @@ namespace confman::raft {
 namespace {
 
 // Version 2 added the Snapshot and SnapshotResponse types and their fields.
-constexpr std::uint8_t kMessageFormatVersion = 2;
+// Version 3 added TimeoutNow, learners in a snapshot's membership, and the
+// transfer flag (the reject byte became a flags byte).
+constexpr std::uint8_t kMessageFormatVersion = 3;
+constexpr std::uint8_t kFlagReject = 1;
+constexpr std::uint8_t kFlagTransfer = 2;
 
 void encode_entry(ByteWriter& writer, const Entry& entry) {
   writer.varint(entry.term);
@@ -15,13 +19,13 @@ void encode_entry(ByteWriter& writer, const Entry& entry) {
 }
 
 bool valid_entry_type(std::uint8_t type) {
-  return type == static_cast<std::uint8_t>(EntryType::Normal) ||
-         type == static_cast<std::uint8_t>(EntryType::Noop);
+  return type >= static_cast<std::uint8_t>(EntryType::Normal) &&
+         type <= static_cast<std::uint8_t>(EntryType::Config);
 }
 
 bool valid_message_type(std::uint8_t type) {
   return type >= static_cast<std::uint8_t>(MessageType::PreVote) &&
-         type <= static_cast<std::uint8_t>(MessageType::SnapshotResponse);
+         type <= static_cast<std::uint8_t>(MessageType::TimeoutNow);
 }
 
 bool carries_snapshot_fields(MessageType type) {
@@ -30,33 +34,25 @@ bool carries_snapshot_fields(MessageType type) {
 
 // The snapshot section, written after the entries for the two snapshot types:
 //   SnapshotResponse: [offset varint]
-//   Snapshot:         [offset varint][size varint][crc u32][voter count varint]
-//                     [voters varint...][chunk bytes]
+//   Snapshot:         [offset varint][size varint][crc u32][membership]
+//                     [chunk bytes]   (membership: see encode_membership)
 void encode_snapshot_fields(ByteWriter& writer, const Message& message) {
   writer.varint(message.snapshot_offset);
   if (message.type != MessageType::Snapshot) return;
   writer.varint(message.snapshot_size);
   writer.u32(message.snapshot_crc);
-  writer.varint(message.voters.size());
-  for (NodeId voter : message.voters) writer.varint(voter);
+  encode_membership(writer, message.membership);
   writer.bytes(message.chunk);
 }
 
 std::optional<DecodeError> decode_snapshot_fields(ByteReader& reader, Message& message) {
   if (!reader.varint(message.snapshot_offset)) return reader.error("varint snapshot offset");
   if (message.type != MessageType::Snapshot) return std::nullopt;
-  std::uint64_t voter_count = 0;
   if (!reader.varint(message.snapshot_size) || message.snapshot_size > kMaxSnapshotBytes) {
     return reader.error("snapshot size of at most " + std::to_string(kMaxSnapshotBytes) + " bytes");
   }
   if (!reader.u32(message.snapshot_crc)) return reader.error("4-byte snapshot checksum");
-  if (!reader.varint(voter_count) || voter_count == 0 || voter_count > kMaxVoters) {
-    return reader.error("voter count 1.." + std::to_string(kMaxVoters));
-  }
-  message.voters.resize(voter_count);
-  for (NodeId& voter : message.voters) {
-    if (!reader.varint(voter) || voter == kNoNode) return reader.error("varint voter id other than 0");
-  }
+  if (auto error = decode_membership(reader, message.membership, 1)) return error;
   if (!reader.bytes(message.chunk, kMaxSnapshotChunkBytes)) {
     return reader.error("snapshot chunk of at most " + std::to_string(kMaxSnapshotChunkBytes) + " bytes");
   }
@@ -77,10 +73,16 @@ Decoded<Entry> decode_entry(ByteReader& reader) {
   std::uint8_t type = 0;
   if (!reader.varint(entry.term)) return unexpected(reader.error("varint entry term"));
   if (!reader.varint(entry.index)) return unexpected(reader.error("varint entry index"));
-  if (!reader.u8(type) || !valid_entry_type(type)) return unexpected(reader.error("entry type 1 or 2"));
+  if (!reader.u8(type) || !valid_entry_type(type)) return unexpected(reader.error("entry type 1..3"));
   entry.type = static_cast<EntryType>(type);
   if (!reader.bytes(entry.data, kMaxEntryDataBytes)) {
     return unexpected(reader.error("entry data of at most " + std::to_string(kMaxEntryDataBytes) + " bytes"));
+  }
+  if (entry.type == EntryType::Config) {
+    // Raft takes a Config entry's membership on sight: check it here.
+    if (auto config = decode_config_entry(entry.data); !config) {
+      return unexpected(reader.error("Config entry data: " + config.error().describe()));
+    }
   }
   return entry;
 }
@@ -99,6 +101,7 @@ const char* message_type_name(MessageType type) {
     case MessageType::HeartbeatResponse: return "HeartbeatResponse";
     case MessageType::Snapshot: return "Snapshot";
     case MessageType::SnapshotResponse: return "SnapshotResponse";
+    case MessageType::TimeoutNow: return "TimeoutNow";
   }
   return "Unknown";
 }
@@ -113,10 +116,11 @@ Bytes encode_message(const Message& message) {
   CONFMAN_ASSERT(message.entries.size() <= kMaxEntriesPerMessage, "message carries too many entries");
   CONFMAN_ASSERT(carries_snapshot_fields(message.type) ||
                      (message.snapshot_offset == 0 && message.snapshot_size == 0 && message.snapshot_crc == 0 &&
-                      message.voters.empty() && message.chunk.empty()),
+                      message.membership.empty() && message.chunk.empty()),
                  "only snapshot messages carry snapshot fields");
-  CONFMAN_ASSERT(message.chunk.size() <= kMaxSnapshotChunkBytes && message.voters.size() <= kMaxVoters,
-                 "snapshot chunk or voter list over its limit");
+  CONFMAN_ASSERT(message.chunk.size() <= kMaxSnapshotChunkBytes &&
+                     message.membership.voters.size() + message.membership.learners.size() <= kMaxMembers,
+                 "snapshot chunk or membership over its limit");
   Bytes payload;
   ByteWriter writer(payload);
   writer.u8(kMessageFormatVersion);
@@ -127,7 +131,7 @@ Bytes encode_message(const Message& message) {
   writer.varint(message.index);
   writer.varint(message.log_term);
   writer.varint(message.commit);
-  writer.u8(message.reject ? 1 : 0);
+  writer.u8(static_cast<std::uint8_t>((message.reject ? kFlagReject : 0) | (message.transfer ? kFlagTransfer : 0)));
   writer.varint(message.reject_hint);
   writer.varint(message.read_context);
   writer.varint(message.entries.size());
@@ -145,19 +149,22 @@ Decoded<Message> decode_message(ByteView frame) {
   Message message;
   std::uint8_t version = 0;
   std::uint8_t type = 0;
-  std::uint8_t reject = 0;
+  std::uint8_t flags = 0;
   std::uint64_t entry_count = 0;
   if (!reader.u8(version) || version != kMessageFormatVersion) {
     return unexpected(reader.error("message format version " + std::to_string(kMessageFormatVersion)));
   }
-  if (!reader.u8(type) || !valid_message_type(type)) return unexpected(reader.error("message type 1..10"));
+  if (!reader.u8(type) || !valid_message_type(type)) return unexpected(reader.error("message type 1..11"));
   message.type = static_cast<MessageType>(type);
   if (!reader.varint(message.from) || !reader.varint(message.to) || !reader.varint(message.term) ||
       !reader.varint(message.index) || !reader.varint(message.log_term) || !reader.varint(message.commit)) {
     return unexpected(reader.error("varint header fields (from, to, term, index, log_term, commit)"));
   }
-  if (!reader.u8(reject) || reject > 1) return unexpected(reader.error("reject flag 0 or 1"));
-  message.reject = reject == 1;
+  if (!reader.u8(flags) || (flags & ~(kFlagReject | kFlagTransfer)) != 0) {
+    return unexpected(reader.error("flags byte with only the reject (1) and transfer (2) bits"));
+  }
+  message.reject = (flags & kFlagReject) != 0;
+  message.transfer = (flags & kFlagTransfer) != 0;
   if (!reader.varint(message.reject_hint) || !reader.varint(message.read_context)) {
     return unexpected(reader.error("varint reject_hint and read_context"));
   }

@@ -24,7 +24,6 @@ constexpr std::size_t kMaxMessageBytes = 8 << 20;
 // take a snapshot larger than that (its log is then not compacted).
 constexpr std::size_t kMaxSnapshotChunkBytes = 64 << 10;
 constexpr std::size_t kMaxSnapshotBytes = 256 << 20;
-constexpr std::size_t kMaxVoters = 64;
 
 enum class MessageType : std::uint8_t {
   PreVote = 1,  // §9.6 of the dissertation: ask whether a vote would be granted
@@ -37,6 +36,7 @@ enum class MessageType : std::uint8_t {
   HeartbeatResponse = 8,
   Snapshot = 9,  // InstallSnapshot (§7; dissertation §5.1, Figure 5.3), one chunk
   SnapshotResponse = 10,
+  TimeoutNow = 11,  // leadership transfer (dissertation §3.10): campaign now
 };
 
 const char* message_type_name(MessageType type);
@@ -59,10 +59,13 @@ struct Message {
   // match, with log_term = its term there (fast backtracking, §5.3 end).
   LogIndex reject_hint = 0;
   std::uint64_t read_context = 0;  // Heartbeat(Response): ReadIndex round (§6.4)
+  // Vote / PreVote of a campaign started by TimeoutNow (§3.10): voters grant
+  // it even while they hear from the current leader, who asked for it.
+  bool transfer = false;
   // Snapshot: index and log_term name the snapshot (its last included index
   // and term); chunk holds bytes [snapshot_offset, snapshot_offset +
   // chunk.size()) of snapshot_size in all, whose crc32c is snapshot_crc;
-  // voters is the configuration as of the snapshot. The last chunk is the one
+  // membership is the one as of the snapshot. The last chunk is the one
   // that ends at snapshot_size (is_last_chunk).
   // SnapshotResponse: index and log_term name the snapshot answered; commit
   // is the follower's commit index afterwards. commit >= index means the
@@ -73,7 +76,7 @@ struct Message {
   std::uint64_t snapshot_offset = 0;
   std::uint64_t snapshot_size = 0;
   std::uint32_t snapshot_crc = 0;
-  std::vector<NodeId> voters{};
+  Membership membership{};
   Bytes chunk{};
   bool operator==(const Message&) const = default;
 };

@@ -18,15 +18,20 @@ const char* role_name(Role role) {
 
 Raft::Raft(RaftConfig config, std::uint64_t seed) : config_(std::move(config)), random_(seed) {
   CONFMAN_ASSERT(config_.id != kNoNode, "Raft needs a node id");
-  CONFMAN_ASSERT(is_voter(config_.id), "Raft node must be one of the voters");
   CONFMAN_ASSERT(config_.heartbeat_interval_us > 0 &&
                      config_.heartbeat_interval_us < config_.election_timeout_us,
                  "heartbeat interval must be positive and below the election timeout");
   CONFMAN_ASSERT(config_.max_inflight_appends > 0, "max_inflight_appends must be positive");
   CONFMAN_ASSERT(config_.max_snapshot_chunk_bytes > 0 && config_.max_snapshot_chunk_bytes <= kMaxSnapshotChunkBytes,
                  "max_snapshot_chunk_bytes must be in 1..kMaxSnapshotChunkBytes");
-  CONFMAN_ASSERT(config_.voters.size() <= kMaxVoters, "more voters than kMaxVoters");
+  CONFMAN_ASSERT(config_.voters.size() + config_.learners.size() <= kMaxMembers, "more members than kMaxMembers");
   std::sort(config_.voters.begin(), config_.voters.end());
+  std::sort(config_.learners.begin(), config_.learners.end());
+  Membership founding{config_.voters, config_.learners};
+  for (NodeId learner : founding.learners) {
+    CONFMAN_ASSERT(!founding.is_voter(learner), "a founding learner is also a voter");
+  }
+  reset_membership(founding);
 }
 
 void Raft::restore(const HardState& hard_state, std::vector<Entry> entries, TimeUs now_us) {
@@ -40,6 +45,7 @@ void Raft::restore(const HardState& hard_state, std::optional<Snapshot> snapshot
   vote_ = hard_state.vote;
   const LogIndex snapshot_index = snapshot ? snapshot->index : 0;
   const Term snapshot_term = snapshot ? snapshot->term : 0;
+  restore_membership(snapshot, entries);
   // A snapshot holds committed state only, so the commit index is at least
   // its index even if the hard state was last written before it.
   log_.restore(snapshot_index, snapshot_term, std::move(entries), std::max(hard_state.commit, snapshot_index));
@@ -64,10 +70,6 @@ void Raft::advance_clock(TimeUs now_us) {
   now_us_ = now_us;
 }
 
-bool Raft::is_voter(NodeId id) const {
-  return std::find(config_.voters.begin(), config_.voters.end(), id) != config_.voters.end();
-}
-
 void Raft::send(Message message) {
   message.from = config_.id;
   if (message.term == 0) message.term = term_;
@@ -76,14 +78,19 @@ void Raft::send(Message message) {
 
 void Raft::step(const Message& message, TimeUs now_us) {
   advance_clock(now_us);
-  if (!is_voter(message.from) || message.to != config_.id) return;  // not for us / not a member
+  if (message.to != config_.id || message.from == kNoNode) return;  // not for us
+  const bool is_vote_request = message.type == MessageType::Vote || message.type == MessageType::PreVote;
+  // A removed server that has not learnt of its removal keeps campaigning:
+  // its requests are ignored (dissertation §4.2.3). A node that knows no
+  // membership yet (joining) has nobody to ignore.
+  if (is_vote_request && !membership_.empty() && !is_voter(message.from)) return;
 
   if (message.term > term_) {
-    const bool is_vote_request = message.type == MessageType::Vote || message.type == MessageType::PreVote;
     // Dissertation §4.2.3: a server that heard from a current leader within
     // the minimum election timeout ignores vote requests, so a partitioned
-    // server rejoining cannot depose a healthy leader.
-    if (is_vote_request && in_leader_lease()) return;
+    // server rejoining cannot depose a healthy leader; unless that leader
+    // asked for the election (leadership transfer, §3.10).
+    if (is_vote_request && in_leader_lease() && !message.transfer) return;
     const bool keeps_term = message.type == MessageType::PreVote ||
                             (message.type == MessageType::PreVoteResponse && !message.reject);
     if (!keeps_term) {
@@ -115,6 +122,7 @@ void Raft::step(const Message& message, TimeUs now_us) {
     case MessageType::HeartbeatResponse: handle_heartbeat_response(message); break;
     case MessageType::Snapshot: handle_snapshot(message); break;
     case MessageType::SnapshotResponse: handle_snapshot_response(message); break;
+    case MessageType::TimeoutNow: handle_timeout_now(message); break;
   }
 }
 
@@ -124,14 +132,23 @@ void Raft::tick(TimeUs now_us) {
     tick_leader();
     return;
   }
-  if (now_us_ >= election_deadline_us_) campaign(config_.pre_vote);
+  if (now_us_ < election_deadline_us_) return;
+  if (!is_voter(config_.id)) {
+    reset_election_deadline();  // a learner, a removed or a joining node never campaigns
+    return;
+  }
+  campaign(config_.pre_vote);
 }
 
 Result<LogIndex, Rejection> Raft::propose(Bytes data, TimeUs now_us) {
   advance_clock(now_us);
   if (role_ != Role::Leader) return unexpected(Rejection{RejectReason::NotLeader, leader_});
   if (log_.last_index() - log_.committed() >= config_.max_uncommitted_entries) {
-    return unexpected(Rejection{RejectReason::Busy, leader_});
+    return unexpected(Rejection{RejectReason::Busy, leader_, "too many uncommitted entries"});
+  }
+  if (transfer_target_ != kNoNode) {
+    // §3.10: a leader handing over takes no new proposals meanwhile.
+    return unexpected(Rejection{RejectReason::Busy, leader_, "a leadership transfer is under way"});
   }
   const LogIndex index = log_.last_index() + 1;
   log_.append(Entry{term_, index, EntryType::Normal, std::move(data)});

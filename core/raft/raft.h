@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "core/raft/log.h"
+#include "core/raft/membership.h"
 #include "core/raft/message.h"
 #include "core/raft/progress.h"
 #include "core/types.h"
@@ -51,7 +52,13 @@ namespace confman::raft {
 
 struct RaftConfig {
   NodeId id = kNoNode;
-  std::vector<NodeId> voters;  // including id
+  // The membership the cluster was founded with: the same on every founding
+  // member, and empty on a node started to join an existing cluster (it
+  // waits for a leader to send it the log, and never campaigns before its
+  // log makes it a voter). Once the log or a snapshot holds a membership,
+  // that one counts (membership.h).
+  std::vector<NodeId> voters;
+  std::vector<NodeId> learners;
   TimeUs election_timeout_us = 1'000'000;   // randomized in [t, 2t) (§5.2)
   TimeUs heartbeat_interval_us = 100'000;
   bool pre_vote = true;       // dissertation §9.6
@@ -88,13 +95,16 @@ struct Ready {
 
 enum class RejectReason : std::uint8_t {
   NotLeader,      // leader_hint says where to go (kNoNode if unknown)
-  Busy,           // too many uncommitted proposals or pending reads
-  LeaderNotReady, // reserved: leader has not yet committed an entry of its term
+  Busy,           // too many uncommitted proposals or pending reads, a membership change
+                  // in flight, or a leadership transfer under way; try again soon
+  LeaderNotReady, // the leader has not yet committed an entry of its term (membership.h rule 2)
+  Invalid,        // the request can never succeed as asked: detail says why
 };
 
 struct Rejection {
   RejectReason reason = RejectReason::NotLeader;
   NodeId leader_hint = kNoNode;
+  std::string detail{};
 };
 
 struct RaftStatus {
@@ -131,6 +141,13 @@ class Raft {
   void tick(TimeUs now_us);
   Result<LogIndex, Rejection> propose(Bytes data, TimeUs now_us);
   Result<Done, Rejection> read_index(std::uint64_t request_id, TimeUs now_us);
+  // Appends a membership change (membership.h), effective at once; it is
+  // done when the returned index commits.
+  Result<LogIndex, Rejection> propose_config_change(const ConfigChange& change, TimeUs now_us);
+  // Dissertation §3.10: stop taking proposals, bring target up to date, then
+  // tell it to campaign at once (TimeoutNow). Abandoned after an election
+  // timeout if the target has not taken over.
+  Result<Done, Rejection> transfer_leadership(NodeId target, TimeUs now_us);
 
   bool has_ready() const;
   Ready take_ready();
@@ -148,7 +165,14 @@ class Raft {
   // received from a leader (durable once the Ready carrying it is advanced).
   const std::optional<Snapshot>& snapshot() const { return snapshot_; }
   LogIndex snapshot_index() const { return snapshot_ ? snapshot_->index : 0; }
-  const std::vector<NodeId>& voters() const { return config_.voters; }
+  // The membership in force: that of the newest Config entry in the log,
+  // committed or not (single-server changes take effect when appended).
+  const Membership& membership() const { return membership_; }
+  // Index of the entry that set membership() (0: the snapshot's or the founding one).
+  LogIndex membership_index() const { return membership_index_; }
+  // The membership in force just after index (for a snapshot at index).
+  Membership membership_at(LogIndex index) const;
+  NodeId transfer_target() const { return transfer_target_; }
   Role role() const { return role_; }
   Term term() const { return term_; }
   NodeId leader() const { return leader_; }
@@ -156,7 +180,7 @@ class Raft {
 
  private:
   // election (raft_election.cpp)
-  void campaign(bool pre_vote);
+  void campaign(bool pre_vote, bool transfer = false);
   void become_follower(Term term, NodeId leader);
   void become_candidate();
   void become_pre_candidate();
@@ -166,7 +190,7 @@ class Raft {
   bool in_leader_lease() const;
   void reset_election_deadline();
   void tick_leader();
-  std::size_t quorum() const { return config_.voters.size() / 2 + 1; }
+  std::size_t quorum() const { return membership_.quorum(); }
 
   // replication (raft_replication.cpp)
   void handle_append(const Message& message);
@@ -190,9 +214,22 @@ class Raft {
   void install_snapshot(const Message& last_chunk);
   void set_snapshot(Snapshot snapshot);
 
+  // membership (raft_membership.cpp)
+  void restore_membership(const std::optional<Snapshot>& snapshot, const std::vector<Entry>& entries);
+  void note_config_entry(const Entry& entry);
+  void forget_replaced_config_entries(LogIndex after);
+  void forget_config_entries_through(LogIndex index);
+  void reset_membership(const Membership& base);
+  void refresh_membership();
+  void sync_progress_with_membership();
+  void maybe_hand_over_after_removal();
+  void maybe_send_timeout_now();
+  void handle_timeout_now(const Message& message);
+  void abort_transfer() { transfer_target_ = kNoNode; }
+
   void advance_clock(TimeUs now_us);
   void send(Message message);
-  bool is_voter(NodeId id) const;
+  bool is_voter(NodeId id) const { return membership_.is_voter(id); }
   HardState hard_state() const { return HardState{term_, vote_, log_.committed()}; }
 
   RaftConfig config_;
@@ -208,7 +245,22 @@ class Raft {
   TimeUs check_quorum_deadline_us_ = 0;
   TimeUs last_leader_contact_us_ = 0;
   std::map<NodeId, bool> votes_;          // ordered: no hash order can leak into behaviour
-  std::map<NodeId, Progress> progress_;   // leader only; includes self
+  std::map<NodeId, Progress> progress_;   // leader only; every member, and self
+  // Membership: base_membership_ is in force at the log's compaction point
+  // (the snapshot's, or the founding one); config_entries_ holds the Config
+  // entries after it, by index, with their terms.
+  struct ConfigRecord {
+    Term term = 0;
+    Membership membership{};
+  };
+  Membership base_membership_;
+  std::map<LogIndex, ConfigRecord> config_entries_;
+  Membership membership_;
+  LogIndex membership_index_ = 0;
+  // Leadership transfer (§3.10), leader only.
+  NodeId transfer_target_ = kNoNode;
+  TimeUs transfer_deadline_us_ = 0;
+  bool timeout_now_sent_ = false;
   std::vector<Message> outbox_;
   HardState persisted_hard_state_;
   // ReadIndex (§6.4)

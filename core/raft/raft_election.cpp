@@ -23,6 +23,7 @@ bool Raft::in_leader_lease() const {
 void Raft::become_follower(Term term, NodeId leader) {
   CONFMAN_ASSERT(term >= term_, "a node never moves to a lower term");
   if (role_ == Role::Leader) fail_pending_reads();
+  abort_transfer();
   if (term > term_) {
     term_ = term;
     vote_ = kNoNode;
@@ -63,11 +64,12 @@ void Raft::become_leader() {
   leader_ = config_.id;
   votes_.clear();
   progress_.clear();
-  for (NodeId voter : config_.voters) {
-    Progress& progress = progress_[voter];
+  for (NodeId member : membership_.members()) {
+    Progress& progress = progress_[member];
     progress.next = log_.last_index() + 1;
-    progress.recent_active = voter == config_.id;
+    progress.recent_active = member == config_.id;
   }
+  progress_[config_.id].next = log_.last_index() + 1;
   progress_[config_.id].match = log_.stable_index();
   heartbeat_deadline_us_ = now_us_;
   check_quorum_deadline_us_ = now_us_ + config_.election_timeout_us;
@@ -77,7 +79,8 @@ void Raft::become_leader() {
   broadcast_append();
 }
 
-void Raft::campaign(bool pre_vote) {
+void Raft::campaign(bool pre_vote, bool transfer) {
+  CONFMAN_ASSERT(is_voter(config_.id), "only a voter campaigns");
   if (pre_vote) {
     become_pre_candidate();
   } else {
@@ -94,13 +97,14 @@ void Raft::campaign(bool pre_vote) {
   const MessageType type = pre_vote ? MessageType::PreVote : MessageType::Vote;
   // A pre-vote asks about the term it would campaign in, without adopting it.
   const Term campaign_term = pre_vote ? term_ + 1 : term_;
-  for (NodeId voter : config_.voters) {
+  for (NodeId voter : membership_.voters) {
     if (voter == config_.id) continue;
     send(Message{.type = type,
                  .to = voter,
                  .term = campaign_term,
                  .index = log_.last_index(),
-                 .log_term = log_.last_term()});
+                 .log_term = log_.last_term(),
+                 .transfer = transfer});
   }
 }
 
@@ -136,7 +140,7 @@ void Raft::handle_vote_request(const Message& message) {
 void Raft::handle_vote_response(const Message& message) {
   const bool pre_vote = message.type == MessageType::PreVoteResponse;
   const Role expected = pre_vote ? Role::PreCandidate : Role::Candidate;
-  if (role_ != expected) return;
+  if (role_ != expected || !is_voter(message.from)) return;
   votes_.emplace(message.from, !message.reject);
   std::size_t granted = 0;
   std::size_t rejected = 0;
@@ -157,15 +161,18 @@ void Raft::tick_leader() {
     // Dissertation §6.2: a leader that has not heard from a quorum within an
     // election timeout steps down, so clients stop waiting on it.
     std::size_t active = 0;
-    for (auto& [voter, progress] : progress_) {
-      if (voter == config_.id || progress.recent_active) active += 1;
-      if (voter != config_.id) progress.recent_active = false;
+    for (auto& [member, progress] : progress_) {
+      if (is_voter(member) && (member == config_.id || progress.recent_active)) active += 1;
+      if (member != config_.id) progress.recent_active = false;
     }
     if (active < quorum()) {
       become_follower(term_, kNoNode);
       return;
     }
     check_quorum_deadline_us_ = now_us_ + config_.election_timeout_us;
+  }
+  if (transfer_target_ != kNoNode && now_us_ >= transfer_deadline_us_) {
+    abort_transfer();  // §3.10: the target did not take over in time; lead on
   }
   if (now_us_ >= heartbeat_deadline_us_) {
     broadcast_heartbeat();

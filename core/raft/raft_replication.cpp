@@ -22,6 +22,8 @@ void Raft::handle_append(const Message& message) {
     return;
   }
   if (auto last_new = log_.try_append(message.index, message.log_term, message.entries)) {
+    forget_replaced_config_entries(message.index);
+    for (const Entry& entry : message.entries) note_config_entry(entry);
     log_.commit_to(std::min(message.commit, *last_new));
     send(Message{.type = MessageType::AppendResponse, .to = message.from, .index = *last_new});
     return;
@@ -66,6 +68,7 @@ void Raft::handle_append_response(const Message& message) {
   CONFMAN_ASSERT(message.index <= log_.last_index(), "follower acknowledged entries the leader never had");
   if (!progress.maybe_update(message.index)) return;
   if (progress.state == Progress::State::Probe) progress.become_replicate();
+  if (message.from == transfer_target_) maybe_send_timeout_now();
   // A delayed acknowledgement may show that a follower we are sending a
   // snapshot to already holds everything from our compaction point on: the
   // snapshot is not needed any more.
@@ -135,17 +138,16 @@ bool Raft::maybe_send_append(NodeId peer, bool send_if_empty) {
 }
 
 void Raft::broadcast_append() {
-  for (NodeId voter : config_.voters) {
-    if (voter != config_.id) maybe_send_append(voter, false);
+  for (auto& [member, progress] : progress_) {
+    if (member != config_.id) maybe_send_append(member, false);
   }
 }
 
 void Raft::broadcast_heartbeat() {
-  for (NodeId voter : config_.voters) {
-    if (voter == config_.id) continue;
-    const Progress& progress = progress_[voter];
+  for (const auto& [member, progress] : progress_) {
+    if (member == config_.id) continue;
     send(Message{.type = MessageType::Heartbeat,
-                 .to = voter,
+                 .to = member,
                  .commit = std::min(progress.match, log_.committed()),
                  .read_context = read_context_});
   }
@@ -153,8 +155,8 @@ void Raft::broadcast_heartbeat() {
 
 bool Raft::maybe_commit() {
   std::vector<LogIndex> matches;
-  matches.reserve(config_.voters.size());
-  for (NodeId voter : config_.voters) matches.push_back(progress_[voter].match);
+  matches.reserve(membership_.voters.size());
+  for (NodeId voter : membership_.voters) matches.push_back(progress_[voter].match);
   std::sort(matches.begin(), matches.end(), std::greater<>());
   const LogIndex quorum_match = matches[quorum() - 1];
   if (quorum_match <= log_.committed()) return false;
@@ -167,6 +169,8 @@ bool Raft::maybe_commit() {
 
 void Raft::on_commit_advanced() {
   broadcast_append();
+  maybe_hand_over_after_removal();
+  if (role_ != Role::Leader) return;
   if (!reads_awaiting_term_commit_.empty() && log_.term_at(log_.committed()) == term_) {
     while (!reads_awaiting_term_commit_.empty()) {
       start_read(reads_awaiting_term_commit_.front());
@@ -178,7 +182,7 @@ void Raft::on_commit_advanced() {
 void Raft::start_read(std::uint64_t request_id) {
   read_context_ += 1;
   pending_reads_.push_back(PendingRead{request_id, log_.committed(), read_context_});
-  if (config_.voters.size() == 1) {
+  if (membership_.voters.size() == 1 && is_voter(config_.id)) {
     release_confirmed_reads();
     return;
   }
@@ -190,7 +194,7 @@ void Raft::release_confirmed_reads() {
   while (!pending_reads_.empty()) {
     const PendingRead& read = pending_reads_.front();
     std::size_t acks = 0;
-    for (NodeId voter : config_.voters) {
+    for (NodeId voter : membership_.voters) {
       if (voter == config_.id || progress_[voter].read_context_acked >= read.context) acks += 1;
     }
     if (acks < quorum()) return;

@@ -40,8 +40,9 @@
 namespace confman::raft {
 
 void Raft::set_snapshot(Snapshot snapshot) {
-  CONFMAN_ASSERT(!snapshot.voters.empty() && snapshot.voters.size() <= kMaxVoters,
-                 "a snapshot records the voters as of its index");
+  CONFMAN_ASSERT(!snapshot.membership.voters.empty() &&
+                     snapshot.membership.voters.size() + snapshot.membership.learners.size() <= kMaxMembers,
+                 "a snapshot records the membership as of its index");
   CONFMAN_ASSERT(snapshot.data.size() <= kMaxSnapshotBytes, "snapshot larger than kMaxSnapshotBytes");
   snapshot_crc_ = crc32c(snapshot.data);
   snapshot_ = std::move(snapshot);
@@ -53,6 +54,7 @@ void Raft::compact(Snapshot snapshot, LogIndex compact_through) {
   if (snapshot.index > snapshot_index()) set_snapshot(std::move(snapshot));
   // A no-op when an installed snapshot has moved the log past this point.
   log_.compact_to(compact_through);
+  forget_config_entries_through(log_.compacted_index());
 }
 
 bool Raft::maybe_send_snapshot(NodeId peer, Progress& progress) {
@@ -76,7 +78,7 @@ bool Raft::maybe_send_snapshot(NodeId peer, Progress& progress) {
                .snapshot_offset = offset,
                .snapshot_size = size,
                .snapshot_crc = snapshot_crc_,
-               .voters = snapshot_->voters,
+               .membership = snapshot_->membership,
                .chunk = Bytes(first, first + static_cast<std::ptrdiff_t>(length))});
   return true;
 }
@@ -164,7 +166,8 @@ void Raft::install_snapshot(const Message& last_chunk) {
   // included entry, retain log entries following it" was ruled out by the
   // caller, so the entire log is discarded.
   log_.restore_snapshot(incoming.index, incoming.snapshot_term);
-  snapshot_ = Snapshot{incoming.index, incoming.snapshot_term, last_chunk.voters, std::move(incoming.data)};
+  snapshot_ = Snapshot{incoming.index, incoming.snapshot_term, last_chunk.membership, std::move(incoming.data)};
+  reset_membership(last_chunk.membership);
   snapshot_crc_ = incoming.crc;
   snapshot_unpersisted_ = true;
   install_pending_ = std::pair{incoming.index, incoming.snapshot_term};

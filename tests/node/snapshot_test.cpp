@@ -59,7 +59,7 @@ TEST(NodeSnapshot, SnapshotAfterThresholdCompactsOnlyOnceDurable) {
   ASSERT_TRUE(snapshot.ok());
   EXPECT_EQ(snapshot->index, node.applied_index());
   EXPECT_GE(snapshot->index, kThreshold);
-  EXPECT_EQ(snapshot->voters, std::vector<NodeId>{1});
+  EXPECT_EQ(snapshot->membership.voters, std::vector<NodeId>{1});
   EXPECT_EQ(snapshot_batch->compact_through, snapshot->index - kTrailing);
   EXPECT_EQ(kv::Store::restore_snapshot(snapshot->data)->digest(), node.store().digest());
   // Not durable yet: nothing compacted, in memory or on disk.
@@ -116,7 +116,7 @@ TEST(NodeSnapshot, CorruptedSnapshotRecordStopsStartUp) {
 // The record's inner checksum (the one the snapshot carries end to end) is
 // verified too, even when the record's own frame is intact.
 TEST(NodeSnapshot, SnapshotRecordChecksIsDataChecksum) {
-  const raft::Snapshot snapshot{7, 2, {1, 2, 3}, Bytes{1, 2, 3, 4, 5}};
+  const raft::Snapshot snapshot{7, 2, {.voters = {1, 2, 3}}, Bytes{1, 2, 3, 4, 5}};
   const Bytes record = encode_snapshot_record(snapshot);
   ASSERT_EQ(decode_snapshot_record(record).value(), snapshot);
   Bytes payload(record.begin() + 4, record.end());

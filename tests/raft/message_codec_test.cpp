@@ -31,12 +31,12 @@ Message sample_snapshot() {
                  .snapshot_offset = 3,
                  .snapshot_size = 10,
                  .snapshot_crc = 0xDEADBEEF,
-                 .voters = {1, 2, 3},
+                 .membership = {.voters = {1, 2, 3}},
                  .chunk = {4, 5, 6, 7}};
 }
 
 TEST(MessageCodec, RoundTripsEveryType) {
-  for (int type = 1; type <= 10; ++type) {
+  for (int type = 1; type <= 11; ++type) {
     Message message = sample_append();
     message.type = static_cast<MessageType>(type);
     message.reject = type % 2 == 0;
@@ -83,11 +83,11 @@ TEST(MessageCodec, NonContiguousEntriesAreRejected) {
   EXPECT_NE(decoded.error().what.find("contiguous"), std::string::npos);
 }
 
-// A well-checksummed frame of type 11 (after SnapshotResponse) is refused.
+// A well-checksummed frame of type 12 (after TimeoutNow) is refused.
 TEST(MessageCodec, TypesAfterTheLastAreRejected) {
   const Bytes frame = encode_message(sample_append());
   Bytes payload(frame.begin() + 4, frame.end());  // [version][type]...
-  payload[1] = 11;
+  payload[1] = 12;
   EXPECT_FALSE(decode_message(seal_frame(payload)).ok());
   EXPECT_FALSE(peek_message_type(seal_frame(payload)).has_value());
 }
@@ -121,7 +121,7 @@ TEST(MessageCodec, SnapshotOverTheSizeLimitIsRejected) {
 
 TEST(MessageCodec, SnapshotWithoutVotersOrIndexIsRejected) {
   Message no_voters = sample_snapshot();
-  no_voters.voters.clear();
+  no_voters.membership.voters.clear();
   EXPECT_FALSE(decode_message(encode_message(no_voters)).ok());
   Message no_index = sample_snapshot();
   no_index.index = 0;

@@ -53,6 +53,13 @@ class Cluster {
       nodes_[id] = std::make_unique<Raft>(config, 1000 + id);
     }
   }
+  // A node started to join the cluster: it knows no membership until a
+  // leader's log tells it.
+  void add_joining(NodeId id) {
+    RaftConfig config = config_for(id, {});
+    configs_[id] = config;
+    nodes_[id] = std::make_unique<Raft>(config, 1000 + id);
+  }
   Raft& operator[](NodeId id) { return *nodes_.at(id); }
   const std::vector<NodeId>& voters() const { return voters_; }
 

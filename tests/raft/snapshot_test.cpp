@@ -34,7 +34,7 @@ Message whole_snapshot_for_2(Term term, LogIndex index, Term log_term, const Byt
                  .snapshot_offset = 0,
                  .snapshot_size = data.size(),
                  .snapshot_crc = crc32c(data),
-                 .voters = {1, 2, 3},
+                 .membership = {.voters = {1, 2, 3}},
                  .chunk = data};
 }
 
@@ -53,7 +53,7 @@ Snapshot commit_without_3_and_compact(Cluster& cluster, int count, std::size_t s
     cluster.deliver(drain(cluster[1]), /*cut=*/{3});
   }
   const LogIndex commit = cluster[1].log().committed();
-  Snapshot snapshot{commit, cluster[1].log().term_at(commit).value(), cluster.voters(), snapshot_bytes(size)};
+  Snapshot snapshot{commit, cluster[1].log().term_at(commit).value(), raft::Membership{cluster.voters(), {}}, snapshot_bytes(size)};
   cluster[1].compact(snapshot, commit);
   EXPECT_EQ(cluster[1].log().compacted_index(), commit);
   return snapshot;
@@ -136,7 +136,7 @@ TEST(RaftInstallSnapshot, LeaderSendsChunksWhenTheNeededEntryIsCompacted) {
   EXPECT_EQ(first[0].snapshot_size, 100u);
   EXPECT_EQ(first[0].snapshot_crc, crc32c(snapshot.data));
   EXPECT_EQ(first[0].chunk.size(), kChunk);
-  EXPECT_EQ(first[0].voters, snapshot.voters);
+  EXPECT_EQ(first[0].membership, snapshot.membership);
   // Proposals and ticks send no second chunk while one is outstanding.
   ASSERT_TRUE(cluster[1].propose(Bytes{42}, cluster.now_us).ok());
   cluster.now_us += 50;
@@ -263,7 +263,7 @@ TEST(RaftInstallSnapshot, SnapshotNotNewerThanTheCommitIndexIsRefused) {
                     .snapshot_offset = 0,
                     .snapshot_size = 4,
                     .snapshot_crc = crc32c(snapshot_bytes(4)),
-                    .voters = {1, 2, 3},
+                    .membership = {.voters = {1, 2, 3}},
                     .chunk = snapshot_bytes(4)};
   follower.step(old, cluster.now_us);
   Ready ready = follower.take_ready();
@@ -368,7 +368,7 @@ TEST(RaftInstallSnapshot, ChunkOfAnotherSnapshotRestartsTheAssembly) {
                    .snapshot_offset = offset,
                    .snapshot_size = data.size(),
                    .snapshot_crc = crc32c(data),
-                   .voters = {1, 2, 3},
+                   .membership = {.voters = {1, 2, 3}},
                    .chunk = Bytes(data.begin() + static_cast<std::ptrdiff_t>(offset),
                                   data.begin() + static_cast<std::ptrdiff_t>(offset + 16))};
   };
@@ -403,7 +403,7 @@ TEST(RaftInstallSnapshot, SnapshotFailingItsChecksumIsNotInstalled) {
                         .snapshot_offset = 0,
                         .snapshot_size = data.size(),
                         .snapshot_crc = crc32c(data) ^ 1,
-                        .voters = {1, 2, 3},
+                        .membership = {.voters = {1, 2, 3}},
                         .chunk = data},
                 0);
   Ready ready = follower.take_ready();
