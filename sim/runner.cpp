@@ -25,15 +25,18 @@ void report_assertion(std::string_view condition, std::string_view message, std:
   if (!t_current_run.empty()) std::fprintf(stderr, "reproduce: %s\n", t_current_run.c_str());
 }
 
-// Returns an empty string when every node is up, one leader leads, and every
-// node has applied the leader's commit index with an equal state digest.
+// Returns an empty string when every member is up, one leader leads, and
+// every member has applied the leader's commit index with an equal state
+// digest. Nodes outside the leader's membership (spares, removed nodes) are
+// no replicas and are not compared.
 std::string convergence_gap(const World& world) {
   const NodeId leader = world.leader();
   if (leader == kNoNode) return "no leader";
   const node::Node* leader_node = world.node(leader);
   const LogIndex commit = leader_node->status().commit;
   const std::uint64_t digest = leader_node->store().digest();
-  for (NodeId id = 1; id <= static_cast<NodeId>(world.node_count()); ++id) {
+  if (leader_node->raft().membership_index() > commit) return "the leader's membership change is not committed";
+  for (NodeId id : leader_node->membership().members()) {
     if (world.disk_lost(id)) continue;  // refused its corrupted disk; not a replica any more
     const node::Node* node = world.node(id);
     if (node == nullptr) return "node " + std::to_string(id) + " is down";

@@ -27,6 +27,11 @@ const char* timeline_action_name(TimelineAction action) {
     case TimelineAction::Corrupt: return "corrupt";
     case TimelineAction::SlowDisk: return "slow-disk";
     case TimelineAction::ReadError: return "read-error";
+    case TimelineAction::AddLearner: return "add-learner";
+    case TimelineAction::AddVoter: return "add-voter";
+    case TimelineAction::Promote: return "promote";
+    case TimelineAction::Remove: return "remove";
+    case TimelineAction::TransferLeader: return "transfer-leader";
   }
   return "unknown";
 }
@@ -36,7 +41,9 @@ std::optional<TimelineAction> timeline_action_from_name(std::string_view name) {
                       TimelineAction::IsolateLeader, TimelineAction::OneWay, TimelineAction::Bridge,
                       TimelineAction::Flap, TimelineAction::Pause, TimelineAction::ClockJump,
                       TimelineAction::DiskError, TimelineAction::DiskFull, TimelineAction::Corrupt,
-                      TimelineAction::SlowDisk, TimelineAction::ReadError}) {
+                      TimelineAction::SlowDisk, TimelineAction::ReadError, TimelineAction::AddLearner,
+                      TimelineAction::AddVoter, TimelineAction::Promote, TimelineAction::Remove,
+                      TimelineAction::TransferLeader}) {
     if (name == timeline_action_name(action)) return action;
   }
   return std::nullopt;
@@ -44,7 +51,8 @@ std::optional<TimelineAction> timeline_action_from_name(std::string_view name) {
 
 namespace {
 
-constexpr int kMaxNodes = 7;
+constexpr int kMaxNodes = 7;        // founding voters
+constexpr int kMaxTotalNodes = 9;   // with the spare nodes
 constexpr int kMaxClients = 256;
 constexpr int kMaxKeys = 10'000;
 constexpr std::size_t kMaxTimelineEvents = 10'000;
@@ -227,7 +235,7 @@ void parse_nemesis(const toml::value& root, Scenario& scenario) {
   const toml::value& nemesis = root.at("nemesis");
   require_known_keys(nemesis,
                      {"partitions_per_minute", "crashes_per_minute", "pauses_per_minute", "clock_jumps_per_minute",
-                      "disk_faults_per_minute", "heal_after_ms", "restart_after_ms", "pause_max_ms",
+                      "disk_faults_per_minute", "membership_changes_per_minute", "heal_after_ms", "restart_after_ms", "pause_max_ms",
                       "clock_jump_max_ms", "disk_fault_max_ms"},
                      "[nemesis]");
   NemesisOptions& options = scenario.nemesis;
@@ -236,6 +244,8 @@ void parse_nemesis(const toml::value& root, Scenario& scenario) {
   options.pauses_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "pauses_per_minute", 0, 600, 0));
   options.clock_jumps_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "clock_jumps_per_minute", 0, 600, 0));
   options.disk_faults_per_minute = static_cast<std::uint32_t>(integer_in(nemesis, "disk_faults_per_minute", 0, 600, 0));
+  options.membership_changes_per_minute =
+      static_cast<std::uint32_t>(integer_in(nemesis, "membership_changes_per_minute", 0, 600, 0));
   options.disk_fault_max_us = millis_in(nemesis, "disk_fault_max_ms", 1, 600'000, options.disk_fault_max_us);
   options.pause_max_us = millis_in(nemesis, "pause_max_ms", 1, 600'000, options.pause_max_us);
   options.clock_jump_max_us = millis_in(nemesis, "clock_jump_max_ms", 1, 3'600'000, options.clock_jump_max_us);
@@ -268,7 +278,7 @@ std::vector<std::vector<NodeId>> groups_in(const toml::value& item, const std::s
     if (!group.is_array()) reject(group, "each group is an array of node ids");
     std::vector<NodeId> ids;
     for (const toml::value& id : group.as_array()) {
-      const NodeId node = node_id_in(id, scenario.nodes);
+      const NodeId node = node_id_in(id, scenario.total_nodes());
       if (!seen.insert(node).second) reject(id, "node " + std::to_string(node) + " is in two groups");
       ids.push_back(node);
     }
@@ -291,11 +301,12 @@ TimelineEvent parse_timeline_event(const toml::value& item, const Scenario& scen
     reject(item.at("action"),
            "unknown action '" + action +
                "' (partition, heal, crash, restart, isolate-leader, one-way, bridge, flap, pause, clock-jump, "
-               "disk-error, disk-full, corrupt, slow-disk, read-error)");
+               "disk-error, disk-full, corrupt, slow-disk, read-error, add-learner, add-voter, promote, remove, "
+               "transfer-leader)");
   }
   event.action = *found;
   switch (event.action) {
-    case TimelineAction::Partition: event.groups = groups_in(item, action, scenario, 1, kMaxNodes); break;
+    case TimelineAction::Partition: event.groups = groups_in(item, action, scenario, 1, kMaxTotalNodes); break;
     case TimelineAction::OneWay: event.groups = groups_in(item, action, scenario, 2, 2); break;
     case TimelineAction::Bridge:
       event.groups = groups_in(item, action, scenario, 3, 3);
@@ -318,8 +329,13 @@ TimelineEvent parse_timeline_event(const toml::value& item, const Scenario& scen
     case TimelineAction::Corrupt:
     case TimelineAction::SlowDisk:
     case TimelineAction::ReadError:
+    case TimelineAction::AddLearner:
+    case TimelineAction::AddVoter:
+    case TimelineAction::Promote:
+    case TimelineAction::Remove:
+    case TimelineAction::TransferLeader:
       if (!item.contains("node")) reject(item, "'" + action + "' needs 'node'");
-      event.node = node_id_in(item.at("node"), scenario.nodes);
+      event.node = node_id_in(item.at("node"), scenario.total_nodes());
       break;
     case TimelineAction::Heal:
     case TimelineAction::IsolateLeader: break;
@@ -357,7 +373,7 @@ void parse_expect(const toml::value& root, Scenario& scenario) {
 
 Scenario parse_root(const toml::value& root, const std::string& path) {
   require_known_keys(root,
-                     {"name", "description", "nodes", "duration_ms", "raft", "network", "storage", "clock",
+                     {"name", "description", "nodes", "spare_nodes", "duration_ms", "raft", "network", "storage", "clock",
                       "workload", "nemesis", "timeline", "expect"},
                      "the scenario");
   Scenario scenario;
@@ -368,6 +384,7 @@ Scenario parse_root(const toml::value& root, const std::string& path) {
     reject(root.at("description"), "'description' must be a string");
   }
   scenario.nodes = static_cast<int>(integer_in(root, "nodes", 1, kMaxNodes, scenario.nodes));
+  scenario.spare_nodes = static_cast<int>(integer_in(root, "spare_nodes", 0, kMaxTotalNodes - scenario.nodes, 0));
   scenario.duration_us = millis_in(root, "duration_ms", 1, kMaxDurationMs, scenario.duration_us);
   parse_raft(root, scenario);
   parse_network(root, scenario);

@@ -80,6 +80,9 @@ struct NemesisOptions {
   std::uint32_t pauses_per_minute = 0;
   std::uint32_t clock_jumps_per_minute = 0;
   std::uint32_t disk_faults_per_minute = 0;  // write errors, disk full, read errors, corruption, slow disk
+  // Add a learner or voter, promote, remove, or transfer leadership, drawn
+  // from what the current membership allows (World::random_membership_change).
+  std::uint32_t membership_changes_per_minute = 0;
   TimeUs disk_fault_max_us = 3'000'000;      // how long a full or slow disk lasts, at most
   TimeUs pause_max_us = 2'000'000;
   TimeUs clock_jump_max_us = 5'000'000;
@@ -105,6 +108,13 @@ enum class TimelineAction : std::uint8_t {
   Corrupt,        // node: one bit of one stored record flips, then the node restarts
   SlowDisk,       // node: syncs take up to 50 ms longer for duration_ms
   ReadError,      // node: crashes and its next start-up read fails
+  // Membership (an operator's request to the current leader, retried until
+  // it is accepted or refused as invalid, for up to two seconds):
+  AddLearner,      // node: becomes a learner
+  AddVoter,        // node: becomes a voter at once
+  Promote,         // node: a learner becomes a voter (once caught up)
+  Remove,          // node: leaves the cluster
+  TransferLeader,  // node: the leader hands leadership to it
 };
 const char* timeline_action_name(TimelineAction action);
 std::optional<TimelineAction> timeline_action_from_name(std::string_view name);
@@ -127,7 +137,8 @@ struct Expectations {
 struct Scenario {
   std::string name;
   std::string path;
-  int nodes = 3;
+  int nodes = 3;        // founding voters, ids 1..nodes
+  int spare_nodes = 0;  // running but not members, ids nodes+1..; membership changes add them
   TimeUs duration_us = 10'000'000;
   RaftTiming raft;
   NetworkOptions network;
@@ -137,6 +148,7 @@ struct Scenario {
   NemesisOptions nemesis;
   std::vector<TimelineEvent> timeline;
   Expectations expect;
+  int total_nodes() const { return nodes + spare_nodes; }
 };
 
 struct ScenarioError {

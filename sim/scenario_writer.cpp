@@ -69,7 +69,9 @@ void write_timeline_event(std::ostringstream& out, const TimelineEvent& event) {
 
 std::string scenario_to_toml(const Scenario& s) {
   std::ostringstream out;
-  out << "name = " << quoted(s.name) << "\nnodes = " << s.nodes << "\nduration_ms = " << ms(s.duration_us) << "\n";
+  out << "name = " << quoted(s.name) << "\nnodes = " << s.nodes << "\n";
+  if (s.spare_nodes > 0) out << "spare_nodes = " << s.spare_nodes << "\n";
+  out << "duration_ms = " << ms(s.duration_us) << "\n";
   out << "\n[raft]\nelection_timeout_ms = " << ms(s.raft.election_timeout_us)
       << "\nheartbeat_interval_ms = " << ms(s.raft.heartbeat_interval_us)
       << "\nsnapshot_threshold_entries = " << s.raft.snapshot_threshold_entries
@@ -94,6 +96,7 @@ std::string scenario_to_toml(const Scenario& s) {
       << "\ncrashes_per_minute = " << n.crashes_per_minute << "\npauses_per_minute = " << n.pauses_per_minute
       << "\nclock_jumps_per_minute = " << n.clock_jumps_per_minute
       << "\ndisk_faults_per_minute = " << n.disk_faults_per_minute
+      << "\nmembership_changes_per_minute = " << n.membership_changes_per_minute
       << "\ndisk_fault_max_ms = " << ms(n.disk_fault_max_us) << "\nheal_after_ms = [" << ms(n.heal_after_min_us)
       << ", " << ms(n.heal_after_max_us) << "]\nrestart_after_ms = [" << ms(n.restart_after_min_us) << ", "
       << ms(n.restart_after_max_us) << "]\npause_max_ms = " << ms(n.pause_max_us)

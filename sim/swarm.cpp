@@ -70,6 +70,9 @@ Scenario draw_swarm_scenario(const Scenario& base, std::uint64_t seed) {
   draw_network(random, scenario.network);
   draw_workload(random, scenario.workload);
   draw_faults(random, scenario);
+  // Drawn last, so the draws above are those of a swarm without membership.
+  scenario.spare_nodes = static_cast<int>(random.between(0, 2));
+  scenario.nemesis.membership_changes_per_minute = maybe(random, 30);
   return scenario;
 }
 

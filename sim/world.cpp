@@ -15,6 +15,7 @@ constexpr std::uint64_t kStreamNemesis = 2;
 constexpr std::uint64_t kStreamClocks = 3;
 constexpr std::uint64_t kStreamTimers = 4;
 constexpr std::uint64_t kStreamLiveness = 5;
+constexpr std::uint64_t kStreamMembership = 6;
 constexpr int kProbeClient = 0xFFFF;  // request ids of liveness probe writes
 constexpr std::size_t kMaxDeferredPerNode = 100'000;  // input queued for a paused node
 constexpr std::uint64_t kStreamNodeBase = 100;
@@ -44,6 +45,7 @@ struct World::SimNode {
   TimeUs wakeup_at_us = -1;             // earliest scheduled wakeup, -1 if none
   bool paused = false;
   bool disk_full = false;  // the node holds a write refused for lack of space
+  raft::Membership last_membership{};  // as the node last reported it (kept while it is down)
   bool disk_lost = false;  // its disk held a corrupted record: it can never start again
   bool read_error_injected = false;
   std::vector<std::function<void()>> deferred;  // input that arrived while paused, in order
@@ -105,6 +107,14 @@ class World::NodeEnv final : public node::Transport, public node::ClientResponde
     world_.invariants_.on_snapshot_installed(node, index, term, world_.now_us());
   }
 
+  void on_membership_change(NodeId node, const raft::Membership& membership, LogIndex index, bool committed) override {
+    world_.trace_.event(world_.now_us(), "membership-view", node)
+        .field("index", static_cast<std::int64_t>(index))
+        .field("committed", committed ? 1 : 0)
+        .field("membership", membership.describe());
+    world_.sim_node(node).last_membership = membership;
+  }
+
   void on_log_compacted(NodeId node, LogIndex through) override {
     world_.trace_.event(world_.now_us(), "compact", node).field("through", static_cast<std::int64_t>(through));
     world_.invariants_.on_log_compacted(node, through, world_.now_us());
@@ -146,9 +156,10 @@ World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
       clock_random_(derive_seed(seed, kStreamTimers)),
       nemesis_random_(derive_seed(seed, kStreamNemesis)),
       liveness_random_(derive_seed(seed, kStreamLiveness)),
-      invariants_(scenario.nodes) {
+      membership_random_(derive_seed(seed, kStreamMembership)),
+      invariants_(scenario.total_nodes()) {
   Random clock_random(derive_seed(seed, kStreamClocks));
-  for (int i = 0; i < scenario.nodes; ++i) {
+  for (int i = 0; i < scenario.total_nodes(); ++i) {
     auto sim_node = std::make_unique<SimNode>();
     sim_node->id = static_cast<NodeId>(i + 1);
     sim_node->storage = std::make_unique<SimStorage>(queue_, scenario.storage,
@@ -161,7 +172,7 @@ World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
   }
   for (int i = 0; i < scenario.workload.clients; ++i) {
     clients_.push_back(std::make_unique<Client>(
-        i, scenario.nodes, scenario.workload, derive_seed(seed, kStreamClientBase + static_cast<std::uint64_t>(i)),
+        i, scenario.total_nodes(), scenario.workload, derive_seed(seed, kStreamClientBase + static_cast<std::uint64_t>(i)),
         queue_, history_, trace_, [this](int client, NodeId node, const node::ClientRequest& request) {
           send_to(kClientEndpointBase + static_cast<EndpointId>(client), node,
                   [this, node, request] { deliver_request(node, request); });
@@ -180,6 +191,11 @@ bool World::node_up(NodeId id) const { return nodes_[id - 1]->node != nullptr; }
 
 bool World::disk_lost(NodeId id) const { return nodes_[id - 1]->disk_lost; }
 
+bool World::corrupted(NodeId id) const {
+  const SimNode& target = *nodes_[id - 1];
+  return target.disk_lost || target.storage->corrupted();
+}
+
 const node::Node* World::node(NodeId id) const { return nodes_[id - 1]->node.get(); }
 
 void World::start() {
@@ -192,7 +208,11 @@ void World::start() {
 void World::start_node(SimNode& sim_node) {
   node::NodeConfig config;
   config.raft.id = sim_node.id;
-  for (int i = 1; i <= scenario_.nodes; ++i) config.raft.voters.push_back(static_cast<NodeId>(i));
+  // Founding voters know the founding membership; a spare node starts empty
+  // and waits for a leader to add it.
+  if (sim_node.id <= static_cast<NodeId>(scenario_.nodes)) {
+    for (int i = 1; i <= scenario_.nodes; ++i) config.raft.voters.push_back(static_cast<NodeId>(i));
+  }
   config.raft.election_timeout_us = scenario_.raft.election_timeout_us;
   config.raft.heartbeat_interval_us = scenario_.raft.heartbeat_interval_us;
   config.snapshot_threshold_entries = scenario_.raft.snapshot_threshold_entries;
@@ -319,6 +339,10 @@ void World::send_response(NodeId from, const node::ClientResponse& response) {
     if (response.outcome == node::Outcome::Ok && response.write.status == kv::Status::Ok) probe_acknowledged_ = true;
     return;
   }
+  if (client == kAdminClient) {
+    on_admin_response(response);
+    return;
+  }
   CONFMAN_ASSERT(client >= 0 && static_cast<std::size_t>(client) < clients_.size(), "response for an unknown client");
   Client* target = clients_[static_cast<std::size_t>(client)].get();
   send_to(from, kClientEndpointBase + static_cast<EndpointId>(client), [target, response] { target->on_response(response); });
@@ -372,7 +396,7 @@ void World::partition(const std::vector<std::vector<NodeId>>& groups) {
   faults_ += 1;
   flap_generation_ += 1;
   trace_.event(now_us(), "fault", 0).field("fault", "partition").field("groups", describe_groups(groups));
-  network_.partition(groups, scenario_.nodes);
+  network_.partition(groups, scenario_.total_nodes());
   record_fault(TimelineEvent{.action = TimelineAction::Partition, .groups = groups});
 }
 
@@ -520,19 +544,41 @@ NodeId World::leader() const {
 }
 
 std::vector<NodeId> World::heal_random_quorum() {
+  // A random set that holds a majority of every membership a node holds
+  // (as it last reported it, up or down): during a change, nodes disagree on
+  // the membership by one server, and a set that is a quorum of only one of
+  // them may be stuck for good.
+  std::vector<raft::Membership> memberships;
+  for (auto& sim_node : nodes_) {
+    if (sim_node->last_membership.empty()) continue;
+    const raft::Membership& held = sim_node->last_membership;
+    if (std::find(memberships.begin(), memberships.end(), held) == memberships.end()) memberships.push_back(held);
+  }
+  if (memberships.empty()) memberships.push_back(current_membership());
   std::vector<NodeId> shuffled;
   for (auto& sim_node : nodes_) {
+    const bool votes_somewhere = std::any_of(memberships.begin(), memberships.end(),
+                                             [&](const raft::Membership& m) { return m.is_voter(sim_node->id); });
     // A corrupted disk cannot be healed (the node will refuse to start).
-    if (!sim_node->disk_lost && !sim_node->storage->corrupted()) shuffled.push_back(sim_node->id);
+    if (votes_somewhere && !corrupted(sim_node->id)) shuffled.push_back(sim_node->id);
   }
   for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[liveness_random_.below(i)]);
-  const std::size_t size = std::min(shuffled.size(), nodes_.size() / 2 + 1);
-  std::vector<NodeId> quorum(shuffled.begin(), shuffled.begin() + static_cast<std::ptrdiff_t>(size));
+  std::vector<NodeId> quorum;
+  auto has_majority_of_all = [&] {
+    return std::all_of(memberships.begin(), memberships.end(), [&](const raft::Membership& m) {
+      const auto in = std::count_if(quorum.begin(), quorum.end(), [&](NodeId id) { return m.is_voter(id); });
+      return static_cast<std::size_t>(in) >= m.quorum();
+    });
+  };
+  for (NodeId id : shuffled) {
+    if (has_majority_of_all()) break;
+    quorum.push_back(id);
+  }
   std::sort(quorum.begin(), quorum.end());
   // The harness's own healing, not a fault: traced, not counted.
   flap_generation_ += 1;
   trace_.event(now_us(), "phase", 0).field("phase", "liveness").field("quorum", describe_groups({quorum}));
-  network_.partition({quorum}, scenario_.nodes);
+  network_.partition({quorum}, scenario_.total_nodes());
   for (NodeId id : quorum) restart(id);
   return quorum;
 }
@@ -547,6 +593,9 @@ void World::send_probe_write(NodeId leader) {
 
 void World::stop_clients() {
   for (auto& client : clients_) client->stop_issuing();
+  // The operator stops too: a membership change retried into the liveness
+  // phase could move the quorum away from the nodes it connects.
+  admin_ops_.clear();
 }
 
 bool World::clients_idle() const {
@@ -593,7 +642,8 @@ std::string World::describe_groups(const std::vector<std::vector<NodeId>>& group
 void World::schedule_nemesis() {
   const NemesisOptions& options = scenario_.nemesis;
   if (options.partitions_per_minute == 0 && options.crashes_per_minute == 0 && options.pauses_per_minute == 0 &&
-      options.clock_jumps_per_minute == 0 && options.disk_faults_per_minute == 0) {
+      options.clock_jumps_per_minute == 0 && options.disk_faults_per_minute == 0 &&
+      options.membership_changes_per_minute == 0) {
     return;
   }
   queue_.schedule_after(kNemesisTickUs, [this] {
@@ -621,6 +671,11 @@ void World::nemesis_step() {
   if (nemesis_random_.chance(options.clock_jumps_per_minute, kNemesisTicksPerMinute)) {
     const NodeId victim = 1 + nemesis_random_.below(nodes_.size());
     clock_jump(victim, nemesis_random_.between(-options.clock_jump_max_us, options.clock_jump_max_us));
+  }
+  // Its own stream: scenarios without membership changes draw as before.
+  if (options.membership_changes_per_minute > 0 &&
+      membership_random_.chance(options.membership_changes_per_minute, kNemesisTicksPerMinute)) {
+    random_membership_change();
   }
 }
 
@@ -662,12 +717,16 @@ void World::random_disk_fault() {
     case 2: disk_fault(TimelineAction::SlowDisk, victim, duration_us); break;
     case 3: disk_fault(TimelineAction::ReadError, victim, 0); break;
     default: {
-      // Corrupt at most a minority of disks over the whole run: the cluster
-      // must keep a quorum of intact replicas to survive at all.
-      std::size_t corrupted = 0;
-      for (auto& sim_node : nodes_) corrupted += sim_node->storage->corrupted() ? 1 : 0;
-      const bool victim_already = sim_node(victim).storage->corrupted();
-      if (victim_already || corrupted + 1 <= (nodes_.size() - 1) / 2) disk_fault(TimelineAction::Corrupt, victim, 0);
+      // Corrupt at most a minority of the voters' disks, leaving room for
+      // one more failure: the cluster must keep a quorum of intact replicas
+      // to survive at all. A non-voter's disk does not count.
+      const raft::Membership membership = current_membership();
+      std::size_t corrupted_voters = 0;
+      for (NodeId voter : membership.voters) corrupted_voters += corrupted(voter) ? 1 : 0;
+      const bool harmless = corrupted(victim) || !membership.is_voter(victim);
+      if (harmless || corrupted_voters + 1 <= (membership.voters.size() - 1) / 2) {
+        disk_fault(TimelineAction::Corrupt, victim, 0);
+      }
       break;
     }
   }
@@ -675,14 +734,18 @@ void World::random_disk_fault() {
 
 void World::random_crash() {
   const NemesisOptions& options = scenario_.nemesis;
-  // Crash at most a minority at once, so the cluster can still make progress.
+  // Crash at most a minority of the voters at once, so the cluster can
+  // still make progress.
+  const raft::Membership membership = current_membership();
   std::vector<NodeId> up;
   for (auto& sim_node : nodes_) {
     if (sim_node->node) up.push_back(sim_node->id);
   }
-  const std::size_t down = nodes_.size() - up.size();
-  if (down + 1 > (nodes_.size() - 1) / 2 || up.empty()) return;
+  std::size_t voters_down = 0;
+  for (NodeId voter : membership.voters) voters_down += sim_node(voter).node ? 0 : 1;
+  if (up.empty()) return;
   const NodeId victim = up[nemesis_random_.below(up.size())];
+  if (membership.is_voter(victim) && voters_down + 1 > (membership.voters.size() - 1) / 2) return;
   crash(victim);
   const TimeUs restart_after_us = nemesis_random_.between(options.restart_after_min_us, options.restart_after_max_us);
   queue_.schedule_after(restart_after_us, [this, victim] { restart(victim); });
@@ -711,6 +774,11 @@ void World::apply_timeline_event(const TimelineEvent& event) {
     case TimelineAction::Corrupt:
     case TimelineAction::SlowDisk:
     case TimelineAction::ReadError: disk_fault(event.action, event.node, event.duration_us); break;
+    case TimelineAction::AddLearner:
+    case TimelineAction::AddVoter:
+    case TimelineAction::Promote:
+    case TimelineAction::Remove:
+    case TimelineAction::TransferLeader: membership_change(event.action, event.node); break;
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,7 +58,11 @@ class World {
   void pause(NodeId id, TimeUs duration_us);
   void clock_jump(NodeId id, TimeUs delta_us);
   void disk_fault(TimelineAction action, NodeId id, TimeUs duration_us);
-  void stop_clients();
+  // An operator's membership request (add-learner, add-voter, promote,
+  // remove, transfer-leader) for node, sent to the current leader and
+  // retried until accepted or refused as invalid (world_membership.cpp).
+  void membership_change(TimelineAction action, NodeId node);
+  void stop_clients();  // and the operator's membership requests
 
   // Liveness phase: connects a random majority (restarting its crashed
   // members) and leaves the rest cut off.
@@ -73,6 +78,9 @@ class World {
   bool disk_lost(NodeId id) const;  // a corrupted disk was detected; the node stays down
   const node::Node* node(NodeId id) const;
   NodeId leader() const;  // a live node that believes it leads in the highest term, or 0
+  // The newest membership any live node holds (committed or not); the
+  // founding one while no node is up.
+  raft::Membership current_membership() const;
   int node_count() const { return static_cast<int>(nodes_.size()); }
   Invariants& invariants() { return invariants_; }
   const History& history() const { return history_; }
@@ -106,6 +114,10 @@ class World {
   void random_network_fault();
   void random_crash();
   void random_disk_fault();
+  void random_membership_change();
+  void admin_attempt(std::uint64_t op_number);
+  void on_admin_response(const node::ClientResponse& response);
+  bool corrupted(NodeId id) const;
   void crash_quietly(SimNode& target);
   void on_node_stopped(SimNode& sim_node);
   void on_start_failed(SimNode& sim_node, const std::string& detail);
@@ -124,6 +136,7 @@ class World {
   Random clock_random_;  // late timers
   Random nemesis_random_;
   Random liveness_random_;
+  Random membership_random_;
   Invariants invariants_;
   History history_;
   std::vector<std::unique_ptr<SimNode>> nodes_;  // nodes_[id - 1]
@@ -134,6 +147,16 @@ class World {
   std::uint64_t flap_generation_ = 0;  // bumped by every network change; stale flap and heal events check it
   std::vector<TimelineEvent> fault_log_;
   static constexpr std::size_t kMaxFaultLog = 100'000;
+  struct AdminOp {
+    TimelineAction action = TimelineAction::AddLearner;
+    NodeId node = kNoNode;
+    TimeUs deadline_us = 0;
+    std::uint32_t attempts = 0;
+  };
+  std::map<std::uint64_t, AdminOp> admin_ops_;  // in flight, by number; ordered for determinism
+  std::uint64_t admin_ops_started_ = 0;
+  static constexpr std::size_t kMaxAdminOps = 16;
+  static constexpr int kAdminClient = 0xFFFE;  // request ids of membership requests
 };
 
 }  // namespace confman::sim

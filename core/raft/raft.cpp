@@ -80,10 +80,12 @@ void Raft::step(const Message& message, TimeUs now_us) {
   advance_clock(now_us);
   if (message.to != config_.id || message.from == kNoNode) return;  // not for us
   const bool is_vote_request = message.type == MessageType::Vote || message.type == MessageType::PreVote;
-  // A removed server that has not learnt of its removal keeps campaigning:
-  // its requests are ignored (dissertation §4.2.3). A node that knows no
-  // membership yet (joining) has nobody to ignore.
-  if (is_vote_request && !membership_.empty() && !is_voter(message.from)) return;
+  // Vote requests from servers outside our membership are still answered:
+  // during a change two voters may each be outside the other's membership,
+  // and if they ignored each other no one could win (found by the
+  // membership property suite). A removed server that keeps campaigning is
+  // held off by the lease below and by pre-vote, and cannot win: the voters
+  // that hold its removal refuse its shorter log (§5.4.1).
 
   if (message.term > term_) {
     // Dissertation §4.2.3: a server that heard from a current leader within
@@ -133,7 +135,7 @@ void Raft::tick(TimeUs now_us) {
     return;
   }
   if (now_us_ < election_deadline_us_) return;
-  if (!is_voter(config_.id)) {
+  if (!can_campaign()) {
     reset_election_deadline();  // a learner, a removed or a joining node never campaigns
     return;
   }

@@ -225,6 +225,7 @@ class Raft {
   void maybe_hand_over_after_removal();
   void maybe_send_timeout_now();
   void handle_timeout_now(const Message& message);
+  bool can_campaign() const;
   void abort_transfer() { transfer_target_ = kNoNode; }
 
   void advance_clock(TimeUs now_us);

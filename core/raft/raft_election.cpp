@@ -43,7 +43,7 @@ void Raft::become_pre_candidate() {
   role_ = Role::PreCandidate;
   leader_ = kNoNode;
   votes_.clear();
-  votes_[config_.id] = true;
+  if (is_voter(config_.id)) votes_[config_.id] = true;  // not when campaigning to finish its own removal
   reset_election_deadline();
 }
 
@@ -54,7 +54,7 @@ void Raft::become_candidate() {
   role_ = Role::Candidate;
   leader_ = kNoNode;
   votes_.clear();
-  votes_[config_.id] = true;
+  if (is_voter(config_.id)) votes_[config_.id] = true;
   reset_election_deadline();
 }
 
@@ -80,7 +80,7 @@ void Raft::become_leader() {
 }
 
 void Raft::campaign(bool pre_vote, bool transfer) {
-  CONFMAN_ASSERT(is_voter(config_.id), "only a voter campaigns");
+  CONFMAN_ASSERT(can_campaign(), "only a voter campaigns");
   if (pre_vote) {
     become_pre_candidate();
   } else {

@@ -12,6 +12,12 @@
 // up-to-date voter with TimeoutNow and steps down. A removed node never
 // campaigns again; a node whose log does not make it a voter (a learner, or
 // a node started to join that has heard from no leader yet) never campaigns.
+// One exception: a node whose own removal is in its log but not committed
+// may campaign (can_campaign), counting only the votes of the new voters. A
+// leader that appended its own removal and lost leadership before the
+// change committed may hold the only log the others will vote for; if it
+// did not campaign, nobody could win (found by the membership property
+// suite: remove a voter, then partition the rest from the leader).
 
 #include <algorithm>
 
@@ -195,8 +201,13 @@ void Raft::maybe_send_timeout_now() {
   timeout_now_sent_ = true;
 }
 
+bool Raft::can_campaign() const {
+  if (is_voter(config_.id)) return true;
+  return membership_index_ > log_.committed() && membership_at(log_.committed()).is_voter(config_.id);
+}
+
 void Raft::handle_timeout_now(const Message& message) {
-  if (role_ == Role::Leader || message.from != leader_ || !is_voter(config_.id)) return;
+  if (role_ == Role::Leader || message.from != leader_ || !can_campaign()) return;
   // §3.10: campaign at once, without pre-vote, and tell voters the leader
   // asked for it so they do not hold to its lease.
   campaign(/*pre_vote=*/false, /*transfer=*/true);

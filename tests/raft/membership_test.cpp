@@ -206,6 +206,27 @@ TEST(MembershipChange, LeaderThatRemovesItselfHandsOverAndStepsDown) {
   }
 }
 
+// Found by the membership property suite: a leader appends its own removal,
+// loses leadership before the change commits, and holds the only log the
+// remaining voter would vote for. It must still campaign (counting only the
+// new voters) or nobody can ever win.
+TEST(MembershipChange, LeaderWhoseRemovalDidNotCommitCanStillFinishIt) {
+  Cluster cluster(3);
+  cluster.elect(1);
+  ASSERT_TRUE(change(cluster, 1, remove(3)).ok());
+  tick_all(cluster, {1}, 100, 3);
+  ASSERT_EQ(cluster[1].membership(), (Membership{{1, 2}, {}}));
+  ASSERT_TRUE(change(cluster, 1, remove(1), {2, 3}).ok());  // appended on 1 only
+  ASSERT_EQ(cluster[1].membership(), (Membership{{2}, {}}));
+  tick_all(cluster, {1}, 500, 6, {2, 3});  // 1 hears nobody and steps down
+  ASSERT_NE(cluster[1].role(), Role::Leader);
+  // 2 cannot win: 1's log is ahead of its own. 1 campaigns to finish the change.
+  tick_all(cluster, {1, 2}, 3'000, 4, {3});
+  EXPECT_EQ(cluster[2].role(), Role::Leader) << "1 finished its removal and handed over";
+  EXPECT_EQ(cluster[2].membership(), (Membership{{2}, {}}));
+  EXPECT_NE(cluster[1].role(), Role::Leader);
+}
+
 TEST(LeadershipTransfer, BringsTheTargetUpToDateThenItTakesOverDespiteTheLease) {
   Cluster cluster(3);
   cluster.elect(1);
