@@ -227,6 +227,29 @@ TEST(MembershipChange, LeaderWhoseRemovalDidNotCommitCanStillFinishIt) {
   EXPECT_NE(cluster[1].role(), Role::Leader);
 }
 
+// Pre-vote (dissertation §9.6): a removed node cut off for a long time keeps
+// its term while it tries to campaign, so when it is added back it does not
+// force an election on a healthy leader.
+TEST(MembershipChange, NodeAddedBackAfterALongIsolationDoesNotForceAnElection) {
+  Cluster cluster(3);
+  cluster.elect(1);
+  ASSERT_TRUE(change(cluster, 1, remove(3), {3}).ok());
+  tick_all(cluster, {1, 2}, 100, 5, {3});
+  const Term term = cluster[1].term();
+  for (int i = 0; i < 20; ++i) {  // 3 campaigns alone, again and again
+    cluster.now_us += 3'000;
+    cluster[3].tick(cluster.now_us);
+    cluster.deliver(drain(cluster[3]), {1, 2});
+  }
+  EXPECT_EQ(cluster[3].term(), term) << "pre-vote kept the isolated node's term";
+  ASSERT_TRUE(change(cluster, 1, add_learner(3)).ok());
+  tick_all(cluster, {1, 2}, 100, 10);
+  EXPECT_EQ(cluster[1].role(), Role::Leader);
+  EXPECT_EQ(cluster[1].term(), term);
+  EXPECT_EQ(cluster[3].log().last_index(), cluster[1].log().last_index());
+  EXPECT_TRUE(cluster[3].membership().is_learner(3));
+}
+
 TEST(LeadershipTransfer, BringsTheTargetUpToDateThenItTakesOverDespiteTheLease) {
   Cluster cluster(3);
   cluster.elect(1);
