@@ -21,6 +21,8 @@ enum class RequestKind : std::uint8_t {
   Get,
   ConfigChange,        // a membership change (raft/membership.h); Ok once committed
   TransferLeadership,  // hand leadership to transfer_target; Ok once it leads
+  ReadBarrier,         // Ok once this node has applied everything committed when it was
+                       // asked (ReadIndex, §6.4): then any local read is linearizable
 };
 
 struct ClientRequest {

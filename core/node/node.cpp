@@ -182,6 +182,7 @@ void Node::submit(ClientRequest request, TimeUs now_us) {
     case RequestKind::Get: submit_get(request); break;
     case RequestKind::ConfigChange: submit_config_change(request); break;
     case RequestKind::TransferLeadership: submit_transfer(request); break;
+    case RequestKind::ReadBarrier: submit_read_barrier(request); break;
   }
   after_input();
 }
@@ -272,6 +273,15 @@ void Node::submit_write(ClientRequest& request) {
     return;
   }
   pending_writes_[*index] = PendingWrite{request.request_id, raft_.term()};
+}
+
+void Node::submit_read_barrier(ClientRequest& request) {
+  auto accepted = raft_.read_index(request.request_id, now_us_);
+  if (!accepted) {
+    reject(request.request_id, accepted.error());
+    return;
+  }
+  reads_awaiting_confirmation_[request.request_id] = std::string();  // no key: a barrier
 }
 
 void Node::submit_get(ClientRequest& request) {
@@ -476,12 +486,17 @@ void Node::apply_committed() {
       CONFMAN_ASSERT(data.ok(), "a committed Config entry does not decode");
       membership = data->membership;
     }
+    std::optional<kv::WriteRequest> request;
     if (entry.type == raft::EntryType::Normal) {
-      auto request = kv::decode_write_request(entry.data);
+      auto decoded = kv::decode_write_request(entry.data);
+      if (decoded) request = std::move(decoded).value();
       result = request ? store_.apply(*request) : kv::WriteResult{kv::Status::Malformed, store_.revision(), {}};
     }
     applied_index_ = index;
-    if (env_.observer != nullptr) env_.observer->on_apply(id(), entry);
+    if (env_.observer != nullptr) {
+      env_.observer->on_apply(id(), entry);
+      if (request) env_.observer->on_write_applied(id(), index, *request, result);
+    }
     auto pending = pending_writes_.find(index);
     if (pending != pending_writes_.end()) {
       // Another leader's entry at our index means ours was overwritten.
@@ -568,7 +583,7 @@ void Node::serve_ready_reads() {
 void Node::answer_read(std::uint64_t request_id, const std::string& key) {
   respond(ClientResponse{.request_id = request_id,
                          .outcome = Outcome::Ok,
-                         .read = store_.get(key),
+                         .read = key.empty() ? std::nullopt : store_.get(key),
                          .read_revision = store_.revision()});
 }
 

@@ -149,6 +149,7 @@ class Node {
   void submit_write(ClientRequest& request);
   void submit_get(ClientRequest& request);
   void submit_config_change(ClientRequest& request);
+  void submit_read_barrier(ClientRequest& request);
   void submit_transfer(ClientRequest& request);
   void settle_transfer();
   void reject(std::uint64_t request_id, const raft::Rejection& rejection);

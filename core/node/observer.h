@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "core/kv/command.h"
 #include "core/raft/entry.h"
 #include "core/raft/raft.h"
 
@@ -17,6 +18,10 @@ class NodeObserver {
   // Entries that have just become durable on this node.
   virtual void on_entries_persisted(NodeId /*node*/, const std::vector<raft::Entry>& /*entries*/) {}
   virtual void on_apply(NodeId /*node*/, const raft::Entry& /*entry*/) {}
+  // A write command was applied to the store (after on_apply of its entry),
+  // with its result: the feed for watches.
+  virtual void on_write_applied(NodeId /*node*/, LogIndex /*index*/, const kv::WriteRequest& /*request*/,
+                                const kv::WriteResult& /*result*/) {}
   // The state machine was replaced by a snapshot's: the state after applying
   // every entry up to index (whose term is term). Called when a snapshot
   // received from the leader is durable and installed (Raft §7), and at

@@ -1,0 +1,103 @@
+// confman-server: one Confman node. With no arguments it runs a single-node
+// cluster on 127.0.0.1 (peers on 7001, clients on 8001) with its data in
+// ./confman-data. SIGTERM or SIGINT stops it cleanly.
+
+#include <CLI/CLI.hpp>
+#include <boost/asio.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "real/server/server.h"
+#include "real/storage/lmdb_storage.h"
+
+namespace {
+
+using namespace confman;
+using namespace confman::real;
+
+struct Flags {
+  ServerConfig config;
+  std::string peer_listen;
+  std::string client_listen;
+  std::vector<std::string> members;
+};
+
+void add_options(CLI::App& app, Flags& flags) {
+  ServerConfig& config = flags.config;
+  app.add_option("--id", config.id, "this node's id (a positive integer)")->capture_default_str();
+  app.add_option("--data-dir", config.data_dir, "where the node keeps its durable state")->capture_default_str();
+  app.add_option("--peer-listen", flags.peer_listen, "host:port for Raft traffic (default: from --member, or 127.0.0.1:7001)");
+  app.add_option("--client-listen", flags.client_listen, "host:port for the HTTP API (default: from --member, or 127.0.0.1:8001)");
+  app.add_option("--member", flags.members, "a founding member, ID=PEER_HOST:PORT,CLIENT_HOST:PORT (repeat for each)");
+  app.add_flag("--join", config.join, "join a running cluster (an operator adds this node with POST /api/v1/cluster/members)");
+  app.add_option("--election-timeout-ms", config.election_timeout_ms, "Raft election timeout")->capture_default_str();
+  app.add_option("--heartbeat-ms", config.heartbeat_interval_ms, "leader heartbeat interval")->capture_default_str();
+  app.add_option("--snapshot-entries", config.snapshot_threshold_entries, "snapshot after this many applied entries")
+      ->capture_default_str();
+  app.add_option("--lmdb-map-size-mb", config.lmdb_map_size_mb, "the most the data file may grow to")->capture_default_str();
+  app.add_option("--max-body-bytes", config.max_body_bytes, "largest accepted request body")->capture_default_str();
+  app.set_config("--config", "", "read these options from a TOML file (keys as the long option names)");
+}
+
+// Listen addresses: the flag, else this node's --member entry, else the default.
+Result<Done, std::string> resolve_addresses(Flags& flags) {
+  ServerConfig& config = flags.config;
+  for (const std::string& text : flags.members) {
+    auto member = parse_member(text);
+    if (!member) return unexpected(member.error());
+    config.members.push_back(*member);
+    if (member->id == config.id) {
+      config.peer_listen = member->peer;
+      config.client_listen = member->client;
+    }
+  }
+  if (!flags.peer_listen.empty()) {
+    auto parsed = parse_host_port(flags.peer_listen);
+    if (!parsed) return unexpected("--peer-listen " + parsed.error());
+    config.peer_listen = *parsed;
+  }
+  if (!flags.client_listen.empty()) {
+    auto parsed = parse_host_port(flags.client_listen);
+    if (!parsed) return unexpected("--client-listen " + parsed.error());
+    config.client_listen = *parsed;
+  }
+  return validate(config);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"confman-server: a Confman node (Raft-replicated configuration store)"};
+  Flags flags;
+  add_options(app, flags);
+  CLI11_PARSE(app, argc, argv);
+  if (auto resolved = resolve_addresses(flags); !resolved) {
+    std::cerr << "confman-server: " << resolved.error() << "\n";
+    return 2;
+  }
+  boost::asio::io_context io;
+  LmdbOptions options;
+  options.map_size_bytes = flags.config.lmdb_map_size_mb << 20;
+  auto storage = LmdbStorage::open(flags.config.data_dir, options,
+                                   [&io](std::function<void()> done) { boost::asio::post(io, std::move(done)); });
+  if (!storage) {
+    std::cerr << "confman-server: " << storage.error() << "\n";
+    return 1;
+  }
+  auto server = ConfmanServer::start(io, flags.config, std::move(storage).value());
+  if (!server) {
+    std::cerr << "confman-server: " << server.error() << "\n";
+    return 1;
+  }
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int) {
+    if (error) return;
+    (*server)->stop();
+    io.stop();
+  });
+  io.run();
+  const bool failed = (*server)->failed();
+  server->reset();  // finishes issued storage writes, then releases the data directory
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,290 @@
+#include "real/transport/tcp_transport.h"
+
+#include <boost/asio.hpp>
+
+#include <algorithm>
+#include <deque>
+
+#include "core/raft/message.h"
+#include "core/util/assert.h"
+
+namespace confman::real {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+constexpr std::size_t kMaxQueuedFrames = 4096;
+constexpr std::size_t kMaxQueuedBytes = 64u << 20;
+constexpr std::uint32_t kMaxFrameBytes = raft::kMaxMessageBytes + 64;
+constexpr auto kBackoffMin = std::chrono::milliseconds(50);
+constexpr auto kBackoffMax = std::chrono::milliseconds(2000);
+
+std::array<std::uint8_t, 4> length_prefix(std::size_t length) {
+  return {static_cast<std::uint8_t>(length), static_cast<std::uint8_t>(length >> 8),
+          static_cast<std::uint8_t>(length >> 16), static_cast<std::uint8_t>(length >> 24)};
+}
+}  // namespace
+
+Result<HostPort, std::string> parse_host_port(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    return unexpected("'" + text + "' is not host:port");
+  }
+  HostPort result{text.substr(0, colon), 0};
+  unsigned long port = 0;
+  for (char c : text.substr(colon + 1)) {
+    if (c < '0' || c > '9') return unexpected("'" + text + "': the port must be a number 0..65535");
+    port = port * 10 + static_cast<unsigned long>(c - '0');
+    if (port > 65535) return unexpected("'" + text + "': the port must be a number 0..65535");
+  }
+  result.port = static_cast<std::uint16_t>(port);
+  return result;
+}
+
+// An outbound connection to one peer, with its send queue and reconnects.
+class Outbound : public std::enable_shared_from_this<Outbound> {
+ public:
+  Outbound(asio::io_context& io, HostPort address, TransportStats& stats)
+      : io_(io), socket_(io), resolver_(io), timer_(io), address_(std::move(address)), stats_(stats) {}
+
+  void enqueue(Bytes frame) {
+    if (closed_) return;
+    if (queue_.size() >= kMaxQueuedFrames || queued_bytes_ + frame.size() > kMaxQueuedBytes) {
+      stats_.frames_dropped_queue_full += 1;
+      return;
+    }
+    queued_bytes_ += frame.size();
+    queue_.push_back(std::move(frame));
+    if (state_ == State::Idle) connect();
+    else if (state_ == State::Connected && !writing_) write_next();
+  }
+
+  void close() {
+    closed_ = true;
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    timer_.cancel();
+    resolver_.cancel();
+    // The queue stays: a write in progress may still refer to its front.
+  }
+
+ private:
+  enum class State { Idle, Connecting, Connected, Waiting };
+
+  void connect() {
+    state_ = State::Connecting;
+    auto self = shared_from_this();
+    resolver_.async_resolve(address_.host, std::to_string(address_.port),
+                            [self](const boost::system::error_code& error, tcp::resolver::results_type results) {
+                              if (self->closed_) return;
+                              if (error) return self->fail();
+                              asio::async_connect(self->socket_, results,
+                                                  [self](const boost::system::error_code& connect_error, const tcp::endpoint&) {
+                                                    if (self->closed_) return;
+                                                    if (connect_error) return self->fail();
+                                                    self->on_connected();
+                                                  });
+                            });
+  }
+
+  void on_connected() {
+    boost::system::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+    state_ = State::Connected;
+    backoff_ = kBackoffMin;
+    if (!queue_.empty()) write_next();
+  }
+
+  void write_next() {
+    writing_ = true;
+    prefix_ = length_prefix(queue_.front().size());
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(prefix_), asio::buffer(queue_.front())};
+    auto self = shared_from_this();
+    asio::async_write(socket_, buffers, [self](const boost::system::error_code& error, std::size_t) {
+      self->writing_ = false;
+      if (self->closed_) return;
+      if (error) return self->fail();
+      self->stats_.frames_sent += 1;
+      self->queued_bytes_ -= self->queue_.front().size();
+      self->queue_.pop_front();
+      if (!self->queue_.empty()) self->write_next();
+    });
+  }
+
+  // The frame being written may or may not have arrived; Raft copes with
+  // either. Reconnect after a backoff and carry on with the queue.
+  void fail() {
+    stats_.connections_failed += 1;
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    state_ = State::Waiting;
+    timer_.expires_after(backoff_);
+    backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(kBackoffMax));
+    auto self = shared_from_this();
+    timer_.async_wait([self](const boost::system::error_code& error) {
+      if (self->closed_ || error) return;
+      self->socket_ = tcp::socket(self->io_);
+      self->connect();
+    });
+  }
+
+  asio::io_context& io_;
+  tcp::socket socket_;
+  tcp::resolver resolver_;
+  asio::steady_timer timer_;
+  HostPort address_;
+  TransportStats& stats_;
+  std::deque<Bytes> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::array<std::uint8_t, 4> prefix_{};
+  State state_ = State::Idle;
+  bool writing_ = false;
+  bool closed_ = false;
+  std::chrono::milliseconds backoff_ = kBackoffMin;
+};
+
+// An accepted connection: reads frames until an error.
+class Inbound : public std::enable_shared_from_this<Inbound> {
+ public:
+  // alive turns false when the transport closes; stats belong to it.
+  Inbound(tcp::socket socket, std::function<void(Bytes)> on_frame, TransportStats& stats, std::shared_ptr<bool> alive)
+      : socket_(std::move(socket)), on_frame_(std::move(on_frame)), stats_(stats), alive_(std::move(alive)) {}
+
+  void start() { read_length(); }
+  void close() {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
+
+ private:
+  void read_length() {
+    auto self = shared_from_this();
+    asio::async_read(socket_, asio::buffer(prefix_), [self](const boost::system::error_code& error, std::size_t) {
+      if (error || !*self->alive_) return;
+      const std::uint32_t length = self->prefix_[0] | (self->prefix_[1] << 8) | (self->prefix_[2] << 16) |
+                                   (static_cast<std::uint32_t>(self->prefix_[3]) << 24);
+      if (length > kMaxFrameBytes) {
+        self->stats_.frames_rejected_oversized += 1;
+        self->close();
+        return;
+      }
+      self->read_frame(length);
+    });
+  }
+
+  void read_frame(std::uint32_t length) {
+    frame_.resize(length);
+    auto self = shared_from_this();
+    asio::async_read(socket_, asio::buffer(frame_), [self](const boost::system::error_code& error, std::size_t) {
+      if (error || !*self->alive_) return;
+      self->stats_.frames_received += 1;
+      self->on_frame_(std::move(self->frame_));
+      self->frame_ = Bytes{};
+      self->read_length();
+    });
+  }
+
+  tcp::socket socket_;
+  std::function<void(Bytes)> on_frame_;
+  TransportStats& stats_;
+  std::shared_ptr<bool> alive_;
+  std::array<std::uint8_t, 4> prefix_{};
+  Bytes frame_;
+};
+
+struct TcpTransport::Impl {
+  Impl(asio::io_context& io_context, FrameHandler handler) : io(io_context), acceptor(io_context), on_frame(std::move(handler)) {}
+
+  void accept() {
+    acceptor.async_accept([this, alive = alive](const boost::system::error_code& error, tcp::socket socket) {
+      if (*alive == false || closed) return;
+      if (!error) {
+        auto inbound = std::make_shared<Inbound>(std::move(socket), on_frame, stats, alive);
+        inbound->start();
+        inbound_connections.push_back(inbound);
+        std::erase_if(inbound_connections, [](const std::weak_ptr<Inbound>& weak) { return weak.expired(); });
+      }
+      accept();
+    });
+  }
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  FrameHandler on_frame;
+  TransportStats stats;
+  std::map<NodeId, HostPort> addresses;
+  std::map<NodeId, std::shared_ptr<Outbound>> outbound;
+  std::vector<std::weak_ptr<Inbound>> inbound_connections;
+  bool closed = false;
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+};
+
+Result<std::unique_ptr<TcpTransport>, std::string> TcpTransport::start(asio::io_context& io, const HostPort& listen,
+                                                                       FrameHandler on_frame) {
+  auto impl = std::make_shared<Impl>(io, std::move(on_frame));
+  boost::system::error_code error;
+  const auto address = asio::ip::make_address(listen.host, error);
+  if (error) return unexpected("peer listen address '" + listen.host + "': " + error.message());
+  const tcp::endpoint endpoint(address, listen.port);
+  impl->acceptor.open(endpoint.protocol(), error);
+  if (!error) impl->acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) impl->acceptor.bind(endpoint, error);
+  if (!error) impl->acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) return unexpected("cannot listen for peers on " + listen.describe() + ": " + error.message());
+  impl->accept();
+  return std::unique_ptr<TcpTransport>(new TcpTransport(std::move(impl)));
+}
+
+TcpTransport::TcpTransport(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+TcpTransport::~TcpTransport() { close(); }
+
+void TcpTransport::close() {
+  if (impl_->closed) return;
+  impl_->closed = true;
+  *impl_->alive = false;
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+  for (auto& [peer, connection] : impl_->outbound) connection->close();
+  for (auto& weak : impl_->inbound_connections) {
+    if (auto inbound = weak.lock()) inbound->close();
+  }
+}
+
+void TcpTransport::set_peer_address(NodeId peer, const HostPort& address) {
+  auto existing = impl_->addresses.find(peer);
+  if (existing != impl_->addresses.end() && existing->second.host == address.host &&
+      existing->second.port == address.port) {
+    return;
+  }
+  impl_->addresses[peer] = address;
+  if (auto connection = impl_->outbound.find(peer); connection != impl_->outbound.end()) {
+    connection->second->close();
+    impl_->outbound.erase(connection);
+  }
+}
+
+void TcpTransport::send(NodeId to, Bytes frame) {
+  if (impl_->closed) return;
+  auto connection = impl_->outbound.find(to);
+  if (connection == impl_->outbound.end()) {
+    auto address = impl_->addresses.find(to);
+    if (address == impl_->addresses.end()) {
+      impl_->stats.frames_dropped_no_address += 1;
+      return;
+    }
+    connection = impl_->outbound.emplace(to, std::make_shared<Outbound>(impl_->io, address->second, impl_->stats)).first;
+  }
+  connection->second->enqueue(std::move(frame));
+}
+
+std::uint16_t TcpTransport::listening_port() const {
+  boost::system::error_code error;
+  const auto endpoint = impl_->acceptor.local_endpoint(error);
+  return error ? 0 : endpoint.port();
+}
+
+const TransportStats& TcpTransport::stats() const { return impl_->stats; }
+
+}  // namespace confman::real
