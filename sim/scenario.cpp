@@ -1,5 +1,7 @@
 #include "sim/scenario.h"
 
+#include "sim/scenario_text.h"
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -400,6 +402,7 @@ Scenario parse_root(const toml::value& root, const std::string& path) {
 }  // namespace
 
 Result<Scenario, ScenarioError> parse_scenario(const std::string& text, const std::string& path) {
+  if (auto problem = check_scenario_text(text)) return unexpected(ScenarioError{path + ": " + *problem});
   try {
     std::istringstream stream(text);
     const toml::value root = toml::parse(stream, path);

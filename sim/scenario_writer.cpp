@@ -24,11 +24,22 @@ std::string probability(std::uint32_t ppm) {
   return buffer;
 }
 
+// A TOML basic string: quotes, backslashes and control characters escaped
+// (TOML forbids them raw; a name may hold them, written escaped in its file).
 std::string quoted(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (byte < 0x20 || byte == 0x7F) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04X", byte);
+      out += escaped;
+    } else {
+      out.push_back(c);
+    }
   }
   return out + "\"";
 }

@@ -8,6 +8,10 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev liblmdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   libtoml11-dev libcli11-dev
+  # The libFuzzer targets (fuzz/, built in build-fuzz/): clang, and
+  # compiler-rt, which holds libFuzzer and the sanitizer runtimes of clang 14
+  # (only a Recommends of clang's packages, so not installed with it here).
+  clang libclang-rt-14-dev
   # The visualizer's browser test (tests/visualizer): headless Chromium, and
   # a font for its screenshots (a Recommends, which is not installed here).
   chromium fonts-liberation

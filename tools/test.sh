@@ -5,6 +5,7 @@
 # A second, Debug build of confman-sim is made so that a test can check that
 # Debug and Release builds print the same trace hashes.
 #   SANITIZE=1 tools/test.sh   runs the suite under ASan + UBSan (build-asan/)
+#   FUZZ=0 tools/test.sh       skips the libFuzzer smoke runs (build-fuzz/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,3 +28,12 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCONFMAN_OTHER_BUILD_SIM="$PWD/build-debug/sim/confman-sim" > /dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs" ${CTEST_ARGS:-}
+
+# The libFuzzer targets (fuzz/), built by clang in build-fuzz/ with only what
+# they link, each run briefly from its seed corpus (ctest label "fuzz").
+if [ "${FUZZ:-1}" != "0" ]; then
+  cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCONFMAN_FUZZ=ON -DCONFMAN_BUILD_BENCH=OFF > /dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzz_targets
+  ctest --test-dir build-fuzz --output-on-failure -j "$jobs" -L fuzz
+fi

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "sim/scenario.h"
+#include "sim/scenario_writer.h"
 #include "sim/sweep.h"
 
 namespace confman::sim {
@@ -128,6 +129,38 @@ TEST(Scenario, EveryShippedScenarioLoads) {
     auto scenario = load_scenario(path);
     EXPECT_TRUE(scenario.ok()) << (scenario.ok() ? "" : scenario.error().message);
   }
+}
+
+}  // namespace
+}  // namespace confman::sim
+
+// Found by fuzz/fuzz_scenario (reproducers in fuzz/reproducers/scenario/).
+namespace confman::sim {
+namespace {
+
+TEST(ScenarioText, InvalidUtf8IsRefusedBeforeTheParserSeesIt) {
+  const std::string text = std::string("name = \"a\"\ndescription = '") + "\xee" + "'\n";
+  auto scenario = parse_scenario(text, "bad.toml");
+  ASSERT_FALSE(scenario.ok());
+  EXPECT_NE(scenario.error().message.find("bad.toml: line 2: invalid UTF-8 at byte 26"), std::string::npos)
+      << scenario.error().message;
+}
+
+TEST(ScenarioText, DeepNestingIsRefusedBeforeTheParserSeesIt) {
+  const std::string text = "name = \"x\"\nt = " + std::string(10'000, '[');
+  auto scenario = parse_scenario(text, "deep.toml");
+  ASSERT_FALSE(scenario.ok());
+  EXPECT_NE(scenario.error().message.find("nested deeper than 32"), std::string::npos) << scenario.error().message;
+}
+
+TEST(ScenarioText, NameWithControlCharactersSurvivesTheWriter) {
+  auto scenario = parse_scenario("name = \"a\\nb\\u0001c\"\n", "name.toml");
+  ASSERT_TRUE(scenario.ok()) << scenario.error().message;
+  ASSERT_EQ(scenario->name, std::string("a\nb\x01" "c"));
+  const std::string written = scenario_to_toml(*scenario);
+  auto reparsed = parse_scenario(written, "written.toml");
+  ASSERT_TRUE(reparsed.ok()) << reparsed.error().message << "\n" << written;
+  EXPECT_EQ(reparsed->name, scenario->name);
 }
 
 }  // namespace
