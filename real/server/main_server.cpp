@@ -37,6 +37,9 @@ void add_options(CLI::App& app, Flags& flags) {
       ->capture_default_str();
   app.add_option("--lmdb-map-size-mb", config.lmdb_map_size_mb, "the most the data file may grow to")->capture_default_str();
   app.add_option("--max-body-bytes", config.max_body_bytes, "largest accepted request body")->capture_default_str();
+  app.add_option("--request-timeout-ms", config.request_timeout_ms,
+                 "a request not fully received within this closes its connection")
+      ->capture_default_str();
   app.set_config("--config", "", "read these options from a TOML file (keys as the long option names)");
 }
 

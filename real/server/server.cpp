@@ -91,7 +91,8 @@ Result<std::unique_ptr<ConfmanServer>, std::string> ConfmanServer::start(asio::i
   self.learn_member_addresses();
 
   auto http = http::Server::start(io, cfg.client_listen, make_api_handler(self),
-                                  http::Limits{.max_body_bytes = cfg.max_body_bytes});
+                                  http::Limits{.max_body_bytes = cfg.max_body_bytes,
+                                               .request_timeout_ms = cfg.request_timeout_ms});
   if (!http) return unexpected(http.error());
   self.http_ = std::move(http).value();
   self.log("started", "peer_port=" + std::to_string(self.peer_port()) + " client_port=" +

@@ -39,6 +39,7 @@ struct ServerConfig {
   std::uint64_t snapshot_threshold_entries = 10'000;
   std::size_t lmdb_map_size_mb = 1024;
   std::size_t max_body_bytes = 1536 * 1024;
+  std::uint32_t request_timeout_ms = 30'000;  // a request not fully received by then closes its connection
   std::uint32_t read_wait_timeout_ms = 5000;  // X-Confman-Version and forwarded requests
 };
 
