@@ -327,7 +327,9 @@ void Node::notify_status_if_changed() {
   const bool lost_leadership = last_status_.role == raft::Role::Leader &&
                                (status.role != raft::Role::Leader || status.term != last_status_.term);
   last_status_ = status;
-  if (lost_leadership) fail_pending_writes(Outcome::Unknown);
+  // Entries already committed stay: this node applies them and answers Ok
+  // (a leader that removed itself steps down as soon as its change commits).
+  if (lost_leadership) fail_pending_writes(Outcome::Unknown, status.commit);
   if (changed && env_.observer != nullptr) env_.observer->on_status_change(status);
   notify_membership_if_changed();
   settle_transfer();
@@ -587,11 +589,12 @@ void Node::answer_read(std::uint64_t request_id, const std::string& key) {
                          .read_revision = store_.revision()});
 }
 
-void Node::fail_pending_writes(Outcome outcome) {
+void Node::fail_pending_writes(Outcome outcome, LogIndex keep_through) {
   // Entries of a deposed leader may still commit under the next one, so the
   // outcome is unknown; a client retry with the same session is safe.
-  auto pending = std::move(pending_writes_);
-  pending_writes_.clear();
+  auto first_failed = pending_writes_.upper_bound(keep_through);
+  std::map<LogIndex, PendingWrite> pending(first_failed, pending_writes_.end());
+  pending_writes_.erase(first_failed, pending_writes_.end());
   for (const auto& [index, write] : pending) {
     respond(ClientResponse{.request_id = write.request_id, .outcome = outcome, .leader_hint = raft_.leader()});
   }

@@ -30,7 +30,9 @@ void add_options(CLI::App& app, Flags& flags) {
   app.add_option("--peer-listen", flags.peer_listen, "host:port for Raft traffic (default: from --member, or 127.0.0.1:7001)");
   app.add_option("--client-listen", flags.client_listen, "host:port for the HTTP API (default: from --member, or 127.0.0.1:8001)");
   app.add_option("--member", flags.members, "a founding member, ID=PEER_HOST:PORT,CLIENT_HOST:PORT (repeat for each)");
-  app.add_flag("--join", config.join, "join a running cluster (an operator adds this node with POST /api/v1/cluster/members)");
+  app.add_flag("--join", config.join,
+               "join a running cluster: --member then lists the running members' addresses, and an operator adds "
+               "this node with POST /api/v1/cluster/members");
   app.add_option("--election-timeout-ms", config.election_timeout_ms, "Raft election timeout")->capture_default_str();
   app.add_option("--heartbeat-ms", config.heartbeat_interval_ms, "leader heartbeat interval")->capture_default_str();
   app.add_option("--snapshot-entries", config.snapshot_threshold_entries, "snapshot after this many applied entries")

@@ -95,6 +95,13 @@ Result<std::unique_ptr<ConfmanServer>, std::string> ConfmanServer::start(asio::i
                                                .request_timeout_ms = cfg.request_timeout_ms});
   if (!http) return unexpected(http.error());
   self.http_ = std::move(http).value();
+  // Listening on port 0 picks a free port: record the one bound.
+  MemberAddress& own = self.addresses_[cfg.id];
+  own.id = cfg.id;
+  if (own.peer.host.empty()) own.peer = cfg.peer_listen;
+  if (own.client.host.empty()) own.client = cfg.client_listen;
+  if (own.peer.port == 0) own.peer.port = self.peer_port();
+  if (own.client.port == 0) own.client.port = self.client_port();
   self.log("started", "peer_port=" + std::to_string(self.peer_port()) + " client_port=" +
                           std::to_string(self.client_port()) + " data_dir=" + cfg.data_dir + " revision=" +
                           std::to_string(self.node_->store().revision()) + " membership=\"" +

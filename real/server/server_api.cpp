@@ -313,7 +313,8 @@ void serve_watch(const std::shared_ptr<Call>& call) {
     if (!revision) return call->respond(problem(400, "Bad Request", "'revision' must be a number"));
     from_revision = *revision;
   }
-  switch (call->server.watches().add(call->exchange, key, prefix, from_revision)) {
+  switch (call->server.watches().add(call->exchange, key, prefix, from_revision,
+                                     call->server.node().store().revision())) {
     case WatchHub::Start::Ok: return;
     case WatchHub::Start::Compacted:
       return call->respond(problem(410, "Gone",
@@ -466,6 +467,13 @@ void route(const std::shared_ptr<Call>& call) {
   }
   if (starts_with(kWatchPrefix) && method == "GET") return serve_watch(call);
   if (path == "/api/v1/cluster" && method == "GET") {
+    // The leader's view unless the local one is asked for: a follower may be
+    // behind, and a removed node never hears of its removal.
+    const raft::RaftStatus status = call->server.node().status();
+    const bool local = call->target.param("local") && *call->target.param("local") == "true";
+    if (!local && status.role != raft::Role::Leader && status.leader != kNoNode && !call->forwarded()) {
+      return send_to_leader(call, status.leader);
+    }
     return call->respond(json_response(200, json::parse(cluster_state_json(call->server))));
   }
   if (path == "/api/v1/cluster/watch" && method == "GET") {

@@ -11,7 +11,8 @@
 //   DELETE /api/v1/config/{key}          If-Match as for PUT
 //   GET    /api/v1/watch/{key}           Server-Sent Events; ?prefix=true watches a namespace,
 //                                        ?revision=R (or Last-Event-ID) starts from R
-//   GET    /api/v1/cluster               members, leader, term, commit and applied index
+//   GET    /api/v1/cluster               members, leader, term, commit and applied index, as the
+//                                        leader sees them (?local=true: this node's view)
 //   GET    /api/v1/cluster/watch         Server-Sent Events of cluster state changes
 //   POST   /api/v1/cluster/members       {"id", "peerUrl", "clientUrl", "learner": true}
 //   POST   /api/v1/cluster/members/{id}/promote

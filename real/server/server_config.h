@@ -32,7 +32,9 @@ struct ServerConfig {
   // membership from then on).
   std::vector<MemberAddress> members;
   // Started to join a running cluster: no founding membership; an operator
-  // adds it through POST /api/v1/cluster/members on a member.
+  // adds it through POST /api/v1/cluster/members on a member. `members`
+  // then gives the addresses of the running members (so that it can answer
+  // the leader), not a founding membership.
   bool join = false;
   std::uint32_t election_timeout_ms = 1000;
   std::uint32_t heartbeat_interval_ms = 100;

@@ -44,17 +44,19 @@ void WatchHub::drop_closed() {
 }
 
 WatchHub::Start WatchHub::add(std::shared_ptr<http::Exchange> stream, std::string key, bool prefix,
-                              std::uint64_t from_revision) {
+                              std::uint64_t from_revision, std::uint64_t current_revision) {
   drop_closed();
   if (from_revision != 0 && from_revision <= floor_) return Start::Compacted;
   if (watchers() >= kMaxWatchers) return Start::TooMany;
   stream->start_stream({});
-  Watcher watcher{std::move(stream), std::move(key), prefix};
-  if (from_revision != 0) {
-    for (const WatchEvent& event : history_) {
-      if (event.revision >= from_revision && matches(watcher, event.key_value.key)) {
-        watcher.stream->send(sse_event(event.deleted ? "delete" : "put", watch_event_json(event), event.revision));
-      }
+  const std::uint64_t first_wanted = from_revision != 0 ? from_revision : current_revision + 1;
+  Watcher watcher{std::move(stream), std::move(key), prefix, first_wanted};
+  if (from_revision == 0) {
+    watcher.stream->send(sse_event("progress", "{\"revision\":" + std::to_string(current_revision) + "}"));
+  }
+  for (const WatchEvent& event : history_) {
+    if (event.revision >= first_wanted && matches(watcher, event.key_value.key)) {
+      watcher.stream->send(sse_event(event.deleted ? "delete" : "put", watch_event_json(event), event.revision));
     }
   }
   watchers_.push_back(std::move(watcher));
@@ -77,7 +79,10 @@ void WatchHub::publish(const WatchEvent& event) {
   drop_closed();
   const std::string text = sse_event(event.deleted ? "delete" : "put", watch_event_json(event), event.revision);
   for (Watcher& watcher : watchers_) {
-    if (matches(watcher, event.key_value.key)) watcher.stream->send(text);
+    if (event.revision >= watcher.from_revision && matches(watcher, event.key_value.key)) {
+      watcher.stream->send(text);
+      watcher.from_revision = event.revision + 1;  // a replayed event is sent once
+    }
   }
 }
 

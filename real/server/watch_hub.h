@@ -35,10 +35,13 @@ class WatchHub {
   // Events after `revision` are all kept from now on (start-up).
   void reset_history(std::uint64_t revision);
   // Starts a watch of `key` (or every key under it, if prefix) from
-  // from_revision (0: from the next write). Returns false if events it
-  // needs are no longer kept (410), or too many watchers are open (503).
+  // from_revision (0: from the next write; the stream then opens with a
+  // progress event naming current_revision, so a client that drops before
+  // any event knows where to resume). Fails if events it needs are no
+  // longer kept (410), or too many watchers are open (503).
   enum class Start { Ok, Compacted, TooMany };
-  Start add(std::shared_ptr<http::Exchange> stream, std::string key, bool prefix, std::uint64_t from_revision);
+  Start add(std::shared_ptr<http::Exchange> stream, std::string key, bool prefix, std::uint64_t from_revision,
+            std::uint64_t current_revision);
   void add_cluster_watcher(std::shared_ptr<http::Exchange> stream, const std::string& current_state_json);
 
   void publish(const WatchEvent& event);
@@ -52,6 +55,9 @@ class WatchHub {
     std::shared_ptr<http::Exchange> stream;
     std::string key;
     bool prefix = false;
+    // Events below this are not for this watcher: a node replaying its log
+    // after a restart publishes old revisions again.
+    std::uint64_t from_revision = 0;
   };
   bool matches(const Watcher& watcher, const std::string& key) const;
   void drop_closed();

@@ -58,6 +58,19 @@ TEST(NodeMembership, ChangesAreAnsweredOnceCommittedWithTheNewMembership) {
   EXPECT_EQ(cluster[4].store().digest(), cluster[leader].store().digest()) << "the new voter holds the data";
 }
 
+// The leader steps down the moment its own removal commits; the change is
+// committed, so its answer is Ok, not "outcome unknown".
+TEST(NodeMembership, LeaderRemovingItselfAnswersOk) {
+  NodeCluster cluster(3);
+  const NodeId leader = cluster.await_leader();
+  cluster.run_for(20'000);
+  auto removed = submit_and_wait(cluster, leader, config_change(100, raft::ConfigChangeType::Remove, leader));
+  ASSERT_TRUE(removed.has_value());
+  EXPECT_EQ(removed->outcome, Outcome::Ok) << removed->detail;
+  EXPECT_FALSE(removed->membership->contains(leader));
+  EXPECT_NE(cluster[leader].status().role, raft::Role::Leader);
+}
+
 TEST(NodeMembership, InvalidChangeIsRefusedWithTheReason) {
   NodeCluster cluster(3);
   const NodeId leader = cluster.await_leader();

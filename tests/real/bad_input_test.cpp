@@ -1,0 +1,174 @@
+// Bad input against a real confman-server process: malformed JSON, invalid
+// keys, oversized bodies and heads, unknown methods and routes, garbage,
+// slow and truncated requests. Every one gets the right status (or, for a
+// request that never completes, a closed connection), and the node keeps
+// serving throughout.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "tests/real/process_cluster.h"
+
+namespace confman::real::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A raw TCP connection to the server, so requests can be as broken as needed.
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  void send(const std::string& bytes) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;  // the server may close early (e.g. 413): what it said is still readable
+      sent += static_cast<std::size_t>(n);
+    }
+  }
+  // Everything the server sends until it closes the connection, or until
+  // timeout passes (then timed_out() is true).
+  std::string read_until_closed(std::chrono::milliseconds timeout) {
+    std::string received;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buffer[4096];
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        timed_out_ = true;
+        return received;
+      }
+      pollfd descriptor{fd_, POLLIN, 0};
+      if (::poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) continue;
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) return received;
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  bool timed_out() const { return timed_out_; }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  bool timed_out_ = false;
+};
+
+unsigned status_of(const std::string& response) {
+  if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return 0;
+  return static_cast<unsigned>(std::stoul(response.substr(9, 3)));
+}
+
+class BadInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cluster_.extra_args = {"--request-timeout-ms", "300"};
+    cluster_.start_all();
+    ASSERT_NE(cluster_.await_leader(), 0u) << cluster_.log_of(1);
+  }
+  std::uint16_t port() const { return cluster_.node(1).client_port; }
+
+  // One complete exchange; the request asks the server to close afterwards.
+  std::string exchange(const std::string& request) {
+    RawConnection connection(port());
+    EXPECT_TRUE(connection.connected());
+    connection.send(request);
+    return connection.read_until_closed(5s);
+  }
+
+  static std::string request(const std::string& method, const std::string& target, const std::string& body,
+                             const std::string& extra_headers = "") {
+    return method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra_headers +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+
+  void expect_still_serving() {
+    const std::string health = exchange(request("GET", "/health", ""));
+    EXPECT_EQ(status_of(health), 200u) << health;
+    const std::string put = exchange(request("PUT", "/api/v1/config/still/ok", "{\"value\": 1}"));
+    EXPECT_EQ(status_of(put), 200u) << put;
+  }
+
+  ProcessCluster cluster_{1};
+};
+
+TEST_F(BadInput, MalformedJsonIs400ProblemJson) {
+  const std::string response = exchange(request("PUT", "/api/v1/config/a", "{\"value\": "));
+  EXPECT_EQ(status_of(response), 400u) << response;
+  EXPECT_NE(response.find("application/problem+json"), std::string::npos) << response;
+  EXPECT_EQ(status_of(exchange(request("PUT", "/api/v1/config/a", "[1, 2]"))), 400u);
+  EXPECT_EQ(status_of(exchange(request("PUT", "/api/v1/config/a", "{\"val\": 1}"))), 400u);
+  expect_still_serving();
+}
+
+TEST_F(BadInput, InvalidKeysAre400NamingTheRule) {
+  const std::string empty_segment = exchange(request("PUT", "/api/v1/config/a//b", "{\"value\": 1}"));
+  EXPECT_EQ(status_of(empty_segment), 400u) << empty_segment;
+  EXPECT_NE(empty_segment.find("empty path segment"), std::string::npos) << empty_segment;
+  const std::string dot = exchange(request("GET", "/api/v1/config/a/../b", ""));
+  EXPECT_EQ(status_of(dot), 400u) << dot;
+  const std::string control = exchange(request("GET", "/api/v1/config/a%01b", ""));
+  EXPECT_EQ(status_of(control), 400u) << control;
+  const std::string bad_escape = exchange(request("GET", "/api/v1/config/a%zz", ""));
+  EXPECT_EQ(status_of(bad_escape), 400u) << bad_escape;
+  expect_still_serving();
+}
+
+TEST_F(BadInput, OversizedBodyIs413AndOversizedHeadIs431) {
+  const std::string big(1536 * 1024 + 10, 'x');
+  const std::string response = exchange(request("PUT", "/api/v1/config/big", "{\"value\": \"" + big + "\"}"));
+  EXPECT_EQ(status_of(response), 413u) << response.substr(0, 300);
+  const std::string head = exchange(request("GET", "/health", "", "X-Filler: " + std::string(20'000, 'y') + "\r\n"));
+  EXPECT_EQ(status_of(head), 431u) << head.substr(0, 300);
+  expect_still_serving();
+}
+
+TEST_F(BadInput, UnknownMethodsRoutesAndGarbage) {
+  const std::string patch = exchange(request("PATCH", "/api/v1/config/a", "{}"));
+  EXPECT_EQ(status_of(patch), 405u) << patch;
+  EXPECT_NE(patch.find("Allow: GET, PUT, DELETE"), std::string::npos) << patch;
+  EXPECT_EQ(status_of(exchange(request("GET", "/api/v2/nothing", ""))), 404u);
+  EXPECT_EQ(status_of(exchange(request("POST", "/api/v1/cluster/members", "{\"id\": \"x\"}"))), 400u);
+  const std::string garbage = exchange("HELLO THERE\r\n\r\n");
+  EXPECT_EQ(status_of(garbage), 400u) << garbage;
+  expect_still_serving();
+}
+
+TEST_F(BadInput, SlowAndTruncatedRequestsAreCutOffWithoutWedgingTheNode) {
+  // Many clients that never finish their request head.
+  std::vector<std::unique_ptr<RawConnection>> slow;
+  for (int i = 0; i < 50; ++i) {
+    slow.push_back(std::make_unique<RawConnection>(port()));
+    slow.back()->send("GET /health HTTP/1.1\r\nHost: x\r\n");
+  }
+  expect_still_serving();  // while they hang
+  for (auto& connection : slow) {
+    connection->read_until_closed(5s);
+    EXPECT_FALSE(connection->timed_out()) << "a request that never completed kept its connection open";
+  }
+  // A body shorter than its Content-Length, then the client goes away.
+  {
+    RawConnection truncated(port());
+    truncated.send("PUT /api/v1/config/t HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"value\":");
+  }
+  expect_still_serving();
+  // Nothing of the truncated write was applied.
+  const std::string missing = exchange(request("GET", "/api/v1/config/t", ""));
+  EXPECT_EQ(status_of(missing), 404u) << missing;
+}
+
+}  // namespace
+}  // namespace confman::real::testing
