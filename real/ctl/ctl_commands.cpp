@@ -93,11 +93,13 @@ int list_command(client::Client& client, const Printer& printer, const std::stri
 }
 
 int watch_command(client::Client& client, const Printer& printer, const std::string& key, bool prefix,
-                  std::uint64_t from_revision) {
-  auto watched = client.watch(key, prefix, from_revision, [&printer](const client::WatchEvent& event) {
+                  std::uint64_t from_revision, std::uint64_t max_events) {
+  std::uint64_t printed = 0;
+  auto watched = client.watch(key, prefix, from_revision, [&](const client::WatchEvent& event) {
     printer.out << (printer.json ? watch_event_json(event) : watch_event_text(event))
                 << std::endl;  // flush: a pipe reads it now
-    return true;
+    printed += 1;
+    return max_events == 0 || printed < max_events;
   });
   return watched ? kExitOk : fail(printer, watched.error());
 }

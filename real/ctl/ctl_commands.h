@@ -32,8 +32,10 @@ int delete_command(client::Client& client, const Printer& printer, const std::st
 int list_command(client::Client& client, const Printer& printer, const std::string& prefix, std::size_t page_size,
                  bool all);
 // Prints events until the process is interrupted (or the watch fails).
+// max_events: stop after that many (0: until interrupted).
 int watch_command(client::Client& client, const Printer& printer, const std::string& key, bool prefix,
-                  std::uint64_t from_revision);
+                  std::uint64_t from_revision,
+                  std::uint64_t max_events);
 // Prints the cluster state a cluster or membership call answered.
 int cluster_command(const client::ClientResult<client::ClusterState>& state, const Printer& printer);
 int member_list_command(client::Client& client, const Printer& printer);

@@ -6,7 +6,7 @@
 //     put KEY VALUE [--if-mod-revision N] [--create-only]   VALUE: JSON, or else a string
 //     del KEY
 //     ls PREFIX [--limit N] [--all]
-//     watch KEY [--prefix] [--revision N]                    until interrupted
+//     watch KEY [--prefix] [--revision N] [--max-events N]   until interrupted, or N events
 //     member add ID PEER_URL CLIENT_URL [--voter] | member promote ID | member remove ID | member list
 //     cluster status
 //     leader transfer ID
@@ -41,6 +41,7 @@ struct Args {
   bool all = false;
   bool prefix = false;
   std::uint64_t revision = 0;
+  std::uint64_t max_events = 0;
   std::uint64_t id = 0;
   std::string peer_url;
   std::string client_url;
@@ -90,6 +91,7 @@ void add_key_commands(CLI::App& app, Args& args, Commands& commands) {
   commands.watch->add_option("KEY", args.key, "the key (or namespace, with --prefix)")->required();
   commands.watch->add_flag("--prefix", args.prefix, "every key under KEY");
   commands.watch->add_option("--revision", args.revision, "start from this revision (default: from now)");
+  commands.watch->add_option("--max-events", args.max_events, "stop after this many events (default: never)");
 }
 
 void add_cluster_commands(CLI::App& app, Args& args, Commands& commands) {
@@ -151,7 +153,7 @@ int run(const Args& args, const Commands& commands) {
   }
   if (*commands.del) return delete_command(client, printer, args.key);
   if (*commands.ls) return list_command(client, printer, args.key, args.limit, args.all);
-  if (*commands.watch) return watch_command(client, printer, args.key, args.prefix, args.revision);
+  if (*commands.watch) return watch_command(client, printer, args.key, args.prefix, args.revision, args.max_events);
   if (*commands.member_add) {
     return cluster_command(client.add_member(args.id, args.peer_url, args.client_url, !args.voter), printer);
   }

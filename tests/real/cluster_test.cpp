@@ -85,6 +85,11 @@ TEST(RealCluster, ConfmanctlAgainstTheCluster) {
   auto listed = ctl({"--json", "ls", "/svc/"});
   EXPECT_EQ(listed.exit_code, 0) << listed.output;
   EXPECT_NE(listed.output.find("\"/svc/a\""), std::string::npos) << listed.output;
+  EXPECT_EQ(ctl({"put", "/svc/b", "42"}).exit_code, 0);
+  auto watched = ctl({"watch", "/svc/", "--prefix", "--revision", "1", "--max-events", "2"});
+  EXPECT_EQ(watched.exit_code, 0) << watched.output;
+  EXPECT_NE(watched.output.find("/svc/a"), std::string::npos) << watched.output;
+  EXPECT_NE(watched.output.find("/svc/b"), std::string::npos) << watched.output;
   auto status = ctl({"cluster", "status"});
   EXPECT_EQ(status.exit_code, 0) << status.output;
   EXPECT_EQ(ctl({"get", "/svc//bad"}).exit_code, 1);
