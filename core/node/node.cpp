@@ -1,5 +1,6 @@
 #include "core/node/node.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/kv/key.h"
@@ -359,11 +360,29 @@ void Node::pump() {
       }
       write_in_flight_ = true;
       WriteBatch batch = make_batch(ready);
+      send_leader_messages_early(ready);
       in_flight_ready_ = std::move(ready);
       issue_write(std::move(batch));
     }
   } while (pump_again_);
   pumping_ = false;
+}
+
+// Raft dissertation §10.2.1: the leader may write to its own disk in
+// parallel with replicating to its followers. What it sends as leader
+// (appends, heartbeats, snapshot chunks, TimeoutNow) promises nothing about
+// its own disk, and it counts itself toward commitment only once its write is
+// durable (Raft::advance). Everything else in the Ready (votes, vote
+// requests, acknowledgements) still waits for the write. Without this a
+// write costs the leader's sync and then a follower's, one after the other.
+void Node::send_leader_messages_early(raft::Ready& ready) {
+  auto is_leader_message = [](const raft::Message& message) {
+    return message.type == raft::MessageType::Append || message.type == raft::MessageType::Heartbeat ||
+           message.type == raft::MessageType::Snapshot || message.type == raft::MessageType::TimeoutNow;
+  };
+  auto later = std::stable_partition(ready.messages.begin(), ready.messages.end(), is_leader_message);
+  for (auto it = ready.messages.begin(); it != later; ++it) env_.transport->send(it->to, raft::encode_message(*it));
+  ready.messages.erase(ready.messages.begin(), later);
 }
 
 void Node::issue_write(WriteBatch batch) {

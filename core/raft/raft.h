@@ -15,7 +15,10 @@
 //   3. Only then send ready.messages: a vote, a vote request, an append
 //      acknowledgement or a snapshot acknowledgement may promise state that
 //      must survive a crash (§5.1: "respond to RPCs only after updating
-//      stable storage").
+//      stable storage"). A leader's own messages (Append, Heartbeat,
+//      Snapshot, TimeoutNow) promise nothing about its disk and may leave
+//      before its write (dissertation §10.2.1); it counts itself toward
+//      commitment only for entries advance() marks durable.
 //   4. If ready.snapshot is set, replace the state machine with it (its
 //      state is that after applying every entry up to its index). Call
 //      advance(ready). Committed entries up to applicable_index() may then be
