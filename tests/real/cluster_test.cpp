@@ -30,6 +30,15 @@ client::Options options_for(const ProcessCluster& cluster) {
   return options;
 }
 
+// Runs confmanctl against every node of the cluster; returns what it printed.
+ProgramResult run_confmanctl(const ProcessCluster& cluster, const std::vector<std::string>& args) {
+  std::string endpoints;
+  for (const std::string& endpoint : cluster.endpoints()) endpoints += (endpoints.empty() ? "" : ",") + endpoint;
+  std::vector<std::string> argv{CONFMANCTL_PATH, "--endpoints", endpoints};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, cluster.directory() / "ctl.out");
+}
+
 TEST(RealCluster, PutGetListWatchThroughTheApi) {
   ProcessCluster cluster(3);
   cluster.start_all();
@@ -71,13 +80,7 @@ TEST(RealCluster, ConfmanctlAgainstTheCluster) {
   ProcessCluster cluster(3);
   cluster.start_all();
   ASSERT_NE(cluster.await_leader(), 0u);
-  std::string endpoints;
-  for (const std::string& endpoint : cluster.endpoints()) endpoints += (endpoints.empty() ? "" : ",") + endpoint;
-  const auto out = cluster.directory() / "ctl.out";
-  auto ctl = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {CONFMANCTL_PATH, "--endpoints", endpoints});
-    return run_program(args, out);
-  };
+  auto ctl = [&cluster](const std::vector<std::string>& args) { return run_confmanctl(cluster, args); };
   EXPECT_EQ(ctl({"put", "/svc/a", "hello"}).exit_code, 0);
   auto got = ctl({"get", "/svc/a"});
   EXPECT_EQ(got.exit_code, 0) << got.output;
@@ -217,13 +220,7 @@ TEST(RealCluster, AddAFourthNodeAndRemoveOneThroughConfmanctl) {
 
   const auto& fourth = cluster.add_node(4, /*join=*/true);
   cluster.start(4);
-  std::string endpoints;
-  for (const std::string& endpoint : cluster.endpoints()) endpoints += (endpoints.empty() ? "" : ",") + endpoint;
-  const auto out = cluster.directory() / "ctl.out";
-  auto ctl = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {CONFMANCTL_PATH, "--endpoints", endpoints});
-    return run_program(args, out);
-  };
+  auto ctl = [&cluster](const std::vector<std::string>& args) { return run_confmanctl(cluster, args); };
   auto added = ctl({"member", "add", "4", fourth.peer_url(), fourth.client_url()});
   ASSERT_EQ(added.exit_code, 0) << added.output;
   // The learner catches up; then it can be promoted.
