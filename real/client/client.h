@@ -30,7 +30,10 @@ struct Options {
   std::uint32_t request_timeout_ms = 5000;               // one HTTP exchange
   std::uint32_t max_attempts = 20;                       // per call, across endpoints
   std::uint32_t retry_backoff_ms = 100;                  // between attempts, doubling, capped at 1 s
-  std::uint64_t client_id = 0;                           // 0: drawn at random
+  // 0: drawn at random (the usual choice). A fixed id must belong to one
+  // Client at a time: sequences restart at 1 in a new Client, and the
+  // cluster answers a sequence it has seen with its old result (or 409).
+  std::uint64_t client_id = 0;
 };
 
 struct Error {
