@@ -123,7 +123,8 @@ void World::random_membership_change() {
   for (NodeId voter : membership.voters) {
     const std::size_t voters_after = membership.voters.size() - 1;
     const std::size_t corrupted_after = corrupted_voters - (corrupted(voter) ? 1 : 0);
-    // The same bound as for corrupting a disk (World::random_disk_fault).
+    // Stricter than the bound for corrupting a disk (random_disk_fault):
+    // after a removal, corrupted voters must leave room for one more failure.
     const bool quorum_stays_safe = corrupted_after == 0 || corrupted_after + 1 <= (voters_after - 1) / 2;
     if (voters_after >= kMinVotersByNemesis && quorum_stays_safe) {
       choices.emplace_back(TimelineAction::Remove, voter);

@@ -90,7 +90,7 @@ Result<Done, StartError> Node::start(TimeUs now_us) {
     env_.observer->on_status_change(last_status_);
     if (snapshot) env_.observer->on_snapshot_installed(id(), snapshot->index, snapshot->term);
   }
-  notify_membership_if_changed();
+  notify_membership_if_changed(last_status_.commit);
   apply_committed();
   return Done{};
 }
@@ -158,8 +158,7 @@ void Node::tick(TimeUs now_us) {
     return;
   }
   raft_.tick(now_us);
-  after_input();
-  settle_transfer();  // its deadline may have passed
+  after_input();  // also settles a transfer whose deadline has passed
 }
 
 void Node::submit(ClientRequest request, TimeUs now_us) {
@@ -225,13 +224,11 @@ void Node::submit_transfer(ClientRequest& request) {
   // Settled when the target leads, or after two election timeouts (the
   // transfer itself is abandoned after one, §3.10).
   pending_transfer_ = PendingTransfer{request.request_id, request.transfer_target, now_us_ + 2 * election_timeout_us_};
-  settle_transfer();
 }
 
-void Node::settle_transfer() {
+void Node::settle_transfer(const raft::RaftStatus& status) {
   if (!pending_transfer_) return;
   const PendingTransfer transfer = *pending_transfer_;
-  const raft::RaftStatus status = raft_.status();
   if (status.leader == transfer.target) {
     pending_transfer_.reset();
     respond(ClientResponse{.request_id = transfer.request_id, .outcome = Outcome::Ok, .leader_hint = transfer.target});
@@ -245,12 +242,6 @@ void Node::settle_transfer() {
                            .leader_hint = status.leader,
                            .detail = "node " + std::to_string(transfer.target) + " did not take over leadership in time"});
   }
-}
-
-bool Node::removed() const {
-  const raft::Membership& membership = raft_.membership();
-  return !membership.empty() && !membership.contains(id()) && raft_.membership_index() != 0 &&
-         raft_.membership_index() <= raft_.status().commit;
 }
 
 void Node::submit_write(ClientRequest& request) {
@@ -309,9 +300,9 @@ void Node::after_input() {
   pump();
 }
 
-void Node::notify_membership_if_changed() {
+void Node::notify_membership_if_changed(LogIndex commit) {
   const LogIndex index = raft_.membership_index();
-  const bool committed = index <= raft_.status().commit;
+  const bool committed = index <= commit;
   if (membership_notified_ && index == notified_membership_index_ && committed == notified_membership_committed_) {
     return;
   }
@@ -332,8 +323,8 @@ void Node::notify_status_if_changed() {
   // (a leader that removed itself steps down as soon as its change commits).
   if (lost_leadership) fail_pending_writes(Outcome::Unknown, status.commit);
   if (changed && env_.observer != nullptr) env_.observer->on_status_change(status);
-  notify_membership_if_changed();
-  settle_transfer();
+  notify_membership_if_changed(status.commit);
+  settle_transfer(status);
 }
 
 void Node::pump() {
@@ -380,9 +371,18 @@ void Node::send_leader_messages_early(raft::Ready& ready) {
     return message.type == raft::MessageType::Append || message.type == raft::MessageType::Heartbeat ||
            message.type == raft::MessageType::Snapshot || message.type == raft::MessageType::TimeoutNow;
   };
-  auto later = std::stable_partition(ready.messages.begin(), ready.messages.end(), is_leader_message);
-  for (auto it = ready.messages.begin(); it != later; ++it) env_.transport->send(it->to, raft::encode_message(*it));
-  ready.messages.erase(ready.messages.begin(), later);
+  // In place and in order: this runs for every write.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < ready.messages.size(); ++i) {
+    raft::Message& message = ready.messages[i];
+    if (is_leader_message(message)) {
+      env_.transport->send(message.to, raft::encode_message(message));
+    } else {
+      if (kept != i) ready.messages[kept] = std::move(message);
+      kept += 1;
+    }
+  }
+  ready.messages.resize(kept);
 }
 
 void Node::issue_write(WriteBatch batch) {

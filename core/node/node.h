@@ -96,9 +96,6 @@ class Node {
   NodeId id() const { return raft_.id(); }
   raft::RaftStatus status() const { return raft_.status(); }
   const raft::Membership& membership() const { return raft_.membership(); }
-  // A committed membership that leaves this node out: it will never be
-  // contacted again, and the embedding code may shut it down.
-  bool removed() const;
   const raft::Raft& raft() const { return raft_; }
   const kv::Store& store() const { return store_; }
   LogIndex applied_index() const { return applied_index_; }
@@ -153,9 +150,9 @@ class Node {
   void submit_config_change(ClientRequest& request);
   void submit_read_barrier(ClientRequest& request);
   void submit_transfer(ClientRequest& request);
-  void settle_transfer();
+  void settle_transfer(const raft::RaftStatus& status);
   void reject(std::uint64_t request_id, const raft::Rejection& rejection);
-  void notify_membership_if_changed();
+  void notify_membership_if_changed(LogIndex commit);
   static WriteBatch make_batch(const raft::Ready& ready);
   static WriteBatch make_snapshot_batch(const LocalSnapshot& local);
 

@@ -25,6 +25,9 @@ constexpr std::string_view kMembersPath = "/api/v1/cluster/members";
 constexpr const char* kMembersKeyPrefix = "/_confman/members/";
 constexpr std::size_t kDefaultListLimit = 100;
 
+// Members, leader, term and indexes as this node sees them (defined below).
+json::object cluster_state(const ConfmanServer& server);
+
 Response json_response(unsigned status, const json::value& body) {
   return Response{status, "application/json", {}, json::serialize(body)};
 }
@@ -126,7 +129,8 @@ bool handle_failure(const std::shared_ptr<Call>& call, const node::ClientRespons
   return false;
 }
 
-Result<std::string, std::string> key_of(const std::shared_ptr<Call>& call, std::string_view prefix) {
+// The key (or namespace) after a route prefix; the root namespace if none.
+std::string key_of(const std::shared_ptr<Call>& call, std::string_view prefix) {
   std::string key = call->target.path.substr(prefix.size());
   if (key.empty()) key = "/";
   return key;
@@ -160,7 +164,7 @@ void serve_get_local(const std::shared_ptr<Call>& call, const std::string& key) 
 }
 
 void serve_get(const std::shared_ptr<Call>& call) {
-  const std::string key = key_of(call, kConfigPrefix).value();
+  const std::string key = key_of(call, kConfigPrefix);
   const bool listing = key.back() == '/';
   auto valid = listing ? kv::validate_prefix(key) : kv::validate_key(key);
   if (!valid) return call->respond(problem(400, "Invalid Key", valid.error().message));
@@ -258,7 +262,7 @@ Result<std::optional<std::uint64_t>, std::string> precondition(const std::shared
 }
 
 void serve_put(const std::shared_ptr<Call>& call) {
-  const std::string key = key_of(call, kConfigPrefix).value();
+  const std::string key = key_of(call, kConfigPrefix);
   if (auto valid = kv::validate_key(key); !valid) return call->respond(problem(400, "Invalid Key", valid.error().message));
   json::error_code error;
   json::value body = json::parse(call->request().body, error);
@@ -283,7 +287,7 @@ void serve_put(const std::shared_ptr<Call>& call) {
 }
 
 void serve_delete(const std::shared_ptr<Call>& call) {
-  const std::string key = key_of(call, kConfigPrefix).value();
+  const std::string key = key_of(call, kConfigPrefix);
   if (auto valid = kv::validate_key(key); !valid) return call->respond(problem(400, "Invalid Key", valid.error().message));
   auto expected = precondition(call);
   if (!expected) return call->respond(problem(400, "Bad Request", expected.error()));
@@ -298,7 +302,7 @@ void serve_delete(const std::shared_ptr<Call>& call) {
 // --- watches ---
 
 void serve_watch(const std::shared_ptr<Call>& call) {
-  std::string key = key_of(call, kWatchPrefix).value();
+  std::string key = key_of(call, kWatchPrefix);
   const bool prefix = call->target.param("prefix") && *call->target.param("prefix") == "true";
   if (prefix && key.back() != '/') key += '/';
   auto valid = prefix ? kv::validate_prefix(key) : kv::validate_key(key);
@@ -330,7 +334,7 @@ void serve_watch(const std::shared_ptr<Call>& call) {
 void submit_membership(const std::shared_ptr<Call>& call, node::ClientRequest request) {
   call->server.submit(request, [call](const node::ClientResponse& response) {
     if (handle_failure(call, response)) return;
-    call->respond(json_response(200, json::parse(cluster_state_json(call->server))));
+    call->respond(json_response(200, cluster_state(call->server)));
   });
 }
 
@@ -474,7 +478,7 @@ void route(const std::shared_ptr<Call>& call) {
     if (!local && status.role != raft::Role::Leader && status.leader != kNoNode && !call->forwarded()) {
       return send_to_leader(call, status.leader);
     }
-    return call->respond(json_response(200, json::parse(cluster_state_json(call->server))));
+    return call->respond(json_response(200, cluster_state(call->server)));
   }
   if (path == "/api/v1/cluster/watch" && method == "GET") {
     return call->server.watches().add_cluster_watcher(call->exchange, cluster_state_json(call->server));
@@ -486,7 +490,9 @@ void route(const std::shared_ptr<Call>& call) {
 
 }  // namespace
 
-std::string cluster_state_json(const ConfmanServer& server) {
+namespace {
+
+json::object cluster_state(const ConfmanServer& server) {
   const node::Node& node = server.node();
   const raft::RaftStatus status = node.status();
   json::array members;
@@ -507,8 +513,12 @@ std::string cluster_state_json(const ConfmanServer& server) {
                      {"revision", node.store().revision()},
                      {"members", std::move(members)},
                      {"membershipIndex", node.raft().membership_index()}};
-  return json::serialize(state);
+  return state;
 }
+
+}  // namespace
+
+std::string cluster_state_json(const ConfmanServer& server) { return json::serialize(cluster_state(server)); }
 
 http::Handler make_api_handler(ConfmanServer& server) {
   return [&server](std::shared_ptr<Exchange> exchange) {
