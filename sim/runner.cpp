@@ -91,7 +91,8 @@ NodeId leader_among(const World& world, const std::vector<NodeId>& nodes) {
 // the bound. Raft promises no more than this.
 std::string run_liveness_phase(World& world, const Scenario& scenario) {
   world.stop_clients();
-  const std::vector<NodeId> quorum = world.heal_random_quorum();
+  world.heal_random_quorum();
+  const std::vector<NodeId>& quorum = world.liveness_quorum();  // may grow (World::grow_liveness_quorum)
   const TimeUs deadline_us = world.now_us() + scenario.expect.liveness_bound_us;
   TimeUs last_probe_us = -kProbeRetryUs;
   while (world.now_us() < deadline_us && !world.invariants().violated()) {

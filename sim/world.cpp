@@ -113,6 +113,9 @@ class World::NodeEnv final : public node::Transport, public node::ClientResponde
         .field("committed", committed ? 1 : 0)
         .field("membership", membership.describe());
     world_.sim_node(node).last_membership = membership;
+    // A change already on its way when the operator stopped (say, to a
+    // paused leader) can move the quorum during the liveness phase.
+    if (world_.liveness_phase_) world_.grow_liveness_quorum();
   }
 
   void on_log_compacted(NodeId node, LogIndex through) override {
@@ -437,6 +440,7 @@ void World::flap_step(NodeId a, NodeId b, TimeUs period_us, std::uint64_t genera
 }
 
 void World::heal() {
+  liveness_phase_ = false;  // every node is connected: nothing left to grow
   flap_generation_ += 1;
   trace_.event(now_us(), "fault", 0).field("fault", "heal");
   network_.heal();
@@ -543,34 +547,44 @@ NodeId World::leader() const {
   return best;
 }
 
-std::vector<NodeId> World::heal_random_quorum() {
-  // A random set that holds a majority of every membership a node holds
-  // (as it last reported it, up or down): during a change, nodes disagree on
-  // the membership by one server, and a set that is a quorum of only one of
-  // them may be stuck for good.
+// Every membership a node holds now (a corrupted node's as it last reported
+// it: it will never start again).
+std::vector<raft::Membership> World::memberships_held() const {
   std::vector<raft::Membership> memberships;
-  for (auto& sim_node : nodes_) {
+  for (const auto& sim_node : nodes_) {
     if (sim_node->last_membership.empty()) continue;
     const raft::Membership& held = sim_node->last_membership;
     if (std::find(memberships.begin(), memberships.end(), held) == memberships.end()) memberships.push_back(held);
   }
   if (memberships.empty()) memberships.push_back(current_membership());
-  std::vector<NodeId> shuffled;
-  for (auto& sim_node : nodes_) {
-    const bool votes_somewhere = std::any_of(memberships.begin(), memberships.end(),
-                                             [&](const raft::Membership& m) { return m.is_voter(sim_node->id); });
-    // A corrupted disk cannot be healed (the node will refuse to start).
-    if (votes_somewhere && !corrupted(sim_node->id)) shuffled.push_back(sim_node->id);
-  }
-  for (std::size_t i = shuffled.size(); i > 1; --i) std::swap(shuffled[i - 1], shuffled[liveness_random_.below(i)]);
-  std::vector<NodeId> quorum;
+  return memberships;
+}
+
+// Adds nodes, in a random order, to liveness_quorum_ until it holds a
+// majority of every membership a node holds: during a change, nodes
+// disagree on the membership by one server, and a set that is a quorum of
+// only one of them may be stuck for good.
+void World::grow_liveness_quorum() {
+  const std::vector<raft::Membership> memberships = memberships_held();
+  std::vector<NodeId>& quorum = liveness_quorum_;
   auto has_majority_of_all = [&] {
     return std::all_of(memberships.begin(), memberships.end(), [&](const raft::Membership& m) {
       const auto in = std::count_if(quorum.begin(), quorum.end(), [&](NodeId id) { return m.is_voter(id); });
       return static_cast<std::size_t>(in) >= m.quorum();
     });
   };
-  for (NodeId id : shuffled) {
+  if (has_majority_of_all()) return;
+  std::vector<NodeId> candidates;
+  for (auto& sim_node : nodes_) {
+    const NodeId id = sim_node->id;
+    const bool votes_somewhere = std::any_of(memberships.begin(), memberships.end(),
+                                             [&](const raft::Membership& m) { return m.is_voter(id); });
+    const bool in_quorum = std::find(quorum.begin(), quorum.end(), id) != quorum.end();
+    // A corrupted disk cannot be healed (the node will refuse to start).
+    if (votes_somewhere && !in_quorum && !corrupted(id)) candidates.push_back(id);
+  }
+  for (std::size_t i = candidates.size(); i > 1; --i) std::swap(candidates[i - 1], candidates[liveness_random_.below(i)]);
+  for (NodeId id : candidates) {
     if (has_majority_of_all()) break;
     quorum.push_back(id);
   }
@@ -579,8 +593,20 @@ std::vector<NodeId> World::heal_random_quorum() {
   flap_generation_ += 1;
   trace_.event(now_us(), "phase", 0).field("phase", "liveness").field("quorum", describe_groups({quorum}));
   network_.partition({quorum}, scenario_.total_nodes());
-  for (NodeId id : quorum) restart(id);
-  return quorum;
+}
+
+void World::heal_random_quorum() {
+  // A crashed node holds, once restarted, the membership on its disk: not
+  // the one it reported before the crash if a configuration entry it had
+  // appended was not yet durable. So every crashed node restarts first (a
+  // quorum chosen from its old view could be stuck for good; found by
+  // fuzz_membership: "add-voter 3; crash 1" with entry 3 lost on node 1).
+  for (auto& sim_node : nodes_) {
+    if (!corrupted(sim_node->id)) restart(sim_node->id);
+  }
+  liveness_phase_ = true;
+  liveness_quorum_.clear();
+  grow_liveness_quorum();
 }
 
 void World::send_probe_write(NodeId leader) {

@@ -64,9 +64,11 @@ class World {
   void membership_change(TimelineAction action, NodeId node);
   void stop_clients();  // and the operator's membership requests
 
-  // Liveness phase: connects a random majority (restarting its crashed
-  // members) and leaves the rest cut off.
-  std::vector<NodeId> heal_random_quorum();
+  // Liveness phase: restarts every crashed node, connects a random majority
+  // of every membership the nodes hold and leaves the rest cut off. If a
+  // membership changes during the phase, the set grows to stay a majority.
+  void heal_random_quorum();
+  const std::vector<NodeId>& liveness_quorum() const { return liveness_quorum_; }
   // Sends one probe write to `leader`; probe_acknowledged() turns true when
   // any probe write is acknowledged as applied.
   void send_probe_write(NodeId leader);
@@ -118,6 +120,8 @@ class World {
   void admin_attempt(std::uint64_t op_number);
   void on_admin_response(const node::ClientResponse& response);
   bool corrupted(NodeId id) const;
+  std::vector<raft::Membership> memberships_held() const;
+  void grow_liveness_quorum();
   void crash_quietly(SimNode& target);
   void on_node_stopped(SimNode& sim_node);
   void on_start_failed(SimNode& sim_node, const std::string& detail);
@@ -136,6 +140,8 @@ class World {
   Random clock_random_;  // late timers
   Random nemesis_random_;
   Random liveness_random_;
+  bool liveness_phase_ = false;
+  std::vector<NodeId> liveness_quorum_;  // sorted
   Random membership_random_;
   Invariants invariants_;
   History history_;
