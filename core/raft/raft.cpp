@@ -174,9 +174,27 @@ Result<Done, Rejection> Raft::read_index(std::uint64_t request_id, TimeUs now_us
   return Done{};
 }
 
+// Term and vote must be durable before the node acts on them (§5.1, Figure
+// 2: "updated on stable storage before responding to RPCs"). The commit index
+// is volatile state in the paper: a node that restarts with an older one
+// learns the rest from the leader. So a newer commit index rides along with
+// the next write that is needed anyway, and is written on its own only once
+// the node has written nothing for a heartbeat interval (so that a restart
+// after a quiet spell replays everything from its own disk). Writing it at
+// once costs a lone client two syncs per write on the leader, one for the
+// entry and one for the commit index, since the next entry waits for both.
+bool Raft::write_needed() const {
+  if (snapshot_unpersisted_ || term_ != persisted_hard_state_.term || vote_ != persisted_hard_state_.vote ||
+      log_.unstable_from() <= log_.last_index()) {
+    return true;
+  }
+  return log_.committed() != persisted_hard_state_.commit &&
+         now_us_ - last_write_taken_us_ >= config_.heartbeat_interval_us;
+}
+
 bool Raft::has_ready() const {
-  return snapshot_unpersisted_ || hard_state() != persisted_hard_state_ || log_.unstable_from() <= log_.last_index() ||
-         !outbox_.empty() || read_round_needed_ || !confirmed_reads_.empty() || !failed_reads_.empty();
+  return write_needed() || !outbox_.empty() || read_round_needed_ || !confirmed_reads_.empty() ||
+         !failed_reads_.empty();
 }
 
 Ready Raft::take_ready() {
@@ -185,11 +203,14 @@ Ready Raft::take_ready() {
     broadcast_heartbeat();
   }
   Ready ready;
+  if (write_needed()) {
+    last_write_taken_us_ = now_us_;
+    if (hard_state() != persisted_hard_state_) ready.hard_state = hard_state();
+  }
   if (snapshot_unpersisted_) {
     ready.snapshot = snapshot_;
     snapshot_unpersisted_ = false;
   }
-  if (hard_state() != persisted_hard_state_) ready.hard_state = hard_state();
   if (log_.unstable_from() <= log_.last_index()) {
     ready.persist_from = log_.unstable_from();
     ready.entries = log_.slice(ready.persist_from, log_.last_index(), SIZE_MAX, SIZE_MAX);

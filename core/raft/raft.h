@@ -84,7 +84,7 @@ struct ReadState {
 
 struct Ready {
   std::optional<Snapshot> snapshot;     // install: write it and drop every stored entry (§7)
-  std::optional<HardState> hard_state;  // write if set
+  std::optional<HardState> hard_state;  // write if set; a newer commit alone never sets it
   LogIndex persist_from = 0;            // 0: no entries to write
   std::vector<Entry> entries;           // entries[0].index == persist_from
   std::vector<Message> messages;        // send only after the above is durable
@@ -235,6 +235,7 @@ class Raft {
   void send(Message message);
   bool is_voter(NodeId id) const { return membership_.is_voter(id); }
   HardState hard_state() const { return HardState{term_, vote_, log_.committed()}; }
+  bool write_needed() const;
 
   RaftConfig config_;
   Random random_;
@@ -267,6 +268,7 @@ class Raft {
   bool timeout_now_sent_ = false;
   std::vector<Message> outbox_;
   HardState persisted_hard_state_;
+  TimeUs last_write_taken_us_ = 0;  // when the last Ready that writes was taken
   // ReadIndex (§6.4)
   struct PendingRead {
     std::uint64_t request_id;

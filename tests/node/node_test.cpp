@@ -125,10 +125,38 @@ TEST(Node, InvalidKeyIsRejectedBeforeProposing) {
   EXPECT_NE(single.responses.received[0].detail.find("empty"), std::string::npos);
 }
 
+// The commit index is volatile (Raft Figure 2): a newer one costs no sync of
+// its own while writes keep coming, and is written once the node has been
+// quiet for a heartbeat interval.
+TEST(Node, ANewerCommitIndexWaitsForTheNextWriteOrAQuietHeartbeat) {
+  SingleNode single;
+  single.become_leader();
+  single.node.submit(SingleNode::put(1, "/a", "x"), 20'000);
+  single.storage.complete_all();
+  ASSERT_EQ(single.responses.received.size(), 1u);
+  const LogIndex committed = single.node.status().commit;
+  EXPECT_TRUE(single.storage.pending.empty()) << "a commit-only change was written at once";
+  // The next entry carries it.
+  single.node.submit(SingleNode::put(2, "/b", "y"), 20'010);
+  ASSERT_EQ(single.storage.pending.size(), 1u);
+  ASSERT_TRUE(single.storage.pending.front().first.hard_state.has_value());
+  EXPECT_EQ(decode_hard_state_record(*single.storage.pending.front().first.hard_state)->commit, committed);
+  single.storage.complete_all();
+  EXPECT_TRUE(single.storage.pending.empty());
+  // Quiet for a heartbeat interval: the newest commit index is written alone.
+  single.node.tick(20'010 + SingleNode::config().raft.heartbeat_interval_us);
+  ASSERT_EQ(single.storage.pending.size(), 1u);
+  EXPECT_TRUE(single.storage.pending.front().first.entries.empty());
+  single.storage.complete_all();
+  EXPECT_EQ(decode_hard_state_record(*single.storage.durable.hard_state)->commit, single.node.status().commit);
+}
+
 TEST(Node, RestartReplaysCommittedWrites) {
   SingleNode first;
   first.become_leader();
   first.node.submit(SingleNode::put(1, "/a", "x"), 20'000);
+  first.storage.complete_all();
+  first.node.tick(20'000 + SingleNode::config().raft.heartbeat_interval_us);  // writes the commit index
   first.storage.complete_all();
   SingleNode second;
   second.storage.durable = first.storage.durable;
