@@ -355,6 +355,15 @@ void Node::pump() {
       in_flight_ready_ = std::move(ready);
       issue_write(std::move(batch));
     }
+    // A commit index that advanced on an acknowledgement makes no Ready of
+    // its own (Raft::write_needed), and need not wait for one: the entries
+    // are durable here and on a quorum, so they apply now, even while a
+    // later write is in flight. Waiting would cost a lone client a
+    // heartbeat interval per write.
+    if (!stopped_ && raft_.applicable_index() > applied_index_) {
+      apply_committed();
+      pump_again_ = true;
+    }
   } while (pump_again_);
   pumping_ = false;
 }
