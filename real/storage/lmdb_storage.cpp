@@ -7,63 +7,17 @@
 #include <utility>
 
 #include "core/util/assert.h"
+#include "real/storage/batch_limits.h"
 #include "real/storage/writer_thread.h"
 
 namespace confman::real {
 
 namespace {
 
-constexpr unsigned int kTables = 2;  // "meta" and "log"
-constexpr mdb_mode_t kFileMode = 0600;
-
-// MDB_NOTLS: load() may run on any thread, and the writer thread is another;
-// read transactions then keep no reader slot tied to a thread. No
-// MDB_NOSYNC/MDB_NOMETASYNC: every commit is durable.
-constexpr unsigned int kEnvFlags = MDB_NOTLS;
-
 struct EnvCloser {
   void operator()(MDB_env* env) const { mdb_env_close(env); }
 };
 using EnvHandle = std::unique_ptr<MDB_env, EnvCloser>;
-
-Result<EnvHandle, std::string> open_env(const std::filesystem::path& directory, const LmdbOptions& options) {
-  const std::string failed = "cannot open LMDB environment at " + directory.string() + ": ";
-  MDB_env* raw = nullptr;
-  if (int rc = mdb_env_create(&raw); rc != 0) return unexpected(failed + lmdb_error_text(rc));
-  EnvHandle env(raw);
-  if (int rc = mdb_env_set_maxdbs(env.get(), kTables); rc != 0) return unexpected(failed + lmdb_error_text(rc));
-  if (int rc = mdb_env_set_mapsize(env.get(), options.map_size_bytes); rc != 0) {
-    return unexpected(failed + lmdb_error_text(rc));
-  }
-  if (int rc = mdb_env_open(env.get(), directory.c_str(), kEnvFlags, kFileMode); rc != 0) {
-    return unexpected(failed + lmdb_error_text(rc));
-  }
-  // Reader slots left by a process that died holding a read transaction
-  // would keep old pages from ever being reused.
-  int stale_readers = 0;
-  if (int rc = mdb_reader_check(env.get(), &stale_readers); rc != 0) return unexpected(failed + lmdb_error_text(rc));
-  return env;
-}
-
-// The first record over the limit, described; nothing if all fit.
-std::optional<std::string> oversized_record(const node::WriteBatch& batch, std::size_t max_record_bytes) {
-  auto describe = [max_record_bytes](const std::string& what, std::size_t size) {
-    return what + " of " + std::to_string(size) + " bytes exceeds the record limit of " +
-           std::to_string(max_record_bytes) + " bytes";
-  };
-  if (batch.hard_state && batch.hard_state->size() > max_record_bytes) {
-    return describe("hard state record", batch.hard_state->size());
-  }
-  if (batch.snapshot && batch.snapshot->size() > max_record_bytes) {
-    return describe("snapshot record", batch.snapshot->size());
-  }
-  for (std::size_t i = 0; i < batch.entries.size(); ++i) {
-    if (batch.entries[i].size() > max_record_bytes) {
-      return describe("entry record " + std::to_string(batch.first_index + i), batch.entries[i].size());
-    }
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -77,14 +31,22 @@ Result<std::unique_ptr<LmdbStorage>, std::string> LmdbStorage::open(const std::f
   if (error) return unexpected("cannot create data directory " + directory.string() + ": " + error.message());
   auto lock = DirectoryLock::acquire(directory);
   if (!lock) return unexpected(lock.error());
-  auto env = open_env(directory, options);
-  if (!env) return unexpected(env.error());
-  auto tables = open_tables(env->get());
+  auto opened = open_environment(directory, options.map_size_bytes);
+  if (!opened) return unexpected(opened.error());
+  EnvHandle env(*opened);
+  auto tables = open_tables(env.get());
   if (!tables) {
     return unexpected("cannot open LMDB environment at " + directory.string() + ": " + tables.error().detail);
   }
+  // A store continued by a WAL holds only part of the state: reading it
+  // without its WAL would lose acknowledged writes.
+  auto generation = read_wal_generation(env.get(), *tables);
+  if (!generation || generation->has_value()) {
+    return unexpected("the data directory " + directory.string() +
+                      " is kept by the WAL storage (--storage wal); LmdbStorage cannot read it alone");
+  }
   return std::unique_ptr<LmdbStorage>(new LmdbStorage(directory, options, std::move(post_to_core),
-                                                      std::move(lock).value(), env->release(), *tables));
+                                                      std::move(lock).value(), env.release(), *tables));
 }
 
 LmdbStorage::LmdbStorage(std::filesystem::path directory, LmdbOptions options, PostToCore post_to_core,

@@ -25,6 +25,13 @@ constexpr std::string_view kFormatKey = "format";
 constexpr std::string_view kHardStateKey = "hard_state";
 constexpr std::string_view kSnapshotKey = "snapshot";
 constexpr std::string_view kFirstIndexKey = "first_index";
+constexpr std::string_view kWalGenerationKey = "wal_generation";
+constexpr unsigned int kTableCount = 2;  // "meta" and "log"
+constexpr mdb_mode_t kFileMode = 0600;
+// MDB_NOTLS: load() may run on any thread, and the writer thread is another;
+// read transactions then keep no reader slot tied to a thread. No
+// MDB_NOSYNC/MDB_NOMETASYNC: every commit is durable.
+constexpr unsigned int kEnvFlags = MDB_NOTLS;
 
 using U64Key = std::array<std::uint8_t, 8>;
 
@@ -321,10 +328,55 @@ Result<node::StoredState, LmdbFailure> read_stored_state(MDB_env* env, const Lmd
 }
 
 Result<Done, LmdbFailure> commit_batch(MDB_env* env, const LmdbTables& tables, const node::WriteBatch& batch) {
+  return commit_batches(env, tables, std::span<const node::WriteBatch>(&batch, 1), std::nullopt);
+}
+
+Result<Done, LmdbFailure> commit_batches(MDB_env* env, const LmdbTables& tables,
+                                         std::span<const node::WriteBatch> batches,
+                                         std::optional<std::uint64_t> wal_generation) {
   auto txn = Transaction::begin(env, 0);
   if (!txn) return unexpected(txn.error());
-  if (auto applied = apply_batch(txn->get(), tables, batch); !applied) return applied;  // aborted by ~Transaction
+  for (const node::WriteBatch& batch : batches) {
+    if (auto applied = apply_batch(txn->get(), tables, batch); !applied) return applied;  // aborted by ~Transaction
+  }
+  if (wal_generation) {
+    const U64Key generation = encode_u64(*wal_generation);
+    if (auto stored = put(txn->get(), tables.meta, val_of(kWalGenerationKey), val_of(generation), 0,
+                          "write the WAL generation");
+        !stored) {
+      return stored;
+    }
+  }
   return txn->commit();
+}
+
+Result<std::optional<std::uint64_t>, LmdbFailure> read_wal_generation(MDB_env* env, const LmdbTables& tables) {
+  auto txn = Transaction::begin(env, MDB_RDONLY);
+  if (!txn) return unexpected(txn.error());
+  auto found = get(txn->get(), tables.meta, val_of(kWalGenerationKey), kWalGenerationKey);
+  if (!found) return unexpected(found.error());
+  if (!found->has_value()) return std::optional<std::uint64_t>{};
+  const std::optional<std::uint64_t> generation = decode_u64(**found);
+  if (!generation) return unexpected(layout_failure("wal_generation record is not a number"));
+  return generation;
+}
+
+Result<MDB_env*, std::string> open_environment(const std::filesystem::path& directory, std::size_t map_size_bytes) {
+  const std::string failed = "cannot open LMDB environment at " + directory.string() + ": ";
+  MDB_env* env = nullptr;
+  if (int rc = mdb_env_create(&env); rc != 0) return unexpected(failed + lmdb_error_text(rc));
+  auto fail = [&](int rc) {
+    mdb_env_close(env);
+    return unexpected(failed + lmdb_error_text(rc));
+  };
+  if (int rc = mdb_env_set_maxdbs(env, kTableCount); rc != 0) return fail(rc);
+  if (int rc = mdb_env_set_mapsize(env, map_size_bytes); rc != 0) return fail(rc);
+  if (int rc = mdb_env_open(env, directory.c_str(), kEnvFlags, kFileMode); rc != 0) return fail(rc);
+  // Reader slots left by a process that died holding a read transaction
+  // would keep old pages from ever being reused.
+  int stale_readers = 0;
+  if (int rc = mdb_reader_check(env, &stale_readers); rc != 0) return fail(rc);
+  return env;
 }
 
 }  // namespace confman::real

@@ -68,13 +68,16 @@ class StorageConformance : public ::testing::Test {
   std::vector<StorageStatus> completions_;
 };
 
-using Storages = ::testing::Types<SimHarness, LmdbHarness>;
+using Storages = ::testing::Types<SimHarness, LmdbHarness, WalHarness<DefaultWalOptions>, WalHarness<TinyWalOptions>>;
 
 class StorageNames {
  public:
   template <typename T>
   static std::string GetName(int) {
-    return std::is_same_v<T, SimHarness> ? "SimStorage" : "LmdbStorage";
+    if (std::is_same_v<T, SimHarness>) return "SimStorage";
+    if (std::is_same_v<T, LmdbHarness>) return "LmdbStorage";
+    if (std::is_same_v<T, WalHarness<DefaultWalOptions>>) return "WalStorage";
+    return "WalStorageTinyFiles";
   }
 };
 

@@ -23,6 +23,7 @@
 #include "core/node/env.h"
 #include "core/util/random.h"
 #include "real/storage/lmdb_storage.h"
+#include "real/storage/wal_storage.h"
 #include "sim/event_queue.h"
 #include "sim/sim_storage.h"
 #include "tests/real/temp_dir.h"
@@ -81,6 +82,50 @@ class LmdbHarness {
   TempDir dir_;            // outlives the storage
   TestExecutor executor_;  // outlives the storage, which posts to it
   std::unique_ptr<LmdbStorage> storage_;
+};
+
+// Opens a WalStorage, or throws.
+inline std::unique_ptr<WalStorage> open_wal(const std::filesystem::path& directory, TestExecutor& executor,
+                                            WalOptions options = {}) {
+  auto opened = WalStorage::open(directory, options, executor.poster());
+  if (!opened) throw std::runtime_error(opened.error());
+  return std::move(opened).value();
+}
+
+// WalStorage in a fresh directory. The Options type picks its sizes.
+template <typename Options>
+class WalHarness {
+ public:
+  WalHarness() : storage_(open_wal(dir_.path(), executor_, Options::options())) {}
+  node::Storage& storage() { return *storage_; }
+  WalStorage& wal_storage() { return *storage_; }
+  bool run_until(const std::function<bool()>& done) { return executor_.run_until(done); }
+  void reopen() {
+    storage_.reset();
+    storage_ = open_wal(dir_.path(), executor_, Options::options());
+  }
+  std::string last_write_failure() { return storage_->last_write_failure(); }
+  const std::filesystem::path& directory() const { return dir_.path(); }
+
+ private:
+  TempDir dir_;
+  TestExecutor executor_;
+  std::unique_ptr<WalStorage> storage_;
+};
+
+struct DefaultWalOptions {
+  static WalOptions options() { return {}; }
+};
+
+// Files so small that a few batches fill one and large records skip the
+// WAL: checkpoints happen all the time.
+struct TinyWalOptions {
+  static WalOptions options() {
+    WalOptions options;
+    options.wal_file_bytes = 1024;
+    options.max_wal_payload_bytes = 200;
+    return options;
+  }
 };
 
 inline Bytes record(std::string_view text) { return Bytes(text.begin(), text.end()); }

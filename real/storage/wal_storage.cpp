@@ -1,0 +1,230 @@
+#include "real/storage/wal_storage.h"
+
+#include <lmdb.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <system_error>
+#include <utility>
+
+#include "core/util/assert.h"
+#include "real/storage/batch_limits.h"
+#include "real/storage/wal_batch.h"
+#include "real/storage/writer_thread.h"
+
+namespace confman::real {
+
+namespace {
+
+struct EnvCloser {
+  void operator()(MDB_env* env) const { mdb_env_close(env); }
+};
+using EnvHandle = std::unique_ptr<MDB_env, EnvCloser>;
+
+constexpr std::uint64_t kFirstGeneration = 1;
+
+// Whether `batch` (no compaction) continues `state`; if not, why.
+std::optional<std::string> does_not_continue(const node::StoredState& state, const node::WriteBatch& batch) {
+  const LogIndex first = state.first_index;
+  LogIndex end = first + state.entries.size();
+  if (batch.truncate_from != 0) {
+    if (batch.truncate_from < first || batch.truncate_from > end) {
+      return "it truncates from entry " + std::to_string(batch.truncate_from) + ", outside the stored entries [" +
+             std::to_string(first) + ", " + std::to_string(end) + ")";
+    }
+    end = batch.truncate_from;
+  }
+  if (!batch.entries.empty() && batch.first_index != end) {
+    return "its entries start at " + std::to_string(batch.first_index) + ", the log continues at " +
+           std::to_string(end);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::filesystem::path WalStorage::wal_path(const std::filesystem::path& directory, std::uint64_t generation) {
+  char name[40];
+  std::snprintf(name, sizeof name, "wal-%016" PRIx64 ".log", generation);
+  return directory / name;
+}
+
+Result<std::unique_ptr<WalStorage>, std::string> WalStorage::open(const std::filesystem::path& directory,
+                                                                  WalOptions options, PostToCore post_to_core) {
+  CONFMAN_ASSERT(post_to_core != nullptr, "WalStorage needs a way to post completions to the node's thread");
+  CONFMAN_ASSERT(options.map_size_bytes > 0 && options.max_record_bytes > 0 && options.max_pending_writes > 0 &&
+                     options.max_wal_payload_bytes > 0 && options.wal_file_bytes > options.max_wal_payload_bytes,
+                 "WalOptions sizes must be positive, and a WAL file must hold its largest record");
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error) return unexpected("cannot create data directory " + directory.string() + ": " + error.message());
+  auto lock = DirectoryLock::acquire(directory);
+  if (!lock) return unexpected(lock.error());
+  auto opened = open_environment(directory, options.map_size_bytes);
+  if (!opened) return unexpected(opened.error());
+  EnvHandle env(*opened);
+  auto tables = open_tables(env.get());
+  if (!tables) {
+    return unexpected("cannot open LMDB environment at " + directory.string() + ": " + tables.error().detail);
+  }
+  std::unique_ptr<WalStorage> storage(new WalStorage(directory, options, std::move(post_to_core),
+                                                     std::move(lock).value(), env.release(), *tables));
+  if (auto recovered = storage->recover(); !recovered) return unexpected(recovered.error());
+  return storage;
+}
+
+WalStorage::WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core,
+                       DirectoryLock lock, MDB_env* env, LmdbTables tables)
+    : directory_(std::move(directory)),
+      options_(options),
+      post_to_core_(std::move(post_to_core)),
+      lock_(std::move(lock)),
+      env_(env),
+      tables_(tables),
+      writer_(std::make_unique<WriterThread>(options.max_pending_writes)) {}
+
+WalStorage::~WalStorage() {
+  *alive_ = false;  // completions already posted will find this and do nothing
+  writer_.reset();  // finishes every issued write, then joins
+  mdb_env_close(env_);
+}
+
+// Start-up, before any write: the generation, the WAL's batches, and a check
+// that they continue the LMDB store.
+Result<Done, std::string> WalStorage::recover() {
+  const std::string where = "storage at " + directory_.string() + ": ";
+  auto generation = read_wal_generation(env_, tables_);
+  if (!generation) return unexpected(where + generation.error().detail);
+  if (!generation->has_value()) {
+    // A new store (or one LmdbStorage wrote): from now on the WAL continues it.
+    if (auto marked = commit_batches(env_, tables_, {}, kFirstGeneration); !marked) {
+      return unexpected(where + marked.error().detail);
+    }
+    *generation = kFirstGeneration;
+  }
+  generation_ = **generation;
+  const std::filesystem::path path = wal_path(directory_, generation_);
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) {
+    std::vector<Bytes> payloads;
+    auto file = WalFile::open(path, options_.max_wal_payload_bytes, payloads);
+    if (!file) return unexpected(where + file.error().detail);
+    for (std::size_t i = 0; i < payloads.size(); ++i) {
+      auto batch = decode_wal_batch(payloads[i], options_.max_record_bytes);
+      if (!batch) {
+        return unexpected(where + "record " + std::to_string(i + 1) + " of " + path.string() +
+                          " is malformed: " + batch.error().describe());
+      }
+      backlog_.push_back(std::move(batch).value());
+    }
+    wal_ = std::move(file).value();
+  } else {
+    auto file = WalFile::create(path, options_.wal_file_bytes);
+    if (!file) return unexpected(where + file.error().detail);
+    wal_ = std::move(file).value();
+  }
+  // Files of older generations are left by a crash right after a checkpoint.
+  for (const auto& item : std::filesystem::directory_iterator(directory_, error)) {
+    const std::string name = item.path().filename().string();
+    if (name.rfind("wal-", 0) == 0 && item.path() != path) std::filesystem::remove(item.path(), error);
+  }
+  auto state = load();
+  if (!state) return unexpected(state.error().detail);
+  return Done{};
+}
+
+std::uint64_t WalStorage::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+Result<node::StoredState, node::StorageError> WalStorage::load() {
+  std::lock_guard lock(mutex_);
+  auto state = read_stored_state(env_, tables_);
+  if (!state) {
+    return unexpected(node::StorageError{node::StorageStatus::IoError,
+                                         "LMDB store at " + directory_.string() + ": " + state.error().detail});
+  }
+  for (std::size_t i = 0; i < backlog_.size(); ++i) {
+    if (auto why = does_not_continue(*state, backlog_[i])) {
+      return unexpected(node::StorageError{
+          node::StorageStatus::IoError, "record " + std::to_string(i + 1) + " of " +
+                                            wal_path(directory_, generation_).string() +
+                                            " does not continue the stored log: " + *why});
+    }
+    node::apply_write_batch(*state, backlog_[i]);
+  }
+  return std::move(state).value();
+}
+
+void WalStorage::write(node::WriteBatch batch, std::function<void(node::StorageStatus)> on_complete) {
+  CONFMAN_ASSERT(on_complete != nullptr, "a storage write needs a completion");
+  writer_->submit([this, batch = std::move(batch), on_complete = std::move(on_complete)]() mutable {
+    Completion completion = commit(batch);
+    post_to_core_([this, alive = alive_, completion = std::move(completion), on_complete = std::move(on_complete)] {
+      if (*alive) complete(completion, on_complete);
+    });
+  });
+}
+
+WalStorage::Completion WalStorage::commit(const node::WriteBatch& batch) {
+  if (auto oversized = oversized_record(batch, options_.max_record_bytes)) {
+    return Completion{node::StorageStatus::IoError, *oversized};
+  }
+  if (!fits_wal(batch)) return checkpoint(batch);
+  Bytes payload = encode_wal_batch(batch);
+  if (payload.size() > options_.max_wal_payload_bytes) return checkpoint(batch);
+  if (!wal_) {
+    // The last checkpoint stored everything but could not create the next
+    // WAL file; nothing depends on it yet, so try again.
+    auto file = WalFile::create(wal_path(directory_, generation_), options_.wal_file_bytes);
+    if (!file) {
+      return Completion{file.error().no_space() ? node::StorageStatus::DiskFull : node::StorageStatus::IoError,
+                        file.error().detail};
+    }
+    wal_ = std::move(file).value();
+  }
+  if (!wal_->fits(payload.size())) return checkpoint(batch);
+  return append(batch, payload);
+}
+
+WalStorage::Completion WalStorage::append(const node::WriteBatch& batch, const Bytes& payload) {
+  if (auto appended = wal_->append(payload); !appended) {
+    // What reached the file is unknown: fail-stop, and let start-up sort it out.
+    return Completion{node::StorageStatus::IoError, appended.error().detail};
+  }
+  std::lock_guard lock(mutex_);
+  backlog_.push_back(batch);
+  return Completion{};
+}
+
+WalStorage::Completion WalStorage::checkpoint(const node::WriteBatch& batch) {
+  std::lock_guard lock(mutex_);
+  backlog_.push_back(batch);
+  auto committed = commit_batches(env_, tables_, backlog_, generation_ + 1);
+  if (!committed) {
+    backlog_.pop_back();  // the transaction was aborted: nothing of it is stored
+    // A full map refused the whole transaction: the node may hold the batch
+    // and retry. Anything else is fail-stop.
+    const node::StorageStatus status =
+        is_map_full(committed.error()) ? node::StorageStatus::DiskFull : node::StorageStatus::IoError;
+    return Completion{status, "LMDB store at " + directory_.string() + ": " + committed.error().detail};
+  }
+  // Durable now, whatever happens to the files below.
+  backlog_.clear();
+  const std::filesystem::path old_path = wal_ ? wal_->path() : wal_path(directory_, generation_);
+  generation_ += 1;
+  wal_.reset();
+  auto file = WalFile::create(wal_path(directory_, generation_), options_.wal_file_bytes);
+  if (file) wal_ = std::move(file).value();  // else the next write tries again
+  std::error_code error;
+  std::filesystem::remove(old_path, error);  // a leftover is removed at start-up
+  return Completion{};
+}
+
+void WalStorage::complete(const Completion& completion, const std::function<void(node::StorageStatus)>& on_complete) {
+  if (completion.status != node::StorageStatus::Ok) last_write_failure_ = completion.failure;
+  on_complete(completion.status);
+}
+
+}  // namespace confman::real
