@@ -10,6 +10,7 @@
 
 #include "real/server/server.h"
 #include "real/storage/lmdb_storage.h"
+#include "real/storage/wal_storage.h"
 
 namespace {
 
@@ -36,6 +37,10 @@ void add_options(CLI::App& app, Flags& flags) {
   app.add_option("--election-timeout-ms", config.election_timeout_ms, "Raft election timeout")->capture_default_str();
   app.add_option("--heartbeat-ms", config.heartbeat_interval_ms, "leader heartbeat interval")->capture_default_str();
   app.add_option("--snapshot-entries", config.snapshot_threshold_entries, "snapshot after this many applied entries")
+      ->capture_default_str();
+  app.add_option("--storage", config.storage,
+                 "wal: a write-ahead log in front of LMDB (one sync per write); lmdb: LMDB alone (two)")
+      ->check(CLI::IsMember({"wal", "lmdb"}))
       ->capture_default_str();
   app.add_option("--lmdb-map-size-mb", config.lmdb_map_size_mb, "the most the data file may grow to")->capture_default_str();
   app.add_option("--max-body-bytes", config.max_body_bytes, "largest accepted request body")->capture_default_str();
@@ -70,6 +75,18 @@ Result<Done, std::string> resolve_addresses(Flags& flags) {
   return validate(config);
 }
 
+Result<std::unique_ptr<node::Storage>, std::string> open_storage(const ServerConfig& config, PostToCore post) {
+  const std::size_t map_size_bytes = config.lmdb_map_size_mb << 20;
+  if (config.storage == "lmdb") {
+    auto opened = LmdbStorage::open(config.data_dir, LmdbOptions{.map_size_bytes = map_size_bytes}, std::move(post));
+    if (!opened) return unexpected(opened.error());
+    return std::unique_ptr<node::Storage>(std::move(opened).value());
+  }
+  auto opened = WalStorage::open(config.data_dir, WalOptions{.map_size_bytes = map_size_bytes}, std::move(post));
+  if (!opened) return unexpected(opened.error());
+  return std::unique_ptr<node::Storage>(std::move(opened).value());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,10 +99,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   boost::asio::io_context io;
-  LmdbOptions options;
-  options.map_size_bytes = flags.config.lmdb_map_size_mb << 20;
-  auto storage = LmdbStorage::open(flags.config.data_dir, options,
-                                   [&io](std::function<void()> done) { boost::asio::post(io, std::move(done)); });
+  auto storage = open_storage(flags.config, [&io](std::function<void()> done) { boost::asio::post(io, std::move(done)); });
   if (!storage) {
     std::cerr << "confman-server: " << storage.error() << "\n";
     return 1;

@@ -46,6 +46,9 @@ Result<Done, std::string> validate(const ServerConfig& config) {
     return unexpected(std::string("--heartbeat-ms must be positive and below --election-timeout-ms"));
   }
   if (config.data_dir.empty()) return unexpected(std::string("--data-dir must not be empty"));
+  if (config.storage != "wal" && config.storage != "lmdb") {
+    return unexpected("--storage must be wal or lmdb, not '" + config.storage + "'");
+  }
   return Done{};
 }
 

@@ -39,6 +39,9 @@ struct ServerConfig {
   std::uint32_t election_timeout_ms = 1000;
   std::uint32_t heartbeat_interval_ms = 100;
   std::uint64_t snapshot_threshold_entries = 10'000;
+  // "wal": a write-ahead log in front of LMDB (wal_storage.h), one sync per
+  // write; "lmdb": LMDB alone (lmdb_storage.h), two syncs per write.
+  std::string storage = "wal";
   std::size_t lmdb_map_size_mb = 1024;
   std::size_t max_body_bytes = 1536 * 1024;
   std::uint32_t request_timeout_ms = 30'000;  // a request not fully received by then closes its connection
