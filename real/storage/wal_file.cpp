@@ -61,7 +61,7 @@ Result<Bytes, IoFailure> read_whole(int fd, const std::filesystem::path& path) {
 // Where a record at `offset` could have reached if its write was torn: its
 // header is in one sector, so it is either all zero (length unknown: any
 // record up to the largest) or whole.
-std::size_t torn_record_end(const Bytes& data, std::size_t offset, std::size_t max_payload_bytes) {
+std::size_t torn_record_end(ByteView data, std::size_t offset, std::size_t max_payload_bytes) {
   const bool header_written = offset + WalFile::kHeaderBytes <= data.size() &&
                               std::any_of(data.begin() + static_cast<std::ptrdiff_t>(offset),
                                           data.begin() + static_cast<std::ptrdiff_t>(offset + WalFile::kHeaderBytes),
@@ -71,6 +71,30 @@ std::size_t torn_record_end(const Bytes& data, std::size_t offset, std::size_t m
 }
 
 }  // namespace
+
+Result<WalScan, std::string> scan_wal(ByteView data, std::size_t max_payload_bytes) {
+  WalScan scan;
+  std::size_t offset = 0;
+  while (offset + WalFile::kHeaderBytes <= data.size()) {
+    const std::uint8_t* header = data.data() + offset;
+    const std::uint32_t length = read_u32(header);
+    if (length == 0 || length > max_payload_bytes || length > data.size() - offset - WalFile::kHeaderBytes) break;
+    const ByteView payload = data.subspan(offset + WalFile::kHeaderBytes, length);
+    if (read_u32(header + 4) != record_crc(header, payload)) break;
+    scan.payloads.emplace_back(payload.begin(), payload.end());
+    offset += WalFile::kHeaderBytes + length;
+  }
+  // Not a good record at offset: the end, a torn last record, or damage.
+  const auto last_nonzero = std::find_if(data.rbegin(), data.rend(), [](std::uint8_t byte) { return byte != 0; });
+  const std::size_t data_end = static_cast<std::size_t>(data.rend() - last_nonzero);  // one past it
+  scan.end_offset = offset;
+  scan.torn_end = std::max(offset, data_end);
+  if (data_end > offset && data_end > torn_record_end(data, offset, max_payload_bytes)) {
+    return unexpected("the record at offset " + std::to_string(offset) +
+                      " fails its checksum and data follows it (to offset " + std::to_string(data_end) + ")");
+  }
+  return scan;
+}
 
 bool IoFailure::no_space() const { return error_number == ENOSPC || error_number == EDQUOT; }
 
@@ -103,41 +127,21 @@ Result<WalFile, IoFailure> WalFile::open(const std::filesystem::path& path, std:
   auto data = read_whole(fd, path);
   WalFile file(path, fd, data ? data->size() : 0, 0);
   if (!data) return unexpected(data.error());
-  std::size_t offset = 0;
-  for (;;) {
-    if (offset + kHeaderBytes <= data->size()) {
-      const std::uint8_t* header = data->data() + offset;
-      const std::uint32_t length = read_u32(header);
-      const std::size_t end = offset + kHeaderBytes + length;
-      if (length > 0 && length <= max_payload_bytes && end <= data->size()) {
-        const ByteView payload(data->data() + offset + kHeaderBytes, length);
-        if (read_u32(header + 4) == record_crc(header, payload)) {
-          payloads.emplace_back(payload.begin(), payload.end());
-          offset = end;
-          continue;
-        }
-      }
-    }
-    break;  // not a good record: the end, a torn tail, or damage
-  }
-  const auto last_nonzero = std::find_if(data->rbegin(), data->rend(), [](std::uint8_t byte) { return byte != 0; });
-  const std::size_t data_end = static_cast<std::size_t>(data->rend() - last_nonzero);  // one past the last nonzero byte
-  if (data_end > offset) {
-    if (data_end > torn_record_end(*data, offset, max_payload_bytes)) {
-      return unexpected(IoFailure{0, "WAL file " + path.string() + " is damaged: the record at offset " +
-                                         std::to_string(offset) + " fails its checksum and data follows it (to offset " +
-                                         std::to_string(data_end) + ")"});
-    }
+  auto scan = scan_wal(*data, max_payload_bytes);
+  if (!scan) return unexpected(IoFailure{0, "WAL file " + path.string() + " is damaged: " + scan.error()});
+  if (scan->torn_end > scan->end_offset) {
     // A torn last record: never acknowledged. Zero it, so that the next
     // record written here cannot end up followed by its remains.
-    const Bytes zeros(data_end - offset, 0);
-    if (auto cleared = write_all(fd, zeros.data(), zeros.size(), offset, "clear the torn tail of " + path.string());
+    const Bytes zeros(scan->torn_end - scan->end_offset, 0);
+    if (auto cleared = write_all(fd, zeros.data(), zeros.size(), scan->end_offset,
+                                 "clear the torn tail of " + path.string());
         !cleared) {
       return unexpected(cleared.error());
     }
     if (::fdatasync(fd) != 0) return unexpected(io_failure("sync " + path.string(), errno));
   }
-  file.end_offset_ = offset;
+  payloads = std::move(scan->payloads);
+  file.end_offset_ = scan->end_offset;
   return file;
 }
 

@@ -66,6 +66,17 @@ class WalFile {
   std::size_t end_offset_ = 0;
 };
 
+// What the bytes of a WAL file hold: the good records from the start, and
+// where they end. Bytes [end_offset, torn_end) are a torn last record, to be
+// zeroed; everything from torn_end on is zero. Damage is an error saying
+// where it is.
+struct WalScan {
+  std::vector<Bytes> payloads;
+  std::size_t end_offset = 0;
+  std::size_t torn_end = 0;
+};
+Result<WalScan, std::string> scan_wal(ByteView data, std::size_t max_payload_bytes);
+
 // fsync(2) on a directory, so that a file created or removed in it stays so.
 Result<Done, IoFailure> sync_directory(const std::filesystem::path& directory);
 
