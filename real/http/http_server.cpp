@@ -256,6 +256,10 @@ void Server::Impl::accept() {
         beast::error_code ignored;
         socket.close(ignored);
       } else {
+        // Responses and SSE events are small writes: Nagle's algorithm would
+        // hold one back until the client acknowledges the one before.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         auto session = std::make_shared<Session>(std::move(socket), *this);
         sessions.push_back(session);
         std::erase_if(sessions, [](const std::weak_ptr<Session>& weak) { return weak.expired(); });
