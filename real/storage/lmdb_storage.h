@@ -11,20 +11,11 @@
 // before its completion reports Ok. A crash at any moment leaves either the
 // whole batch or none of it.
 //
-// Threading: the node runs on one thread and must not block on fsync, so
-// write() only queues the batch. A writer thread owned by this object runs the
-// transactions one at a time, in issue order, and hands each completion to
-// post_to_core, which must run it later on the node's thread (the server:
-// boost::asio::post onto the core's io_context). Calling the completion
-// right away on the writer thread would race with the node; never do that.
-// load() reads on the calling thread.
-//
-// Shutdown: destroy this object on the node's thread (or once that thread's
-// event loop has stopped), before the node it serves. The destructor FINISHES
-// every write already issued (each is committed or fails, in order), then
-// joins the writer thread; their completions are not delivered. A completion
-// posted before destruction that runs after it does nothing: completions
-// never run after destruction.
+// Threading and shutdown: writes run off the node's thread, in issue order,
+// and their completions are posted back to it (async_writes.h); load() reads
+// on the calling thread. Destroy this on the node's thread, before the node
+// it serves: the destructor finishes every write already issued and
+// delivers none of their completions.
 
 #include <cstddef>
 #include <filesystem>
@@ -35,15 +26,10 @@
 #include "core/node/env.h"
 #include "core/raft/message.h"
 #include "core/util/result.h"
-#include "real/storage/directory_lock.h"
-#include "real/storage/lmdb_tables.h"
+#include "real/storage/async_writes.h"
+#include "real/storage/lmdb_store.h"
 
 namespace confman::real {
-
-class WriterThread;
-
-// Runs a callback on the node's thread, later; callable from any thread.
-using PostToCore = std::function<void(std::function<void()>)>;
 
 struct LmdbOptions {
   // The most the environment may hold. A write that does not fit completes
@@ -66,7 +52,7 @@ class LmdbStorage final : public node::Storage {
 
   LmdbStorage(const LmdbStorage&) = delete;
   LmdbStorage& operator=(const LmdbStorage&) = delete;
-  ~LmdbStorage() override;
+  ~LmdbStorage() override = default;
 
   // Any failure is an IoError whose detail says what could not be read.
   Result<node::StoredState, node::StorageError> load() override;
@@ -74,31 +60,17 @@ class LmdbStorage final : public node::Storage {
 
   // Why the last write that did not complete Ok failed, for the server's log
   // (a completion carries only a status). Read it on the node's thread.
-  const std::string& last_write_failure() const { return last_write_failure_; }
+  const std::string& last_write_failure() const { return writes_.last_write_failure(); }
   const std::filesystem::path& directory() const { return directory_; }
 
  private:
-  struct Completion {
-    node::StorageStatus status = node::StorageStatus::Ok;
-    std::string failure;
-  };
-
-  LmdbStorage(std::filesystem::path directory, LmdbOptions options, PostToCore post_to_core, DirectoryLock lock,
-              MDB_env* env, LmdbTables tables);
-  Completion commit(const node::WriteBatch& batch) const;  // on the writer thread
-  void complete(const Completion& completion, const std::function<void(node::StorageStatus)>& on_complete);
+  LmdbStorage(std::filesystem::path directory, LmdbOptions options, PostToCore post_to_core, LmdbStore store);
+  WriteOutcome commit(const node::WriteBatch& batch) const;  // on the writer thread
 
   std::filesystem::path directory_;
   LmdbOptions options_;
-  PostToCore post_to_core_;
-  DirectoryLock lock_;
-  MDB_env* env_;
-  LmdbTables tables_;
-  // Cleared by the destructor (on the node's thread); a posted completion
-  // that finds it cleared does nothing.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  std::string last_write_failure_;
-  std::unique_ptr<WriterThread> writer_;
+  LmdbStore store_;
+  AsyncWrites writes_;  // declared last: destroyed (writes finished) before the store closes
 };
 
 }  // namespace confman::real

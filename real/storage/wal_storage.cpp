@@ -1,7 +1,5 @@
 #include "real/storage/wal_storage.h"
 
-#include <lmdb.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <system_error>
@@ -10,16 +8,10 @@
 #include "core/util/assert.h"
 #include "real/storage/batch_limits.h"
 #include "real/storage/wal_batch.h"
-#include "real/storage/writer_thread.h"
 
 namespace confman::real {
 
 namespace {
-
-struct EnvCloser {
-  void operator()(MDB_env* env) const { mdb_env_close(env); }
-};
-using EnvHandle = std::unique_ptr<MDB_env, EnvCloser>;
 
 constexpr std::uint64_t kFirstGeneration = 1;
 
@@ -51,53 +43,32 @@ std::filesystem::path WalStorage::wal_path(const std::filesystem::path& director
 
 Result<std::unique_ptr<WalStorage>, std::string> WalStorage::open(const std::filesystem::path& directory,
                                                                   WalOptions options, PostToCore post_to_core) {
-  CONFMAN_ASSERT(post_to_core != nullptr, "WalStorage needs a way to post completions to the node's thread");
   CONFMAN_ASSERT(options.map_size_bytes > 0 && options.max_record_bytes > 0 && options.max_pending_writes > 0 &&
                      options.max_wal_payload_bytes > 0 && options.wal_file_bytes > options.max_wal_payload_bytes,
                  "WalOptions sizes must be positive, and a WAL file must hold its largest record");
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  if (error) return unexpected("cannot create data directory " + directory.string() + ": " + error.message());
-  auto lock = DirectoryLock::acquire(directory);
-  if (!lock) return unexpected(lock.error());
-  auto opened = open_environment(directory, options.map_size_bytes);
-  if (!opened) return unexpected(opened.error());
-  EnvHandle env(*opened);
-  auto tables = open_tables(env.get());
-  if (!tables) {
-    return unexpected("cannot open LMDB environment at " + directory.string() + ": " + tables.error().detail);
-  }
-  std::unique_ptr<WalStorage> storage(new WalStorage(directory, options, std::move(post_to_core),
-                                                     std::move(lock).value(), env.release(), *tables));
+  auto store = LmdbStore::open(directory, options.map_size_bytes);
+  if (!store) return unexpected(store.error());
+  std::unique_ptr<WalStorage> storage(
+      new WalStorage(directory, options, std::move(post_to_core), std::move(store).value()));
   if (auto recovered = storage->recover(); !recovered) return unexpected(recovered.error());
   return storage;
 }
 
-WalStorage::WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core,
-                       DirectoryLock lock, MDB_env* env, LmdbTables tables)
+WalStorage::WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core, LmdbStore store)
     : directory_(std::move(directory)),
       options_(options),
-      post_to_core_(std::move(post_to_core)),
-      lock_(std::move(lock)),
-      env_(env),
-      tables_(tables),
-      writer_(std::make_unique<WriterThread>(options.max_pending_writes)) {}
-
-WalStorage::~WalStorage() {
-  *alive_ = false;  // completions already posted will find this and do nothing
-  writer_.reset();  // finishes every issued write, then joins
-  mdb_env_close(env_);
-}
+      store_(std::move(store)),
+      writes_(std::move(post_to_core), options.max_pending_writes) {}
 
 // Start-up, before any write: the generation, the WAL's batches, and a check
 // that they continue the LMDB store.
 Result<Done, std::string> WalStorage::recover() {
   const std::string where = "storage at " + directory_.string() + ": ";
-  auto generation = read_wal_generation(env_, tables_);
+  auto generation = read_wal_generation(store_.env(), store_.tables());
   if (!generation) return unexpected(where + generation.error().detail);
   if (!generation->has_value()) {
     // A new store (or one LmdbStorage wrote): from now on the WAL continues it.
-    if (auto marked = commit_batches(env_, tables_, {}, kFirstGeneration); !marked) {
+    if (auto marked = commit_batches(store_.env(), store_.tables(), {}, kFirstGeneration); !marked) {
       return unexpected(where + marked.error().detail);
     }
     *generation = kFirstGeneration;
@@ -140,7 +111,7 @@ std::uint64_t WalStorage::generation() const {
 
 Result<node::StoredState, node::StorageError> WalStorage::load() {
   std::lock_guard lock(mutex_);
-  auto state = read_stored_state(env_, tables_);
+  auto state = read_stored_state(store_.env(), store_.tables());
   if (!state) {
     return unexpected(node::StorageError{node::StorageStatus::IoError,
                                          "LMDB store at " + directory_.string() + ": " + state.error().detail});
@@ -158,18 +129,12 @@ Result<node::StoredState, node::StorageError> WalStorage::load() {
 }
 
 void WalStorage::write(node::WriteBatch batch, std::function<void(node::StorageStatus)> on_complete) {
-  CONFMAN_ASSERT(on_complete != nullptr, "a storage write needs a completion");
-  writer_->submit([this, batch = std::move(batch), on_complete = std::move(on_complete)]() mutable {
-    Completion completion = commit(batch);
-    post_to_core_([this, alive = alive_, completion = std::move(completion), on_complete = std::move(on_complete)] {
-      if (*alive) complete(completion, on_complete);
-    });
-  });
+  writes_.submit([this, batch = std::move(batch)] { return commit(batch); }, std::move(on_complete));
 }
 
-WalStorage::Completion WalStorage::commit(const node::WriteBatch& batch) {
+WriteOutcome WalStorage::commit(const node::WriteBatch& batch) {
   if (auto oversized = oversized_record(batch, options_.max_record_bytes)) {
-    return Completion{node::StorageStatus::IoError, *oversized};
+    return WriteOutcome{node::StorageStatus::IoError, *oversized};
   }
   if (!fits_wal(batch)) return checkpoint(batch);
   Bytes payload = encode_wal_batch(batch);
@@ -179,7 +144,7 @@ WalStorage::Completion WalStorage::commit(const node::WriteBatch& batch) {
     // WAL file; nothing depends on it yet, so try again.
     auto file = WalFile::create(wal_path(directory_, generation_), options_.wal_file_bytes);
     if (!file) {
-      return Completion{file.error().no_space() ? node::StorageStatus::DiskFull : node::StorageStatus::IoError,
+      return WriteOutcome{file.error().no_space() ? node::StorageStatus::DiskFull : node::StorageStatus::IoError,
                         file.error().detail};
     }
     wal_ = std::move(file).value();
@@ -188,27 +153,27 @@ WalStorage::Completion WalStorage::commit(const node::WriteBatch& batch) {
   return append(batch, payload);
 }
 
-WalStorage::Completion WalStorage::append(const node::WriteBatch& batch, const Bytes& payload) {
+WriteOutcome WalStorage::append(const node::WriteBatch& batch, const Bytes& payload) {
   if (auto appended = wal_->append(payload); !appended) {
     // What reached the file is unknown: fail-stop, and let start-up sort it out.
-    return Completion{node::StorageStatus::IoError, appended.error().detail};
+    return WriteOutcome{node::StorageStatus::IoError, appended.error().detail};
   }
   std::lock_guard lock(mutex_);
   backlog_.push_back(batch);
-  return Completion{};
+  return WriteOutcome{};
 }
 
-WalStorage::Completion WalStorage::checkpoint(const node::WriteBatch& batch) {
+WriteOutcome WalStorage::checkpoint(const node::WriteBatch& batch) {
   std::lock_guard lock(mutex_);
   backlog_.push_back(batch);
-  auto committed = commit_batches(env_, tables_, backlog_, generation_ + 1);
+  auto committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
   if (!committed) {
     backlog_.pop_back();  // the transaction was aborted: nothing of it is stored
     // A full map refused the whole transaction: the node may hold the batch
     // and retry. Anything else is fail-stop.
     const node::StorageStatus status =
         is_map_full(committed.error()) ? node::StorageStatus::DiskFull : node::StorageStatus::IoError;
-    return Completion{status, "LMDB store at " + directory_.string() + ": " + committed.error().detail};
+    return WriteOutcome{status, "LMDB store at " + directory_.string() + ": " + committed.error().detail};
   }
   // Durable now, whatever happens to the files below.
   backlog_.clear();
@@ -219,12 +184,7 @@ WalStorage::Completion WalStorage::checkpoint(const node::WriteBatch& batch) {
   if (file) wal_ = std::move(file).value();  // else the next write tries again
   std::error_code error;
   std::filesystem::remove(old_path, error);  // a leftover is removed at start-up
-  return Completion{};
-}
-
-void WalStorage::complete(const Completion& completion, const std::function<void(node::StorageStatus)>& on_complete) {
-  if (completion.status != node::StorageStatus::Ok) last_write_failure_ = completion.failure;
-  on_complete(completion.status);
+  return WriteOutcome{};
 }
 
 }  // namespace confman::real

@@ -25,10 +25,9 @@
 // The commit is the one point where the state moves, so every batch is
 // stored whole or not at all.
 //
-// Threading and shutdown are as for LmdbStorage (lmdb_storage.h): writes run
-// on a writer thread in issue order, completions are posted to the node's
-// thread, and the destructor finishes issued writes without delivering
-// their completions.
+// Threading and shutdown (async_writes.h): writes run on a writer thread in
+// issue order, completions are posted to the node's thread, and the
+// destructor finishes issued writes without delivering their completions.
 
 #include <cstddef>
 #include <cstdint>
@@ -43,9 +42,8 @@
 #include "core/node/env.h"
 #include "core/raft/message.h"
 #include "core/util/result.h"
-#include "real/storage/directory_lock.h"
-#include "real/storage/lmdb_storage.h"
-#include "real/storage/lmdb_tables.h"
+#include "real/storage/async_writes.h"
+#include "real/storage/lmdb_store.h"
 #include "real/storage/wal_file.h"
 
 namespace confman::real {
@@ -75,46 +73,34 @@ class WalStorage final : public node::Storage {
 
   WalStorage(const WalStorage&) = delete;
   WalStorage& operator=(const WalStorage&) = delete;
-  ~WalStorage() override;
+  ~WalStorage() override = default;
 
   Result<node::StoredState, node::StorageError> load() override;
   void write(node::WriteBatch batch, std::function<void(node::StorageStatus)> on_complete) override;
 
-  const std::string& last_write_failure() const { return last_write_failure_; }
+  const std::string& last_write_failure() const { return writes_.last_write_failure(); }
   const std::filesystem::path& directory() const { return directory_; }
   // For tests and the server's log: checkpoints so far, and the WAL in use.
   std::uint64_t generation() const;
   static std::filesystem::path wal_path(const std::filesystem::path& directory, std::uint64_t generation);
 
  private:
-  struct Completion {
-    node::StorageStatus status = node::StorageStatus::Ok;
-    std::string failure;
-  };
-
-  WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core, DirectoryLock lock,
-             MDB_env* env, LmdbTables tables);
+  WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core, LmdbStore store);
   Result<Done, std::string> recover();
   // On the writer thread:
-  Completion commit(const node::WriteBatch& batch);
-  Completion append(const node::WriteBatch& batch, const Bytes& payload);
-  Completion checkpoint(const node::WriteBatch& batch);
-  void complete(const Completion& completion, const std::function<void(node::StorageStatus)>& on_complete);
+  WriteOutcome commit(const node::WriteBatch& batch);
+  WriteOutcome append(const node::WriteBatch& batch, const Bytes& payload);
+  WriteOutcome checkpoint(const node::WriteBatch& batch);
 
   std::filesystem::path directory_;
   WalOptions options_;
-  PostToCore post_to_core_;
-  DirectoryLock lock_;
-  MDB_env* env_;
-  LmdbTables tables_;
+  LmdbStore store_;
   // Guards what load() reads while the writer thread may change it.
   mutable std::mutex mutex_;
   std::uint64_t generation_ = 0;
   std::vector<node::WriteBatch> backlog_;  // in the WAL, not yet in LMDB
   std::optional<WalFile> wal_;             // none after a failed creation: the next write retries it
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  std::string last_write_failure_;
-  std::unique_ptr<WriterThread> writer_;
+  AsyncWrites writes_;  // declared last: destroyed (writes finished) before what they use
 };
 
 }  // namespace confman::real
