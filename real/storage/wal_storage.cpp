@@ -129,43 +129,45 @@ Result<node::StoredState, node::StorageError> WalStorage::load() {
 }
 
 void WalStorage::write(node::WriteBatch batch, std::function<void(node::StorageStatus)> on_complete) {
-  writes_.submit([this, batch = std::move(batch)] { return commit(batch); }, std::move(on_complete));
+  // mutable: the batch moves into the backlog instead of being copied.
+  writes_.submit([this, batch = std::move(batch)]() mutable { return commit(std::move(batch)); },
+                 std::move(on_complete));
 }
 
-WriteOutcome WalStorage::commit(const node::WriteBatch& batch) {
+WriteOutcome WalStorage::commit(node::WriteBatch batch) {
   if (auto oversized = oversized_record(batch, options_.max_record_bytes)) {
     return WriteOutcome{node::StorageStatus::IoError, *oversized};
   }
-  if (!fits_wal(batch)) return checkpoint(batch);
+  if (!fits_wal(batch)) return checkpoint(std::move(batch));
   Bytes payload = encode_wal_batch(batch);
-  if (payload.size() > options_.max_wal_payload_bytes) return checkpoint(batch);
+  if (payload.size() > options_.max_wal_payload_bytes) return checkpoint(std::move(batch));
   if (!wal_) {
     // The last checkpoint stored everything but could not create the next
     // WAL file; nothing depends on it yet, so try again.
     auto file = WalFile::create(wal_path(directory_, generation_), options_.wal_file_bytes);
     if (!file) {
       return WriteOutcome{file.error().no_space() ? node::StorageStatus::DiskFull : node::StorageStatus::IoError,
-                        file.error().detail};
+                          file.error().detail};
     }
     wal_ = std::move(file).value();
   }
-  if (!wal_->fits(payload.size())) return checkpoint(batch);
-  return append(batch, payload);
+  if (!wal_->fits(payload.size())) return checkpoint(std::move(batch));
+  return append(std::move(batch), payload);
 }
 
-WriteOutcome WalStorage::append(const node::WriteBatch& batch, const Bytes& payload) {
+WriteOutcome WalStorage::append(node::WriteBatch batch, const Bytes& payload) {
   if (auto appended = wal_->append(payload); !appended) {
     // What reached the file is unknown: fail-stop, and let start-up sort it out.
     return WriteOutcome{node::StorageStatus::IoError, appended.error().detail};
   }
   std::lock_guard lock(mutex_);
-  backlog_.push_back(batch);
+  backlog_.push_back(std::move(batch));
   return WriteOutcome{};
 }
 
-WriteOutcome WalStorage::checkpoint(const node::WriteBatch& batch) {
+WriteOutcome WalStorage::checkpoint(node::WriteBatch batch) {
   std::lock_guard lock(mutex_);
-  backlog_.push_back(batch);
+  backlog_.push_back(std::move(batch));
   auto committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
   if (!committed) {
     backlog_.pop_back();  // the transaction was aborted: nothing of it is stored

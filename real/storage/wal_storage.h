@@ -88,9 +88,9 @@ class WalStorage final : public node::Storage {
   WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core, LmdbStore store);
   Result<Done, std::string> recover();
   // On the writer thread:
-  WriteOutcome commit(const node::WriteBatch& batch);
-  WriteOutcome append(const node::WriteBatch& batch, const Bytes& payload);
-  WriteOutcome checkpoint(const node::WriteBatch& batch);
+  WriteOutcome commit(node::WriteBatch batch);
+  WriteOutcome append(node::WriteBatch batch, const Bytes& payload);
+  WriteOutcome checkpoint(node::WriteBatch batch);
 
   std::filesystem::path directory_;
   WalOptions options_;
