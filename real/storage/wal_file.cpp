@@ -142,6 +142,7 @@ Result<WalFile, IoFailure> WalFile::open(const std::filesystem::path& path, std:
   }
   payloads = std::move(scan->payloads);
   file.end_offset_ = scan->end_offset;
+  file.written_end_ = scan->end_offset;  // unknown past it: zeroed again as the log grows
   return file;
 }
 
@@ -149,7 +150,8 @@ WalFile::WalFile(WalFile&& other) noexcept
     : path_(std::move(other.path_)),
       fd_(std::exchange(other.fd_, -1)),
       capacity_bytes_(other.capacity_bytes_),
-      end_offset_(other.end_offset_) {}
+      end_offset_(other.end_offset_),
+      written_end_(other.written_end_) {}
 
 WalFile& WalFile::operator=(WalFile&& other) noexcept {
   if (this != &other) {
@@ -158,6 +160,7 @@ WalFile& WalFile::operator=(WalFile&& other) noexcept {
     fd_ = std::exchange(other.fd_, -1);
     capacity_bytes_ = other.capacity_bytes_;
     end_offset_ = other.end_offset_;
+    written_end_ = other.written_end_;
   }
   return *this;
 }
@@ -173,6 +176,17 @@ Result<Done, IoFailure> WalFile::append(ByteView payload) {
   writer.u32(static_cast<std::uint32_t>(payload.size()));
   writer.u32(record_crc(record.data(), payload));
   record.insert(record.end(), payload.begin(), payload.end());
+  if (end_offset_ + record.size() > written_end_) {
+    // Zero the next chunk first; the one sync below covers both writes.
+    const std::size_t zero_end = std::min(capacity_bytes_, std::max(written_end_, end_offset_) + kZeroChunkBytes);
+    static const Bytes zeros(kZeroChunkBytes, 0);
+    const std::size_t zero_from = std::max(written_end_, end_offset_);
+    if (auto zeroed = write_all(fd_, zeros.data(), zero_end - zero_from, zero_from, "zero ahead in " + path_.string());
+        !zeroed) {
+      return zeroed;
+    }
+    written_end_ = zero_end;
+  }
   if (auto written = write_all(fd_, record.data(), record.size(), end_offset_, "append to " + path_.string());
       !written) {
     return written;
