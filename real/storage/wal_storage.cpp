@@ -33,6 +33,15 @@ std::optional<std::string> does_not_continue(const node::StoredState& state, con
   return std::nullopt;
 }
 
+// "wal-" + 16 lowercase hex digits + ".log", as wal_path() writes it.
+bool is_wal_file_name(const std::string& name) {
+  constexpr std::size_t kHexDigits = 16;
+  if (name.size() != 4 + kHexDigits + 4 || name.rfind("wal-", 0) != 0 || name.substr(4 + kHexDigits) != ".log") {
+    return false;
+  }
+  return name.find_first_not_of("0123456789abcdef", 4) == 4 + kHexDigits;
+}
+
 }  // namespace
 
 std::filesystem::path WalStorage::wal_path(const std::filesystem::path& directory, std::uint64_t generation) {
@@ -95,9 +104,12 @@ Result<Done, std::string> WalStorage::recover() {
     wal_ = std::move(file).value();
   }
   // Files of older generations are left by a crash right after a checkpoint.
+  // Only names this storage writes are removed: nothing else in the
+  // directory is its to delete.
   for (const auto& item : std::filesystem::directory_iterator(directory_, error)) {
-    const std::string name = item.path().filename().string();
-    if (name.rfind("wal-", 0) == 0 && item.path() != path) std::filesystem::remove(item.path(), error);
+    if (is_wal_file_name(item.path().filename().string()) && item.path() != path) {
+      std::filesystem::remove(item.path(), error);
+    }
   }
   auto state = load();
   if (!state) return unexpected(state.error().detail);

@@ -140,12 +140,14 @@ TEST_F(WalStorageTest, ACrashBetweenTheCheckpointAndTheNewWalLosesNothing) {
   const std::filesystem::path new_path = wal_file();
   close();
   // As if the process died right after the LMDB commit: the new WAL was never
-  // created and the old one never removed.
+  // created and the old one never removed. An operator's file stays put.
+  std::ofstream(dir_.path() / "wal-notes.txt") << "not a WAL";
   std::filesystem::remove(new_path);
   std::filesystem::rename(dir_.path() / "old-wal", old_path);
   open();
   expect_same_state(load(), model_);
   EXPECT_FALSE(std::filesystem::exists(old_path)) << "a WAL of an older generation is removed at start-up";
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "wal-notes.txt")) << "a file the storage did not write stays";
   EXPECT_TRUE(std::filesystem::exists(new_path));
   ASSERT_EQ(write(append_batch(5, entries(5, 1))), StorageStatus::Ok);
   open();
