@@ -60,8 +60,6 @@ class WalFile {
   // caller fails stop): what reached the disk is unknown.
   Result<Done, IoFailure> append(ByteView payload);
 
-  const std::filesystem::path& path() const { return path_; }
-  std::size_t end_offset() const { return end_offset_; }
 
  private:
   WalFile(std::filesystem::path path, int fd, std::size_t capacity_bytes, std::size_t end_offset)

@@ -98,10 +98,8 @@ Result<Done, std::string> WalStorage::recover() {
       backlog_.push_back(std::move(batch).value());
     }
     wal_ = std::move(file).value();
-  } else {
-    auto file = WalFile::create(path, options_.wal_file_bytes);
-    if (!file) return unexpected(where + file.error().detail);
-    wal_ = std::move(file).value();
+  } else if (auto created = create_wal_file(); !created) {
+    return unexpected(where + created.error().detail);
   }
   // Files of older generations are left by a crash right after a checkpoint.
   // Only names this storage writes are removed: nothing else in the
@@ -113,6 +111,14 @@ Result<Done, std::string> WalStorage::recover() {
   }
   auto state = load();
   if (!state) return unexpected(state.error().detail);
+  return Done{};
+}
+
+// The current generation's WAL file, empty; wal_ holds it on success.
+Result<Done, IoFailure> WalStorage::create_wal_file() {
+  auto file = WalFile::create(wal_path(directory_, generation_), options_.wal_file_bytes);
+  if (!file) return unexpected(file.error());
+  wal_ = std::move(file).value();
   return Done{};
 }
 
@@ -156,12 +162,10 @@ WriteOutcome WalStorage::commit(node::WriteBatch batch) {
   if (!wal_) {
     // The last checkpoint stored everything but could not create the next
     // WAL file; nothing depends on it yet, so try again.
-    auto file = WalFile::create(wal_path(directory_, generation_), options_.wal_file_bytes);
-    if (!file) {
-      return WriteOutcome{file.error().no_space() ? node::StorageStatus::DiskFull : node::StorageStatus::IoError,
-                          file.error().detail};
+    if (auto created = create_wal_file(); !created) {
+      return WriteOutcome{created.error().no_space() ? node::StorageStatus::DiskFull : node::StorageStatus::IoError,
+                          created.error().detail};
     }
-    wal_ = std::move(file).value();
   }
   if (!wal_->fits(payload.size())) return checkpoint(std::move(batch));
   return append(std::move(batch), payload);
@@ -191,11 +195,10 @@ WriteOutcome WalStorage::checkpoint(node::WriteBatch batch) {
   }
   // Durable now, whatever happens to the files below.
   backlog_.clear();
-  const std::filesystem::path old_path = wal_ ? wal_->path() : wal_path(directory_, generation_);
+  const std::filesystem::path old_path = wal_path(directory_, generation_);
   generation_ += 1;
   wal_.reset();
-  auto file = WalFile::create(wal_path(directory_, generation_), options_.wal_file_bytes);
-  if (file) wal_ = std::move(file).value();  // else the next write tries again
+  (void)create_wal_file();  // on failure the next write tries again
   std::error_code error;
   std::filesystem::remove(old_path, error);  // a leftover is removed at start-up
   return WriteOutcome{};

@@ -87,6 +87,7 @@ class WalStorage final : public node::Storage {
  private:
   WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core, LmdbStore store);
   Result<Done, std::string> recover();
+  Result<Done, IoFailure> create_wal_file();
   // On the writer thread:
   WriteOutcome commit(node::WriteBatch batch);
   WriteOutcome append(node::WriteBatch batch, const Bytes& payload);

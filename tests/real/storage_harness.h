@@ -98,14 +98,12 @@ class WalHarness {
  public:
   WalHarness() : storage_(open_wal(dir_.path(), executor_, Options::options())) {}
   node::Storage& storage() { return *storage_; }
-  WalStorage& wal_storage() { return *storage_; }
   bool run_until(const std::function<bool()>& done) { return executor_.run_until(done); }
   void reopen() {
     storage_.reset();
     storage_ = open_wal(dir_.path(), executor_, Options::options());
   }
   std::string last_write_failure() { return storage_->last_write_failure(); }
-  const std::filesystem::path& directory() const { return dir_.path(); }
 
  private:
   TempDir dir_;
