@@ -38,8 +38,12 @@ TEST(CodecLimits, LargestSnapshotChunkRoundTrips) {
   EXPECT_TRUE(is_last_chunk(*decoded));
 }
 
-TEST(CodecLimits, ConfigEntryWithTheMostMembersRoundTrips) {
-  const ConfigEntryData data{.change = {ConfigChangeType::Remove, 3}, .membership = largest_membership()};
+TEST(CodecLimits, ConfigEntryWithTheMostMembersAndTheLargestContextRoundTrips) {
+  ConfigEntryData data;
+  data.change.type = ConfigChangeType::AddLearner;
+  data.change.node = 64;  // a learner of largest_membership()
+  data.change.context = std::string(kMaxConfigContextBytes, 'c');
+  data.membership = largest_membership();
   const auto decoded = decode_config_entry(encode_config_entry(data));
   ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
   EXPECT_EQ(*decoded, data);

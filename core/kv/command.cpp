@@ -11,7 +11,10 @@ namespace {
 // The first byte of every encoded write request. A replica that meets a
 // version it does not know refuses the entry (Malformed) rather than guessing;
 // a new layout gets a new number.
-constexpr std::uint8_t kWriteRequestFormat = 1;
+constexpr std::uint8_t kWriteRequestFormat = 2;
+// Format 1 has the same layout; its writes are applied as store.h's "Format
+// history" says.
+constexpr std::uint8_t kWriteRequestFormatLegacy = 1;
 
 constexpr std::uint8_t kNoKeyValue = 0;
 constexpr std::uint8_t kHasKeyValue = 1;
@@ -67,7 +70,9 @@ std::optional<DecodeError> read_command(ByteReader& reader, Command& command) {
   return read_varint(reader, command.expected_mod_revision, "expected mod revision");
 }
 
-void write_key_value(ByteWriter& writer, const KeyValue& key_value) {
+}  // namespace
+
+void encode_key_value(ByteWriter& writer, const KeyValue& key_value) {
   writer.string(key_value.key);
   writer.string(key_value.value);
   writer.varint(key_value.create_revision);
@@ -75,14 +80,12 @@ void write_key_value(ByteWriter& writer, const KeyValue& key_value) {
   writer.varint(key_value.version);
 }
 
-bool read_key_value(ByteReader& reader, KeyValue& key_value) {
+bool decode_key_value(ByteReader& reader, KeyValue& key_value) {
   return reader.string(key_value.key, kMaxKeyBytes) &&
          reader.string(key_value.value, kMaxValueBytes) &&
          reader.varint(key_value.create_revision) && reader.varint(key_value.mod_revision) &&
          reader.varint(key_value.version);
 }
-
-}  // namespace
 
 const char* status_name(Status status) {
   switch (status) {
@@ -119,13 +122,14 @@ Decoded<WriteRequest> decode_write_request(ByteView bytes) {
   ByteReader reader(bytes);
   std::uint8_t format = 0;
   if (!reader.u8(format)) return unexpected(reader.error("write request format version byte"));
-  if (format != kWriteRequestFormat) {
-    return unexpected(DecodeError{"write request format version " +
-                                      std::to_string(kWriteRequestFormat) + " (got " +
+  if (format != kWriteRequestFormat && format != kWriteRequestFormatLegacy) {
+    return unexpected(DecodeError{"write request format version " + std::to_string(kWriteRequestFormatLegacy) +
+                                      " or " + std::to_string(kWriteRequestFormat) + " (got " +
                                       std::to_string(format) + ")",
                                   0});
   }
   WriteRequest request;
+  request.legacy = format == kWriteRequestFormatLegacy;
   if (auto error = read_varint(reader, request.client_id, "client id")) return unexpected(*error);
   if (auto error = read_varint(reader, request.sequence, "sequence")) return unexpected(*error);
   if (auto error = read_command(reader, request.command)) return unexpected(*error);
@@ -146,7 +150,7 @@ void encode_write_result(ByteWriter& writer, const WriteResult& result) {
     return;
   }
   writer.u8(kHasKeyValue);
-  write_key_value(writer, *result.key_value);
+  encode_key_value(writer, *result.key_value);
 }
 
 bool decode_write_result(ByteReader& reader, WriteResult& result) {
@@ -162,7 +166,7 @@ bool decode_write_result(ByteReader& reader, WriteResult& result) {
   }
   if (presence != kHasKeyValue) return false;
   KeyValue key_value;
-  if (!read_key_value(reader, key_value)) return false;
+  if (!decode_key_value(reader, key_value)) return false;
   result.key_value = std::move(key_value);
   return true;
 }

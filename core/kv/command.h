@@ -33,6 +33,10 @@ struct WriteRequest {
   std::uint64_t client_id = 0;  // 0 = no session: never de-duplicated
   std::uint64_t sequence = 0;   // per-client, increasing; a retry reuses it
   Command command;
+  // Decoded from a format-1 entry, written by servers that kept neither an
+  // event log nor a member registry (store.h, "Format history"). Never
+  // encoded: encode_write_request always writes the current format.
+  bool legacy = false;
   bool operator==(const WriteRequest&) const = default;
 };
 
@@ -75,6 +79,10 @@ Decoded<WriteRequest> decode_write_request(ByteView bytes);
 // Results are stored in client sessions (part of the replicated state, and of
 // its snapshot) so they have an encoding too.
 void encode_write_result(ByteWriter& writer, const WriteResult& result);
+// [key string][value string][create, mod, version varints]; decode checks
+// only the lengths (kMaxKeyBytes, kMaxValueBytes), not the key's validity.
+void encode_key_value(ByteWriter& writer, const KeyValue& key_value);
+bool decode_key_value(ByteReader& reader, KeyValue& key_value);
 bool decode_write_result(ByteReader& reader, WriteResult& result);
 
 }  // namespace confman::kv

@@ -11,5 +11,11 @@ constexpr std::size_t kMaxSegmentBytes = 255;     // one path component
 constexpr std::size_t kMaxValueBytes = 1 << 20;   // 1 MiB of opaque value bytes
 constexpr std::size_t kMaxListLimit = 10000;      // keys per list page
 constexpr std::size_t kMaxSessions = 4096;        // client sessions kept for de-duplication
+// The watch history (event_log.h): its oldest events are dropped beyond this.
+// Part of the replicated state's definition: every replica must use the same.
+constexpr std::size_t kMaxEventLogBytes = 16 << 20;
+// A member's address record (opaque to the core; the server keeps its peer
+// and client addresses there).
+constexpr std::size_t kMaxMemberRecordBytes = 4096;
 
 }  // namespace confman::kv

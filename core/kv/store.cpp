@@ -49,9 +49,33 @@ std::uint64_t hash_string(std::string_view text, std::uint64_t hash) {
 
 }  // namespace
 
+std::optional<std::uint64_t> legacy_member_id(std::string_view key) {
+  constexpr std::string_view kPrefix = "/_confman/members/";
+  if (!starts_with(key, kPrefix)) return std::nullopt;
+  const std::string_view digits = key.substr(kPrefix.size());
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t id = 0;
+  for (char digit : digits) id = id * 10 + static_cast<std::uint64_t>(digit - '0');
+  if (id == 0) return std::nullopt;
+  return id;
+}
+
+Store::Store() : events_(kMaxEventLogBytes) {}
+
 WriteResult Store::apply(const WriteRequest& request) {
+  if (!request.legacy) return apply_with_session(request);
+  // Format history (store.h): older servers kept no event log, so a
+  // format-1 write leaves none, and history starts after it.
+  WriteResult result = apply_with_session(request);
+  events_.drop_through(revision_);
+  return result;
+}
+
+WriteResult Store::apply_with_session(const WriteRequest& request) {
   ++applied_count_;
-  if (request.client_id == 0) return execute(request.command);
+  if (request.client_id == 0) return execute(request.command, request.legacy);
 
   const auto session = sessions_.find(request.client_id);
   if (session != sessions_.end()) {
@@ -66,14 +90,17 @@ WriteResult Store::apply(const WriteRequest& request) {
       return WriteResult{Status::StaleSequence, revision_, std::nullopt};
     }
   }
-  WriteResult result = execute(request.command);
+  WriteResult result = execute(request.command, request.legacy);
   remember(request.client_id, request.sequence, result);
   return result;
 }
 
-WriteResult Store::execute(const Command& command) {
+WriteResult Store::execute(const Command& command, bool legacy) {
   if (!validate_key(command.key)) return WriteResult{Status::InvalidKey, revision_, std::nullopt};
   if (!value_fits(command)) return WriteResult{Status::ValueTooLarge, revision_, std::nullopt};
+  if (legacy) {
+    if (auto member = apply_legacy_member_key(command)) return *member;
+  }
 
   switch (command.type) {
     case CommandType::Put: return put(command.key, command.value);
@@ -92,6 +119,27 @@ WriteResult Store::execute(const Command& command) {
   // Only reachable by a Command built in memory with an out-of-range type;
   // decode_write_request refuses such bytes. Answer the same on every replica.
   return WriteResult{Status::Malformed, revision_, std::nullopt};
+}
+
+std::optional<WriteResult> Store::apply_legacy_member_key(const Command& command) {
+  if (command.type != CommandType::Put || command.value.size() > kMaxMemberRecordBytes) return std::nullopt;
+  const auto member = legacy_member_id(command.key);
+  if (!member) return std::nullopt;
+  members_[*member] = command.value;
+  ++revision_;  // as the put did when it was first applied
+  return WriteResult{Status::Ok, revision_, std::nullopt};
+}
+
+void Store::set_member_record(std::uint64_t member, std::string record) {
+  CONFMAN_ASSERT(record.size() <= kMaxMemberRecordBytes, "a member record over kMaxMemberRecordBytes");
+  members_[member] = std::move(record);
+}
+
+void Store::erase_member_record(std::uint64_t member) { members_.erase(member); }
+
+const std::string* Store::member_record(std::uint64_t member) const {
+  const auto found = members_.find(member);
+  return found == members_.end() ? nullptr : &found->second;
 }
 
 std::optional<WriteResult> Store::compare(const std::string& key,
@@ -119,6 +167,7 @@ WriteResult Store::put(const std::string& key, const std::string& value) {
   stored.value = value;
   stored.mod_revision = revision;
   stored.version += 1;
+  events_.append(Event{revision, EventType::Put, stored});
   return WriteResult{Status::Ok, revision_, stored};
 }
 
@@ -128,6 +177,7 @@ WriteResult Store::erase(const std::string& key) {
   KeyValue deleted = std::move(found->second);
   keys_.erase(found);
   ++revision_;
+  events_.append(Event{revision_, EventType::Delete, deleted});
   return WriteResult{Status::Ok, revision_, std::move(deleted)};
 }
 
@@ -234,7 +284,12 @@ std::uint64_t Store::digest() const {
     hash = fnv1a_u64(encoded.size(), hash);
     hash = fnv1a(encoded, hash);
   }
-  return hash;
+  hash = fnv1a_u64(members_.size(), hash);
+  for (const auto& [member, record] : members_) {
+    hash = fnv1a_u64(member, hash);
+    hash = hash_string(record, hash);
+  }
+  return events_.digest(hash);
 }
 
 }  // namespace confman::kv

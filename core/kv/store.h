@@ -5,6 +5,26 @@
 //
 // Determinism: apply() depends only on the store's state and its argument.
 // Time never enters it (TTLs, if added, must be leader-stamped into commands).
+//
+// Beside the keys, the replicated state holds the recent changes (the event
+// log that watches are served from, event_log.h) and the member registry: an
+// opaque address record per member that joined by a membership change
+// (node.cpp fills it from the change's Config entry; the server keeps peer
+// and client addresses there). Keys whose first segment starts with '_' are
+// reserved for such internal state: clients cannot write them (the request
+// layer refuses them, core/service), though apply() still accepts what older
+// logs hold.
+//
+// Format history: servers before write-request and snapshot format 2 kept
+// neither an event log nor a member registry; they wrote member addresses as
+// ordinary keys "/_confman/members/ID". A format-1 entry (WriteRequest::legacy)
+// that puts such a key is applied as a registry update that bumps the
+// revision as the put did; any format-1 write leaves no event, and the event
+// log's history starts after it (compacted through its revision). A format-1
+// snapshot's member keys move to the registry on restore, and its event log
+// starts compacted at its revision. So a replica that replays old entries and
+// one that restores an old snapshot reach the same state, and every replica
+// applies each entry the same way.
 
 #include <cstdint>
 #include <map>
@@ -14,6 +34,7 @@
 #include <vector>
 
 #include "core/kv/command.h"
+#include "core/kv/event_log.h"
 #include "core/kv/key.h"
 #include "core/types.h"
 
@@ -32,8 +53,14 @@ struct ChildEntry {
   bool operator==(const ChildEntry&) const = default;
 };
 
+// The member id of a legacy member key "/_confman/members/ID" (see "Format
+// history" above), or nullopt if key is not one.
+std::optional<std::uint64_t> legacy_member_id(std::string_view key);
+
 class Store {
  public:
+  Store();
+
   // Applies one committed write. Sessions: a request whose (client_id,
   // sequence) was already applied returns the original result without
   // touching the data; an older sequence returns StaleSequence.
@@ -51,6 +78,15 @@ class Store {
 
   std::uint64_t revision() const { return revision_; }
   std::size_t key_count() const { return keys_.size(); }
+
+  // Recent changes, in revision order (watches).
+  const EventLog& events() const { return events_; }
+
+  // The member registry. Records are opaque here, at most kMaxMemberRecordBytes.
+  void set_member_record(std::uint64_t member, std::string record);
+  void erase_member_record(std::uint64_t member);
+  const std::string* member_record(std::uint64_t member) const;
+  const std::map<std::uint64_t, std::string>& member_records() const { return members_; }
 
   // A hash of the whole replicated state (keys, revisions, sessions). Equal on
   // replicas that applied the same prefix of the log.
@@ -78,7 +114,10 @@ class Store {
     std::uint64_t last_used_revision = 0;
   };
 
-  WriteResult execute(const Command& command);
+  WriteResult apply_with_session(const WriteRequest& request);
+  WriteResult execute(const Command& command, bool legacy);
+  // A put of a legacy member key (see "Format history"), if command is one.
+  std::optional<WriteResult> apply_legacy_member_key(const Command& command);
   void remember(std::uint64_t client_id, std::uint64_t sequence, const WriteResult& result);
 
   // Helpers of execute(): each either changes the data and bumps revision_ by
@@ -94,9 +133,13 @@ class Store {
   // Parts of restore_snapshot (store_snapshot.cpp); nullopt when they succeed.
   std::optional<DecodeError> restore_keys(ByteReader& reader);
   std::optional<DecodeError> restore_sessions(ByteReader& reader);
+  std::optional<DecodeError> restore_members(ByteReader& reader);
+  void migrate_legacy_member_keys();
 
   std::map<std::string, KeyValue, std::less<>> keys_;
   std::map<std::uint64_t, Session> sessions_;
+  std::map<std::uint64_t, std::string> members_;  // member id -> address record
+  EventLog events_;
   std::uint64_t revision_ = 0;
   std::uint64_t applied_count_ = 0;
 };

@@ -5,13 +5,20 @@
 // covers, and it must be decoded as carefully as anything off the network:
 // it arrives in chunks from another node and is read back from disk.
 //
-// Layout (format 1):
-//   [format u8 = 1][revision varint][applied_count varint]
+// Layout (format 2):
+//   [format u8 = 2][revision varint][applied_count varint]
 //   [key count varint] then per key, in strictly increasing key order:
 //     [key string][value string][create_revision][mod_revision][version] (varints)
 //   [session count varint] then per session, in strictly increasing client id:
 //     [client_id varint][last_sequence varint][last_used varint][last result]
-//   where the last result is encode_write_result's layout.
+//   where the last result is encode_write_result's layout;
+//   [member count varint] then per member, in strictly increasing id:
+//     [member id varint][address record string]
+//   [event log] (EventLog::encode).
+// Format 1 (written before the member registry and the event log) ends after
+// the sessions; it is still read: its legacy member keys move to the
+// registry (store.h, "Format history") and its event log starts empty,
+// compacted at the snapshot's revision (the events before it are unknown).
 // The checksum lives one layer up (the snapshot record and the transfer
 // carry a crc32c of these bytes); this layer checks structure and meaning.
 
@@ -24,7 +31,8 @@ namespace confman::kv {
 
 namespace {
 
-constexpr std::uint8_t kStoreSnapshotFormat = 1;
+constexpr std::uint8_t kStoreSnapshotFormat = 2;
+constexpr std::uint8_t kStoreSnapshotFormatWithoutRegistry = 1;
 
 // The smallest encoding of one key: a one-byte key length with at least the
 // key "/x" (3 bytes), an empty value (1) and three one-byte varints.
@@ -58,6 +66,12 @@ Bytes Store::snapshot() const {
     writer.varint(session.last_used_revision);
     encode_write_result(writer, session.last_result);
   }
+  writer.varint(members_.size());
+  for (const auto& [member, record] : members_) {
+    writer.varint(member);
+    writer.string(record);
+  }
+  events_.encode(writer);
   return out;
 }
 
@@ -66,9 +80,9 @@ Result<Store, DecodeError> Store::restore_snapshot(ByteView bytes) {
   Store store;
   std::uint8_t format = 0;
   if (!reader.u8(format)) return unexpected(reader.error("store snapshot format byte"));
-  if (format != kStoreSnapshotFormat) {
-    return unexpected(DecodeError{"store snapshot format " + number(kStoreSnapshotFormat) + " (got " +
-                                      number(format) + ")",
+  if (format != kStoreSnapshotFormat && format != kStoreSnapshotFormatWithoutRegistry) {
+    return unexpected(DecodeError{"store snapshot format " + number(kStoreSnapshotFormatWithoutRegistry) + " or " +
+                                      number(kStoreSnapshotFormat) + " (got " + number(format) + ")",
                                   0});
   }
   if (!reader.varint(store.revision_) || !reader.varint(store.applied_count_)) {
@@ -76,6 +90,13 @@ Result<Store, DecodeError> Store::restore_snapshot(ByteView bytes) {
   }
   if (auto error = store.restore_keys(reader)) return unexpected(*error);
   if (auto error = store.restore_sessions(reader)) return unexpected(*error);
+  if (format == kStoreSnapshotFormatWithoutRegistry) {
+    store.migrate_legacy_member_keys();
+    store.events_.drop_through(store.revision_);  // as replaying format-1 entries leaves it
+  } else {
+    if (auto error = store.restore_members(reader)) return unexpected(*error);
+    if (auto error = store.events_.decode(reader, store.revision_)) return unexpected(*error);
+  }
   if (!reader.at_end()) {
     return unexpected(reader.error("end of store snapshot (" + number(reader.remaining()) + " trailing bytes)"));
   }
@@ -117,6 +138,39 @@ std::optional<DecodeError> Store::restore_keys(ByteReader& reader) {
     keys_.emplace_hint(keys_.end(), std::move(key), std::move(stored));
   }
   return std::nullopt;
+}
+
+std::optional<DecodeError> Store::restore_members(ByteReader& reader) {
+  std::uint64_t count = 0;
+  if (!reader.varint(count)) return reader.error("varint member count");
+  if (count > reader.remaining() / 2) {
+    return reader.error("member count " + number(count) + " that fits in " + number(reader.remaining()) + " bytes");
+  }
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const std::size_t start = reader.offset();
+    std::uint64_t member = 0;
+    std::string record;
+    if (!reader.varint(member) || !reader.string(record, kMaxMemberRecordBytes)) {
+      return reader.error("member id and an address record of at most " + number(kMaxMemberRecordBytes) + " bytes");
+    }
+    if (member == 0 || (!members_.empty() && members_.rbegin()->first >= member)) {
+      return DecodeError{"member ids other than 0, in strictly increasing order", start};
+    }
+    members_.emplace_hint(members_.end(), member, std::move(record));
+  }
+  return std::nullopt;
+}
+
+void Store::migrate_legacy_member_keys() {
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    const auto member = legacy_member_id(it->first);
+    if (member && it->second.value.size() <= kMaxMemberRecordBytes) {
+      members_[*member] = std::move(it->second.value);
+      it = keys_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 std::optional<DecodeError> Store::restore_sessions(ByteReader& reader) {

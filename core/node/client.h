@@ -61,6 +61,9 @@ class ClientResponder {
  public:
   virtual ~ClientResponder() = default;
   virtual void respond(ClientResponse response) = 0;
+  // The store has moved on: it applied entries, or a snapshot replaced it.
+  // Reads waiting for a revision and watches may proceed (core/service).
+  virtual void on_store_changed() {}
 };
 
 }  // namespace confman::node

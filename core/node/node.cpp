@@ -506,6 +506,7 @@ void Node::finish_ready(raft::Ready& ready) {
 
 void Node::apply_committed() {
   const LogIndex applicable = raft_.applicable_index();
+  const LogIndex applied_before = applied_index_;
   while (applied_index_ < applicable) {
     const LogIndex index = applied_index_ + 1;
     const raft::Entry& entry = raft_.log().at(index);
@@ -515,6 +516,7 @@ void Node::apply_committed() {
       auto data = raft::decode_config_entry(entry.data);
       CONFMAN_ASSERT(data.ok(), "a committed Config entry does not decode");
       membership = data->membership;
+      apply_member_change(data->change);
     }
     std::optional<kv::WriteRequest> request;
     if (entry.type == raft::EntryType::Normal) {
@@ -539,7 +541,35 @@ void Node::apply_committed() {
     }
   }
   serve_ready_reads();
+  if (applied_index_ > applied_before) env_.responder->on_store_changed();
   maybe_take_snapshot();
+}
+
+// The member registry follows the log (store.h): an added member's address
+// record arrives with its change, and leaves with its removal.
+void Node::apply_member_change(const raft::ConfigChange& change) {
+  switch (change.type) {
+    case raft::ConfigChangeType::AddVoter:
+    case raft::ConfigChangeType::AddLearner:
+      if (!change.context.empty()) store_.set_member_record(change.node, change.context);
+      break;
+    case raft::ConfigChangeType::Remove: store_.erase_member_record(change.node); break;
+    case raft::ConfigChangeType::Promote: break;
+  }
+}
+
+std::optional<std::string> Node::member_record(NodeId member) const {
+  const LogIndex index = raft_.membership_index();
+  if (index > applied_index_) {
+    // The change in force is not applied yet (at most one is in flight).
+    auto data = raft::decode_config_entry(raft_.log().at(index).data);
+    CONFMAN_ASSERT(data.ok(), "a Config entry in the log does not decode");
+    const raft::ConfigChange& change = data->change;
+    const bool adds = change.type == raft::ConfigChangeType::AddVoter || change.type == raft::ConfigChangeType::AddLearner;
+    if (adds && change.node == member && !change.context.empty()) return change.context;
+  }
+  if (const std::string* record = store_.member_record(member)) return *record;
+  return std::nullopt;
 }
 
 bool Node::install_snapshot(const raft::Snapshot& snapshot) {
@@ -557,6 +587,7 @@ bool Node::install_snapshot(const raft::Snapshot& snapshot) {
   applied_index_ = snapshot.index;
   snapshots_installed_ += 1;
   if (env_.observer != nullptr) env_.observer->on_snapshot_installed(id(), snapshot.index, snapshot.term);
+  env_.responder->on_store_changed();
   return true;
 }
 

@@ -98,6 +98,11 @@ class Node {
   const raft::Membership& membership() const { return raft_.membership(); }
   const raft::Raft& raft() const { return raft_; }
   const kv::Store& store() const { return store_; }
+  // The address record of a member that joined by a change carrying one (an
+  // AddVoter or AddLearner with a context), as soon as that change is in the
+  // log: Raft sends to a new member from then on, before the change
+  // commits. nullopt for founding members and unknown ids.
+  std::optional<std::string> member_record(NodeId member) const;
   LogIndex applied_index() const { return applied_index_; }
   std::uint64_t messages_dropped_corrupt() const { return messages_dropped_corrupt_; }
   std::uint64_t snapshots_taken() const { return snapshots_taken_; }
@@ -133,6 +138,7 @@ class Node {
   void refuse_for_disk_full(std::uint64_t request_id, const char* what);
   void finish_ready(raft::Ready& ready);
   void apply_committed();
+  void apply_member_change(const raft::ConfigChange& change);
   Result<Done, StartError> load_snapshot(const StoredState& stored, std::optional<raft::Snapshot>& snapshot);
   void maybe_take_snapshot();
   void write_local_snapshot();

@@ -121,6 +121,7 @@ Bytes encode_config_entry(const ConfigEntryData& data) {
   writer.u8(static_cast<std::uint8_t>(data.change.type));
   writer.varint(data.change.node);
   encode_membership(writer, data.membership);
+  if (!data.change.context.empty()) writer.string(data.change.context);
   return bytes;
 }
 
@@ -137,6 +138,11 @@ Decoded<ConfigEntryData> decode_config_entry(ByteView bytes) {
     return unexpected(reader.error("varint node id other than 0"));
   }
   if (auto error = decode_membership(reader, data.membership, 1)) return unexpected(*error);
+  if (!reader.at_end()) {
+    if (!reader.string(data.change.context, kMaxConfigContextBytes) || data.change.context.empty()) {
+      return unexpected(reader.error("a context of 1 to " + std::to_string(kMaxConfigContextBytes) + " bytes"));
+    }
+  }
   if (!reader.at_end()) return unexpected(reader.error("end of config entry"));
   return data;
 }

@@ -56,9 +56,15 @@ enum class ConfigChangeType : std::uint8_t {
 };
 const char* config_change_type_name(ConfigChangeType type);
 
+// Opaque to Raft, carried with a change in its log entry (as etcd's
+// ConfChange.Context): the node puts an added member's address record there,
+// so that the member and its addresses arrive in one replicated command.
+constexpr std::size_t kMaxConfigContextBytes = 4096;
+
 struct ConfigChange {
   ConfigChangeType type = ConfigChangeType::AddLearner;
   NodeId node = kNoNode;
+  std::string context{};  // at most kMaxConfigContextBytes
   bool operator==(const ConfigChange&) const = default;
 };
 
@@ -67,6 +73,8 @@ struct ConfigChange {
 Result<Membership, std::string> apply_config_change(const Membership& membership, const ConfigChange& change);
 
 // A Config log entry's data: the change and the membership it results in.
+// Layout: [type u8][node varint][membership][context string, only if not
+// empty]; entries written before contexts existed end after the membership.
 struct ConfigEntryData {
   ConfigChange change{};
   Membership membership{};

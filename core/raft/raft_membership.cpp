@@ -136,6 +136,11 @@ Result<LogIndex, Rejection> Raft::propose_config_change(const ConfigChange& chan
                                     " is not committed yet"});
   }
 #endif
+  if (change.context.size() > kMaxConfigContextBytes) {
+    return unexpected(Rejection{RejectReason::Invalid, leader_,
+                                "a change's context of " + std::to_string(change.context.size()) +
+                                    " bytes (the limit is " + std::to_string(kMaxConfigContextBytes) + ")"});
+  }
   auto next = apply_config_change(membership_, change);
   if (!next) return unexpected(Rejection{RejectReason::Invalid, leader_, next.error()});
   if (change.type == ConfigChangeType::Promote) {

@@ -66,8 +66,22 @@ TEST(WriteRequestCodecTest, EveryCommandTypeRoundTrips) {
 
 TEST(WriteRequestCodecTest, LayoutStartsWithTheFormatVersion) {
   const Bytes encoded = encode_write_request(request(1, 2, CommandType::Delete, "/a", "", 0));
-  const Bytes expected = {1, 1, 2, 2, 2, '/', 'a', 0, 0};
+  const Bytes expected = {2, 1, 2, 2, 2, '/', 'a', 0, 0};
   EXPECT_EQ(encoded, expected);
+}
+
+// Format 1 has the same layout: it decodes, marked legacy (store.h, "Format
+// history"), and encodes back as the current format.
+TEST(WriteRequestCodecTest, FormatOneDecodesAsLegacy) {
+  WriteRequest original = request(1, 2, CommandType::Put, "/a", "v", 0);
+  Bytes encoded = encode_write_request(original);
+  encoded[0] = 1;
+  auto decoded = decode_write_request(encoded);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().describe();
+  EXPECT_TRUE(decoded->legacy);
+  original.legacy = true;
+  EXPECT_EQ(*decoded, original);
+  EXPECT_EQ(encode_write_request(*decoded)[0], 2);
 }
 
 TEST(WriteRequestCodecTest, LimitSizedFieldsRoundTrip) {
@@ -85,11 +99,11 @@ TEST(WriteRequestCodecTest, RejectsEmptyInput) {
 }
 
 TEST(WriteRequestCodecTest, RejectsUnknownFormatVersion) {
-  for (std::uint8_t version : {0, 2, 255}) {
+  for (std::uint8_t version : {0, 3, 255}) {
     Bytes encoded = encode_write_request(sample_requests()[1]);
     encoded[0] = version;
     const DecodeError error = decode_failure(encoded);
-    EXPECT_EQ(error.what, "write request format version 1 (got " + std::to_string(version) + ")");
+    EXPECT_EQ(error.what, "write request format version 1 or 2 (got " + std::to_string(version) + ")");
     EXPECT_EQ(error.offset, 0u);
   }
 }
