@@ -28,8 +28,8 @@ enum class RequestKind : std::uint8_t {
 struct ClientRequest {
   std::uint64_t request_id = 0;  // chosen by the embedding code; echoed in the response
   RequestKind kind = RequestKind::Write;
-  kv::WriteRequest write;        // Write
-  std::string key;               // Get
+  kv::WriteRequest write{};      // Write
+  std::string key{};             // Get
   ReadConsistency consistency = ReadConsistency::Linearizable;
   raft::ConfigChange config_change{};  // ConfigChange
   NodeId transfer_target = kNoNode;    // TransferLeadership

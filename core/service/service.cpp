@@ -1,0 +1,355 @@
+#include "core/service/service.h"
+
+#include <algorithm>
+
+#include "core/kv/limits.h"
+#include "core/service/client_key.h"
+
+namespace confman::service {
+
+namespace {
+
+Response refuse(const Request& request, Code code, std::string detail) {
+  return Response{.id = request.id, .code = code, .detail = std::move(detail)};
+}
+
+std::optional<Response> refuse_key(const Request& request, bool prefix) {
+  auto valid = prefix ? validate_client_prefix(request.key) : validate_client_key(request.key);
+  if (valid) return std::nullopt;
+  return refuse(request, valid.error().reserved ? Code::Reserved : Code::Invalid, valid.error().message);
+}
+
+Response write_response(const Request& request, const kv::WriteResult& result) {
+  Response response{.id = request.id, .revision = result.revision, .key_value = result.key_value};
+  switch (result.status) {
+    case kv::Status::Ok: break;
+    case kv::Status::NotFound:
+      response.code = Code::NotFound;
+      response.detail = "no key " + request.key;
+      break;
+    case kv::Status::CompareFailed:
+      response.code = Code::PreconditionFailed;
+      response.detail = result.key_value
+                            ? "the key's modRevision is " + std::to_string(result.key_value->mod_revision)
+                            : std::string("the key does not exist");
+      break;
+    case kv::Status::StaleSequence:
+      response.code = Code::StaleSequence;
+      response.detail = "sequence " + std::to_string(request.sequence) + " is older than client " +
+                        std::to_string(request.client_id) + "'s last write; its result is no longer kept";
+      break;
+    case kv::Status::InvalidKey:
+    case kv::Status::ValueTooLarge:
+    case kv::Status::Malformed:
+      response.code = Code::Invalid;
+      response.detail = std::string("the store refused the write: ") + kv::status_name(result.status);
+      break;
+  }
+  return response;
+}
+
+}  // namespace
+
+std::size_t request_bytes(const Request& request) {
+  return request.key.size() + request.value.size() + request.member_record.size() + request.list_after.size() +
+         kRequestOverheadBytes;
+}
+
+Service::Service(ServiceConfig config, node::NodeConfig node_config, node::Env env, ServiceOutput& output)
+    : config_(config),
+      output_(output),
+      node_(std::move(node_config), node::Env{env.storage, env.transport, this, env.observer}),
+      watches_(config.max_watches) {}
+
+Result<Done, node::StartError> Service::start(TimeUs now_us) {
+  now_us_ = now_us;
+  next_progress_us_ = now_us + config_.watch_progress_interval_us;
+  return node_.start(now_us);
+}
+
+void Service::receive(ByteView frame, TimeUs now_us) {
+  now_us_ = now_us;
+  node_.receive(frame, now_us);
+  after_input();
+}
+
+void Service::tick(TimeUs now_us) {
+  now_us_ = now_us;
+  node_.tick(now_us);
+  for (const Request& request : read_waits_.take_expired(now_us)) {
+    release(request);
+    output_.respond(refuse(request, Code::Timeout,
+                           "this node had not applied revision " + std::to_string(request.min_revision) + " within " +
+                               std::to_string(request.wait_timeout_us / 1000) +
+                               " ms (it is at revision " + std::to_string(node_.store().revision()) +
+                               "); try another node or later"));
+  }
+  send_progress_if_due();
+  after_input();
+}
+
+TimeUs Service::next_deadline_us() const {
+  TimeUs deadline_us = node_.next_deadline_us();
+  if (auto wait_us = read_waits_.next_deadline_us()) deadline_us = std::min(deadline_us, *wait_us);
+  if (watches_.size() > 0) deadline_us = std::min(deadline_us, next_progress_us_);
+  return deadline_us;
+}
+
+void Service::send_progress_if_due() {
+  if (now_us_ < next_progress_us_) return;
+  next_progress_us_ = now_us_ + config_.watch_progress_interval_us;
+  watches_.deliver(node_.store(), output_);
+  watches_.send_progress(node_.store(), output_);
+}
+
+void Service::handle(Request request, TimeUs now_us) {
+  now_us_ = now_us;
+  if (auto refused = refusal(request)) {
+    output_.respond(std::move(*refused));
+    return;
+  }
+  if (node_.stopped()) {
+    output_.respond(refuse(request, Code::Stopped, "the node has stopped: " + node_.stop_reason()));
+    return;
+  }
+  if (pending_bytes_ + request_bytes(request) > config_.max_pending_bytes) {
+    output_.respond(refuse(request, Code::Busy,
+                           "this node holds " + std::to_string(pending_bytes_) + " bytes of requests in flight (its limit is " +
+                               std::to_string(config_.max_pending_bytes) + "); retry shortly"));
+    return;
+  }
+  switch (request.operation) {
+    case Operation::Get:
+    case Operation::List: read(std::move(request)); break;
+    case Operation::Put:
+    case Operation::Delete: write(std::move(request)); break;
+    case Operation::Watch: watch(request); break;
+    case Operation::AddMember:
+    case Operation::PromoteMember:
+    case Operation::RemoveMember: change_membership(std::move(request)); break;
+    case Operation::TransferLeader: transfer(std::move(request)); break;
+  }
+  after_input();
+}
+
+std::optional<Response> Service::refusal(const Request& request) const {
+  switch (request.operation) {
+    case Operation::Get:
+    case Operation::Put:
+    case Operation::Delete: return refuse_key(request, false);
+    case Operation::Watch: return refuse_key(request, request.watch_prefix);
+    case Operation::List:
+      if (request.list_limit == 0 || request.list_limit > kv::kMaxListLimit) {
+        return refuse(request, Code::Invalid,
+                      "a list limit of 1 to " + std::to_string(kv::kMaxListLimit) + " (got " +
+                          std::to_string(request.list_limit) + ")");
+      }
+      return refuse_key(request, true);
+    case Operation::AddMember:
+      if (request.member_record.size() > kv::kMaxMemberRecordBytes) {
+        return refuse(request, Code::Invalid,
+                      "a member record of at most " + std::to_string(kv::kMaxMemberRecordBytes) + " bytes");
+      }
+      [[fallthrough]];
+    case Operation::PromoteMember:
+    case Operation::RemoveMember:
+    case Operation::TransferLeader:
+      if (request.member == kNoNode) return refuse(request, Code::Invalid, "a member id other than 0");
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void Service::read(Request request) {
+  switch (request.consistency) {
+    case Consistency::Stale: output_.respond(read_locally(request, node_.store())); return;
+    case Consistency::ReadYourWrites:
+      if (node_.store().revision() >= request.min_revision) {
+        output_.respond(read_locally(request, node_.store()));
+        return;
+      }
+      if (request.wait_timeout_us <= 0) request.wait_timeout_us = config_.read_wait_timeout_us;
+      hold(request);
+      read_waits_.add(request, now_us_ + request.wait_timeout_us);
+      return;
+    case Consistency::Linearizable:
+#ifdef CONFMAN_CANARY_SERVICE_LOCAL_READS
+      // Test-only canary (tests/canary/): serves this node's state as if it
+      // were linearizable, with no barrier. The checker must catch it.
+      output_.respond(read_locally(request, node_.store()));
+      return;
+#endif
+      submit_to_node(std::move(request), node::ClientRequest{.kind = node::RequestKind::ReadBarrier});
+      return;
+  }
+}
+
+void Service::write(Request request) {
+  if (request.operation == Operation::Put && request.value.size() > kv::kMaxValueBytes) {
+    output_.respond(refuse(request, Code::TooLarge,
+                           "the value is " + std::to_string(request.value.size()) + " bytes; the limit is " +
+                               std::to_string(kv::kMaxValueBytes)));
+    return;
+  }
+  if ((request.client_id == 0) != (request.sequence == 0)) {
+    output_.respond(refuse(request, Code::Invalid, "a session needs both a client id and a sequence number, both positive"));
+    return;
+  }
+  kv::Command command{kv::CommandType::Put, request.key, request.value, 0};
+  if (request.operation == Operation::Delete) command.type = kv::CommandType::Delete;
+  if (request.if_mod_revision) {
+    command.type = request.operation == Operation::Put ? kv::CommandType::CompareAndSet
+                                                       : kv::CommandType::CompareAndDelete;
+    command.expected_mod_revision = *request.if_mod_revision;
+  }
+  node::ClientRequest node_request{.kind = node::RequestKind::Write};
+  node_request.write = kv::WriteRequest{request.client_id, request.sequence, std::move(command)};
+  submit_to_node(std::move(request), std::move(node_request));
+}
+
+void Service::watch(const Request& request) {
+  if (auto refused = watches_.open(request, node_.store())) {
+    output_.respond(std::move(*refused));
+    return;
+  }
+  // The answer opens the stream; the events already kept follow it.
+  output_.respond(Response{.id = request.id, .revision = node_.store().revision()});
+  watches_.deliver(node_.store(), output_);
+}
+
+void Service::change_membership(Request request) {
+  node::ClientRequest node_request{.kind = node::RequestKind::ConfigChange};
+  switch (request.operation) {
+    case Operation::AddMember:
+      node_request.config_change.type =
+          request.as_learner ? raft::ConfigChangeType::AddLearner : raft::ConfigChangeType::AddVoter;
+      node_request.config_change.context = request.member_record;
+      break;
+    case Operation::PromoteMember: node_request.config_change.type = raft::ConfigChangeType::Promote; break;
+    case Operation::RemoveMember: node_request.config_change.type = raft::ConfigChangeType::Remove; break;
+    default: CONFMAN_ASSERT(false, "change_membership takes membership operations");
+  }
+  node_request.config_change.node = request.member;
+  submit_to_node(std::move(request), std::move(node_request));
+}
+
+void Service::transfer(Request request) {
+  node::ClientRequest node_request{.kind = node::RequestKind::TransferLeadership};
+  node_request.transfer_target = request.member;
+  submit_to_node(std::move(request), std::move(node_request));
+}
+
+void Service::submit_to_node(Request request, node::ClientRequest node_request) {
+  node_request.request_id = next_node_request_id_++;
+  hold(request);
+  // Held before submitting: the node may answer at once.
+  pending_.emplace(node_request.request_id, std::move(request));
+  node_.submit(std::move(node_request), now_us_);
+}
+
+void Service::respond(node::ClientResponse response) {
+  auto found = pending_.find(response.request_id);
+  CONFMAN_ASSERT(found != pending_.end(), "the node answered a request the service did not send");
+  const Request request = std::move(found->second);
+  pending_.erase(found);
+  release(request);
+  if (response.outcome != node::Outcome::Ok) {
+    answer_failure(request, response);
+    return;
+  }
+  answer_from_node(request, response);
+}
+
+void Service::answer_from_node(const Request& request, const node::ClientResponse& response) {
+  switch (request.operation) {
+    case Operation::Get:
+    case Operation::List:
+      // The barrier is passed: this node has applied everything committed
+      // when the leader confirmed its leadership (§6.4).
+      output_.respond(read_locally(request, node_.store()));
+      return;
+    case Operation::Put:
+    case Operation::Delete: output_.respond(write_response(request, response.write)); return;
+    case Operation::AddMember:
+    case Operation::PromoteMember:
+    case Operation::RemoveMember:
+    case Operation::TransferLeader:
+      output_.respond(Response{.id = request.id,
+                               .leader = response.leader_hint,
+                               .revision = node_.store().revision(),
+                               .membership = response.membership});
+      return;
+    case Operation::Watch: break;
+  }
+  CONFMAN_ASSERT(false, "a watch never waits for the node");
+}
+
+void Service::answer_failure(const Request& request, const node::ClientResponse& response) {
+  auto answer = [&](Code code, std::string detail) {
+    Response refused = refuse(request, code, std::move(detail));
+    refused.leader = response.leader_hint;
+    output_.respond(std::move(refused));
+  };
+  switch (response.outcome) {
+    case node::Outcome::Ok: break;
+    case node::Outcome::NotLeader: not_leader(request, response.leader_hint); return;
+    case node::Outcome::Busy: answer(Code::Busy, "the leader is busy: " + response.detail); return;
+    case node::Outcome::InvalidRequest: answer(Code::Invalid, response.detail); return;
+    case node::Outcome::Unknown:
+      answer(Code::Unknown,
+             "leadership changed before the " + std::string(operation_name(request.operation)) +
+                 " was confirmed; it may or may not have taken effect. Retry with the same session. " + response.detail);
+      return;
+    case node::Outcome::Stopped: answer(Code::Stopped, "the node has stopped: " + response.detail); return;
+    case node::Outcome::NoSpace: answer(Code::NoSpace, response.detail); return;
+  }
+  CONFMAN_ASSERT(false, "answer_failure called with Ok");
+}
+
+// Nothing happened here: the request may go to the leader as it is.
+void Service::not_leader(const Request& request, NodeId leader_hint) {
+  const NodeId leader = leader_hint != kNoNode ? leader_hint : node_.status().leader;
+  if (leader == kNoNode || leader == node_.id()) {
+    output_.respond(refuse(request, Code::NoLeader, "no leader is known at the moment; retry shortly"));
+    return;
+  }
+  if (request.forwarded) {
+    Response refused = refuse(request, Code::NoLeader,
+                              "node " + std::to_string(node_.id()) + " is not the leader either (leadership moved to " +
+                                  std::to_string(leader) + "); retry");
+    refused.leader = leader;
+    output_.respond(std::move(refused));
+    return;
+  }
+  if (request.redirect) {
+    Response redirect = refuse(request, Code::Redirect, "node " + std::to_string(leader) + " leads");
+    redirect.leader = leader;
+    output_.respond(std::move(redirect));
+    return;
+  }
+  Request forwarded = request;
+  forwarded.forwarded = true;
+  output_.forward(leader, forwarded);
+}
+
+void Service::on_store_changed() {
+  for (const Request& request : read_waits_.take_ready(node_.store().revision())) {
+    release(request);
+    output_.respond(read_locally(request, node_.store()));
+  }
+  watches_.deliver(node_.store(), output_);
+}
+
+void Service::after_input() {
+  if (!node_.stopped() || stop_handled_) return;
+  // Fail-stop: the node answered what it held; the service answers the rest.
+  stop_handled_ = true;
+  const std::string detail = "the node has stopped: " + node_.stop_reason();
+  for (const Request& request : read_waits_.take_all()) {
+    release(request);
+    output_.respond(refuse(request, Code::Stopped, detail));
+  }
+  watches_.end_all(Code::Stopped, detail, output_);
+}
+
+}  // namespace confman::service
