@@ -25,6 +25,15 @@ const char* event_type_name(EventType type) {
   return "unknown";
 }
 
+const char* read_consistency_name(ReadConsistency consistency) {
+  switch (consistency) {
+    case ReadConsistency::Linearizable: return "linearizable";
+    case ReadConsistency::ReadYourWrites: return "read-your-writes";
+    case ReadConsistency::Stale: return "stale";
+  }
+  return "unknown";
+}
+
 std::size_t History::count(EventType type) const {
   return static_cast<std::size_t>(
       std::count_if(events_.begin(), events_.end(), [type](const HistoryEvent& e) { return e.type == type; }));
@@ -62,6 +71,7 @@ void write_results(std::ostream& out, const HistoryEvent& e) {
         out << ",\"mod_revision\":" << e.mod_revision << ",\"create_revision\":" << e.create_revision
             << ",\"version\":" << e.version;
       }
+      out << ",\"read_revision\":" << e.read_revision;
       break;
     case OpKind::Put:
       out << ",\"revision\":" << e.revision << ",\"version\":" << e.version;
@@ -85,6 +95,9 @@ void History::write_jsonl(std::ostream& out) const {
     out << "{\"process\":" << e.process << ",\"type\":\"" << event_type_name(e.type) << "\",\"f\":\""
         << op_kind_name(e.f) << "\",\"key\":";
     write_string(out, e.key);
+    if (e.f == OpKind::Get && e.consistency != ReadConsistency::Linearizable) {
+      out << ",\"consistency\":\"" << read_consistency_name(e.consistency) << "\"";
+    }
     if (e.type != EventType::Ok || e.f == OpKind::Put || e.f == OpKind::Cas) write_inputs(out, e);
     if (e.type == EventType::Ok) write_results(out, e);
     out << ",\"time_us\":" << e.time_us << "}\n";

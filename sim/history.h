@@ -15,8 +15,13 @@ namespace confman::sim {
 
 enum class OpKind : std::uint8_t { Get, Put, Delete, Cas };
 enum class EventType : std::uint8_t { Invoke, Ok, Fail, Info };
+// How a get read (core/service/request.h, Consistency). Only linearizable
+// gets go to the linearizability checker; every get is checked against the
+// committed revisions (check/revision_check.h).
+enum class ReadConsistency : std::uint8_t { Linearizable, ReadYourWrites, Stale };
 const char* op_kind_name(OpKind kind);
 const char* event_type_name(EventType type);
+const char* read_consistency_name(ReadConsistency consistency);
 
 struct HistoryEvent {
   int process = 0;
@@ -24,6 +29,7 @@ struct HistoryEvent {
   OpKind f = OpKind::Get;
   std::string key;
   TimeUs time_us = 0;
+  ReadConsistency consistency = ReadConsistency::Linearizable;  // get
   // Inputs
   std::string value;                         // put / cas
   std::uint64_t expected_mod_revision = 0;   // cas
@@ -34,6 +40,7 @@ struct HistoryEvent {
   std::uint64_t mod_revision = 0;            // get; cas compare_failed (current)
   std::uint64_t create_revision = 0;         // get
   std::uint64_t version = 0;                 // get; put / cas ok
+  std::uint64_t read_revision = 0;           // get: the store revision the read observed
 };
 
 class History {

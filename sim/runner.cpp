@@ -8,6 +8,8 @@
 
 #include "core/util/assert.h"
 #include "sim/check/checker.h"
+#include "sim/check/read_check.h"
+#include "sim/check/watch_check.h"
 #include "sim/world.h"
 
 namespace confman::sim {
@@ -56,7 +58,45 @@ std::string convergence_gap(const World& world) {
 // same verdict on every machine (no wall-clock limit in the simulator).
 constexpr std::uint64_t kCheckerStepsPerKey = 50'000'000;
 
-void check_linearizability(const World& world, RunResult& result) {
+check::ReadMode read_mode_of(ReadConsistency consistency) {
+  switch (consistency) {
+    case ReadConsistency::Linearizable: return check::ReadMode::Linearizable;
+    case ReadConsistency::ReadYourWrites: return check::ReadMode::ReadYourWrites;
+    case ReadConsistency::Stale: return check::ReadMode::Stale;
+  }
+  return check::ReadMode::Linearizable;
+}
+
+// Every client's completed operations, in the order it completed them.
+std::vector<check::SessionOperation> session_operations(const History& history) {
+  std::vector<check::SessionOperation> operations;
+  for (const HistoryEvent& event : history.events()) {
+    if (event.type != EventType::Ok) continue;
+    check::SessionOperation op{.process = event.process, .key = event.key, .time_us = event.time_us};
+    if (event.f == OpKind::Get) {
+      op.read = true;
+      op.mode = read_mode_of(event.consistency);
+      op.found = event.found;
+      op.value = event.value;
+      op.mod_revision = event.mod_revision;
+      op.read_revision = event.read_revision;
+    } else if (event.result == "ok") {
+      op.write_revision = event.revision;
+    }
+    operations.push_back(std::move(op));
+  }
+  return operations;
+}
+
+// Reads against the committed revisions (every mode), and watches.
+void check_reads_and_watches(const World& world, RunResult& result) {
+  const check::ReadCheckResult reads = check::check_reads(session_operations(world.history()), world.committed());
+  if (!reads.violation.empty() && result.violation.empty()) result.violation = reads.violation;
+  const check::WatchCheckResult watches = check::check_watches(world.watch_segments(), world.committed());
+  if (!watches.violation.empty() && result.violation.empty()) result.violation = watches.violation;
+}
+
+void check_linearizability(const World& world, const Scenario& scenario, RunResult& result) {
   check::CheckOptions options;
   options.model = "confman-kv";
   options.max_steps_per_partition = kCheckerStepsPerKey;
@@ -66,6 +106,10 @@ void check_linearizability(const World& world, RunResult& result) {
   result.checker_report_json = report.explanation_json;
   if (report.verdict == check::Verdict::NotLinearizable && result.violation.empty()) {
     result.violation = "client history is not linearizable: " + report.summary + "\n" + report.explanation_text;
+  }
+  if (report.verdict == check::Verdict::Unknown && !scenario.expect.allow_unknown && result.violation.empty()) {
+    // A checker that could not decide has not passed the run.
+    result.violation = "the linearizability checker could not decide (unknown): " + report.summary;
   }
   if (report.input_error && result.violation.empty()) {
     // The simulator wrote a history the checker cannot read: a bug here.
@@ -159,8 +203,16 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
       scenario.workload.put_weight + scenario.workload.delete_weight + scenario.workload.cas_weight > 0) {
     result.violation = "no client write was acknowledged in the whole run";
   }
-  check_linearizability(world, result);
+  check_linearizability(world, scenario, result);
+  check_reads_and_watches(world, result);
   const ClientStats stats = world.client_stats();
+  result.reads_linearizable = stats.reads_linearizable;
+  result.reads_read_your_writes = stats.reads_read_your_writes;
+  result.reads_stale = stats.reads_stale;
+  result.redirects = stats.redirects;
+  result.watch_events = world.watch_events();
+  result.watch_resumptions = world.watch_resumptions();
+  result.forwards = world.forwards();
   result.virtual_us = world.now_us();
   result.ops_ok = stats.ok;
   result.ops_failed = stats.fail;
@@ -225,7 +277,10 @@ std::string summary_line(const RunResult& result) {
          " ops_ok=" + std::to_string(result.ops_ok) + " ops_failed=" + std::to_string(result.ops_failed) +
          " ops_unknown=" + std::to_string(result.ops_unknown) + " writes_acked=" +
          std::to_string(result.writes_acknowledged) + " faults=" + std::to_string(result.faults) +
-         " events=" + std::to_string(result.events) + " linearizability=" + result.linearizability +
+         " events=" + std::to_string(result.events) + " reads=" + std::to_string(result.reads_linearizable) + "/" +
+         std::to_string(result.reads_read_your_writes) + "/" + std::to_string(result.reads_stale) +
+         " watch_events=" + std::to_string(result.watch_events) + " forwards=" + std::to_string(result.forwards) +
+         " linearizability=" + result.linearizability +
          " trace=" + format_hash(result.trace_hash) + " verdict=" + verdict;
 }
 

@@ -34,6 +34,16 @@ struct RunResult {
   std::uint64_t writes_acknowledged = 0;
   std::uint64_t faults = 0;
   std::uint64_t events = 0;
+  // How the request layer was exercised: gets by how they read, watch
+  // events delivered, watch streams resumed, requests forwarded by a
+  // follower to the leader and answers that redirected a client.
+  std::uint64_t reads_linearizable = 0;
+  std::uint64_t reads_read_your_writes = 0;
+  std::uint64_t reads_stale = 0;
+  std::uint64_t watch_events = 0;
+  std::uint64_t watch_resumptions = 0;
+  std::uint64_t forwards = 0;
+  std::uint64_t redirects = 0;
   std::uint64_t trace_hash = 0;
   std::string violation;  // empty: none found
   // The linearizability checker's verdict on the client history:

@@ -56,6 +56,7 @@ namespace {
 constexpr int kMaxNodes = 7;        // founding voters
 constexpr int kMaxTotalNodes = 9;   // with the spare nodes
 constexpr int kMaxClients = 256;
+constexpr int kMaxWatchers = 64;
 constexpr int kMaxKeys = 10'000;
 constexpr std::size_t kMaxTimelineEvents = 10'000;
 constexpr double kMaxDurationMs = 24.0 * 3600 * 1000;
@@ -182,13 +183,31 @@ void parse_clock(const toml::value& root, Scenario& scenario) {
   scenario.clock.timer_late_max_us = millis_in(clock, "timer_late_max_ms", 0, 600'000, 0);
 }
 
-ReadMode parse_read_mode(const toml::value& value) {
+void parse_read_consistency(const toml::value& value, WorkloadOptions& options) {
   if (!value.is_string()) reject(value, "'read_consistency' must be a string");
   const std::string& mode = value.as_string();
-  if (mode == "linearizable") return ReadMode::Linearizable;
-  if (mode == "stale") return ReadMode::Stale;
-  if (mode == "unsafe-local") return ReadMode::UnsafeLocal;
-  reject(value, "'read_consistency' must be \"linearizable\", \"stale\" or \"unsafe-local\", not \"" + mode + "\"");
+  options.linearizable_read_weight = mode == "linearizable" ? 1 : 0;
+  options.read_your_writes_weight = mode == "read-your-writes" ? 1 : 0;
+  options.stale_read_weight = mode == "stale" ? 1 : 0;
+  options.unsafe_local_reads = mode == "unsafe-local";
+  if (options.unsafe_local_reads) options.stale_read_weight = 1;
+  if (options.linearizable_read_weight + options.read_your_writes_weight + options.stale_read_weight == 0) {
+    reject(value, "'read_consistency' must be \"linearizable\", \"read-your-writes\", \"stale\" or "
+                  "\"unsafe-local\", not \"" + mode + "\"");
+  }
+}
+
+void parse_reads(const toml::value& reads, WorkloadOptions& options) {
+  if (!reads.is_table()) {
+    reject(reads, "'reads' must be a table like { linearizable = 60, read_your_writes = 25, stale = 15 }");
+  }
+  require_known_keys(reads, {"linearizable", "read_your_writes", "stale"}, "workload.reads");
+  options.linearizable_read_weight = static_cast<std::uint32_t>(integer_in(reads, "linearizable", 0, 1'000'000, 0));
+  options.read_your_writes_weight = static_cast<std::uint32_t>(integer_in(reads, "read_your_writes", 0, 1'000'000, 0));
+  options.stale_read_weight = static_cast<std::uint32_t>(integer_in(reads, "stale", 0, 1'000'000, 0));
+  if (options.linearizable_read_weight + options.read_your_writes_weight + options.stale_read_weight == 0) {
+    reject(reads, "'reads' needs at least one positive weight");
+  }
 }
 
 void parse_mix(const toml::value& mix, WorkloadOptions& options) {
@@ -207,8 +226,8 @@ void parse_workload(const toml::value& root, Scenario& scenario) {
   if (!root.contains("workload")) return;
   const toml::value& workload = root.at("workload");
   require_known_keys(workload,
-                     {"clients", "keys", "think_min_ms", "think_max_ms", "mix", "read_consistency",
-                      "attempt_timeout_ms", "op_timeout_ms"},
+                     {"clients", "keys", "think_min_ms", "think_max_ms", "mix", "read_consistency", "reads",
+                      "redirects", "any_node", "watchers", "attempt_timeout_ms", "op_timeout_ms"},
                      "[workload]");
   WorkloadOptions& options = scenario.workload;
   options.clients = static_cast<int>(integer_in(workload, "clients", 0, kMaxClients, options.clients));
@@ -217,7 +236,14 @@ void parse_workload(const toml::value& root, Scenario& scenario) {
   options.think_max_us = millis_in(workload, "think_max_ms", 0, 600'000, options.think_max_us);
   require_ordered(workload, "think_min_ms", "think_max_ms", options.think_min_us, options.think_max_us);
   if (workload.contains("mix")) parse_mix(workload.at("mix"), options);
-  if (workload.contains("read_consistency")) options.read_mode = parse_read_mode(workload.at("read_consistency"));
+  if (workload.contains("reads") && workload.contains("read_consistency")) {
+    reject(workload.at("reads"), "'reads' and 'read_consistency' cannot both be set");
+  }
+  if (workload.contains("reads")) parse_reads(workload.at("reads"), options);
+  if (workload.contains("read_consistency")) parse_read_consistency(workload.at("read_consistency"), options);
+  if (workload.contains("redirects")) options.redirect_ppm = probability_in(workload, "redirects");
+  if (workload.contains("any_node")) options.any_node_ppm = probability_in(workload, "any_node");
+  options.watchers = static_cast<int>(integer_in(workload, "watchers", 0, kMaxWatchers, options.watchers));
   options.attempt_timeout_us = millis_in(workload, "attempt_timeout_ms", 1, 600'000, options.attempt_timeout_us);
   options.op_timeout_us = millis_in(workload, "op_timeout_ms", 1, 3'600'000, options.op_timeout_us);
 }
@@ -365,10 +391,16 @@ void parse_timeline(const toml::value& root, Scenario& scenario) {
 void parse_expect(const toml::value& root, Scenario& scenario) {
   if (!root.contains("expect")) return;
   const toml::value& expect = root.at("expect");
-  require_known_keys(expect, {"violation", "liveness_ms"}, "[expect]");
+  require_known_keys(expect, {"violation", "liveness_ms", "allow_unknown"}, "[expect]");
   if (expect.contains("violation")) {
     if (!expect.at("violation").is_boolean()) reject(expect.at("violation"), "'violation' must be true or false");
     scenario.expect.violation = expect.at("violation").as_boolean();
+  }
+  if (expect.contains("allow_unknown")) {
+    if (!expect.at("allow_unknown").is_boolean()) {
+      reject(expect.at("allow_unknown"), "'allow_unknown' must be true or false");
+    }
+    scenario.expect.allow_unknown = expect.at("allow_unknown").as_boolean();
   }
   scenario.expect.liveness_bound_us = millis_in(expect, "liveness_ms", 100, 3'600'000, scenario.expect.liveness_bound_us);
 }

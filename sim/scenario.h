@@ -51,15 +51,6 @@ struct RaftTiming {
   std::uint64_t snapshot_trailing_entries = 100;
 };
 
-enum class ReadMode : std::uint8_t {
-  Linearizable,  // ReadIndex on the leader
-  Stale,         // any node's local state, recorded as such (not checked as linearizable)
-  // Deliberately unsafe, existing only to prove the checker works: reads are
-  // answered from the contacted node's local state but recorded as
-  // linearizable. A scenario using it must be reported non-linearizable.
-  UnsafeLocal,
-};
-
 struct WorkloadOptions {
   int clients = 4;
   int keys = 4;                      // keys /k/0 .. /k/{keys-1}
@@ -69,7 +60,23 @@ struct WorkloadOptions {
   std::uint32_t put_weight = 30;
   std::uint32_t delete_weight = 10;
   std::uint32_t cas_weight = 20;
-  ReadMode read_mode = ReadMode::Linearizable;
+  // How gets read (core/service/request.h, Consistency), as weights:
+  // linearizable (ReadIndex on the leader), read-your-writes (any node, once
+  // it has the client's revision) and stale (any node, as it is).
+  std::uint32_t linearizable_read_weight = 60;
+  std::uint32_t read_your_writes_weight = 25;
+  std::uint32_t stale_read_weight = 15;
+  // Deliberately unsafe, existing only to prove the checker works: every
+  // read is a stale read of the contacted node yet recorded as linearizable.
+  // A scenario using it must be reported non-linearizable.
+  bool unsafe_local_reads = false;
+  // Of the requests that need the leader, the share (ppm) whose client asks
+  // for a redirect instead of having a follower forward them.
+  std::uint32_t redirect_ppm = 250'000;
+  // The share (ppm) of attempts sent to a random node rather than to the
+  // last leader the client heard of (so followers forward).
+  std::uint32_t any_node_ppm = 250'000;
+  int watchers = 2;                     // watch clients (sim/watcher.h)
   TimeUs attempt_timeout_us = 500'000;  // then retry (same session sequence)
   TimeUs op_timeout_us = 5'000'000;     // then give up: outcome unknown
 };
@@ -131,6 +138,9 @@ struct TimelineEvent {
 
 struct Expectations {
   bool violation = false;               // true: the run must find a violation
+  // Unknown is not a pass: a run whose linearizability checker hit its step
+  // bound fails, unless the scenario says it may.
+  bool allow_unknown = false;
   TimeUs liveness_bound_us = 10'000'000; // after the final heal: converge within this
 };
 

@@ -44,15 +44,6 @@ std::string quoted(const std::string& text) {
   return out + "\"";
 }
 
-std::string read_mode_name(ReadMode mode) {
-  switch (mode) {
-    case ReadMode::Linearizable: return "linearizable";
-    case ReadMode::Stale: return "stale";
-    case ReadMode::UnsafeLocal: return "unsafe-local";
-  }
-  return "linearizable";
-}
-
 std::string groups_text(const std::vector<std::vector<NodeId>>& groups) {
   std::string text = "[";
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -99,8 +90,15 @@ std::string scenario_to_toml(const Scenario& s) {
   const WorkloadOptions& w = s.workload;
   out << "\n[workload]\nclients = " << w.clients << "\nkeys = " << w.keys << "\nthink_min_ms = " << ms(w.think_min_us)
       << "\nthink_max_ms = " << ms(w.think_max_us) << "\nmix = { get = " << w.get_weight << ", put = " << w.put_weight
-      << ", delete = " << w.delete_weight << ", cas = " << w.cas_weight << " }\nread_consistency = \""
-      << read_mode_name(w.read_mode) << "\"\nattempt_timeout_ms = " << ms(w.attempt_timeout_us)
+      << ", delete = " << w.delete_weight << ", cas = " << w.cas_weight << " }\n";
+  if (w.unsafe_local_reads) {
+    out << "read_consistency = \"unsafe-local\"\n";
+  } else {
+    out << "reads = { linearizable = " << w.linearizable_read_weight
+        << ", read_your_writes = " << w.read_your_writes_weight << ", stale = " << w.stale_read_weight << " }\n";
+  }
+  out << "redirects = " << probability(w.redirect_ppm) << "\nany_node = " << probability(w.any_node_ppm)
+      << "\nwatchers = " << w.watchers << "\nattempt_timeout_ms = " << ms(w.attempt_timeout_us)
       << "\nop_timeout_ms = " << ms(w.op_timeout_us) << "\n";
   const NemesisOptions& n = s.nemesis;
   out << "\n[nemesis]\npartitions_per_minute = " << n.partitions_per_minute
@@ -113,6 +111,7 @@ std::string scenario_to_toml(const Scenario& s) {
       << ms(n.restart_after_max_us) << "]\npause_max_ms = " << ms(n.pause_max_us)
       << "\nclock_jump_max_ms = " << ms(n.clock_jump_max_us) << "\n";
   out << "\n[expect]\nviolation = " << (s.expect.violation ? "true" : "false")
+      << "\nallow_unknown = " << (s.expect.allow_unknown ? "true" : "false")
       << "\nliveness_ms = " << ms(s.expect.liveness_bound_us) << "\n";
   for (const TimelineEvent& event : s.timeline) write_timeline_event(out, event);
   return out.str();

@@ -1,5 +1,7 @@
 #include "sim/workload.h"
 
+#include <algorithm>
+
 #include "core/util/assert.h"
 
 namespace confman::sim {
@@ -7,7 +9,22 @@ namespace confman::sim {
 namespace {
 constexpr TimeUs kRetryBackoffUs = 10'000;
 constexpr std::uint32_t kMaxAttempts = 0xFFFF;
+// A read-your-writes read waits this long on a node that is behind, then
+// the client tries another node.
+constexpr TimeUs kReadWaitUs = 200'000;
 }  // namespace
+
+ClientStats& ClientStats::operator+=(const ClientStats& other) {
+  ok += other.ok;
+  fail += other.fail;
+  info += other.info;
+  writes_ok += other.writes_ok;
+  reads_linearizable += other.reads_linearizable;
+  reads_read_your_writes += other.reads_read_your_writes;
+  reads_stale += other.reads_stale;
+  redirects += other.redirects;
+  return *this;
+}
 
 Client::Client(int index, int node_count, const WorkloadOptions& options, std::uint64_t seed, EventQueue& queue,
                History& history, Trace& trace, SendFn send)
@@ -37,6 +54,15 @@ void Client::schedule_next_op() {
   });
 }
 
+ReadConsistency Client::draw_consistency() {
+  const std::uint64_t total =
+      options_.linearizable_read_weight + options_.read_your_writes_weight + options_.stale_read_weight;
+  std::uint64_t draw = random_.below(total);
+  if (draw < options_.linearizable_read_weight) return ReadConsistency::Linearizable;
+  draw -= options_.linearizable_read_weight;
+  return draw < options_.read_your_writes_weight ? ReadConsistency::ReadYourWrites : ReadConsistency::Stale;
+}
+
 void Client::begin_op() {
   Op op;
   const std::uint64_t total =
@@ -54,6 +80,7 @@ void Client::begin_op() {
   op.key = "/k/" + std::to_string(random_.below(static_cast<std::uint64_t>(options_.keys)));
   op.op_number = next_op_number_++;
   op.value = "c" + std::to_string(index_) + "-" + std::to_string(op.op_number);
+  if (op.kind == OpKind::Get) op.consistency = options_.unsafe_local_reads ? ReadConsistency::Stale : draw_consistency();
   if (op.kind == OpKind::Cas) {
     // Mostly the last revision we saw (often still current), sometimes
     // "create if absent": both outcomes of a CAS get exercised.
@@ -62,9 +89,10 @@ void Client::begin_op() {
     op.expected_mod_revision = create ? 0 : seen->second;
   }
   if (op.kind != OpKind::Get) op.sequence = next_sequence_++;
+  op.redirect = random_.chance(options_.redirect_ppm, kPpm);
   op.deadline_us = queue_.now_us() + options_.op_timeout_us;
   op_ = std::move(op);
-  if (op_->kind != OpKind::Get || records_reads()) history_.record(base_event(EventType::Invoke));
+  history_.record(base_event(EventType::Invoke));
   send_attempt();
 }
 
@@ -75,48 +103,62 @@ HistoryEvent Client::base_event(EventType type) const {
   event.f = op_->kind;
   event.key = op_->key;
   event.time_us = queue_.now_us();
+  // The canary's stale reads are recorded as linearizable: the checker must
+  // catch them.
+  event.consistency = options_.unsafe_local_reads ? ReadConsistency::Linearizable : op_->consistency;
   event.value = op_->value;
   event.expected_mod_revision = op_->expected_mod_revision;
   if (op_->kind == OpKind::Get || op_->kind == OpKind::Delete) event.value.clear();
   return event;
 }
 
-node::ClientRequest Client::make_request() const {
-  node::ClientRequest request;
-  request.request_id = request_id(index_, op_->op_number, op_->attempt);
+service::Request Client::make_request() const {
+  service::Request request;
+  request.id = request_id(index_, op_->op_number, op_->attempt);
+  request.key = op_->key;
+  request.redirect = op_->redirect;
   if (op_->kind == OpKind::Get) {
-    request.kind = node::RequestKind::Get;
-    request.key = op_->key;
-    request.consistency = options_.read_mode == ReadMode::Linearizable ? node::ReadConsistency::Linearizable
-                                                                       : node::ReadConsistency::Stale;
+    request.operation = service::Operation::Get;
+    switch (op_->consistency) {
+      case ReadConsistency::Linearizable: request.consistency = service::Consistency::Linearizable; break;
+      case ReadConsistency::ReadYourWrites:
+        request.consistency = service::Consistency::ReadYourWrites;
+        request.min_revision = seen_revision_;
+        request.wait_timeout_us = kReadWaitUs;
+        break;
+      case ReadConsistency::Stale: request.consistency = service::Consistency::Stale; break;
+    }
     return request;
   }
-  request.kind = node::RequestKind::Write;
-  request.write.client_id = static_cast<std::uint64_t>(index_) + 1;
-  request.write.sequence = op_->sequence;
-  request.write.command.key = op_->key;
+  request.client_id = static_cast<std::uint64_t>(index_) + 1;
+  request.sequence = op_->sequence;
   switch (op_->kind) {
-    case OpKind::Put:
-      request.write.command.type = kv::CommandType::Put;
-      request.write.command.value = op_->value;
-      break;
-    case OpKind::Delete: request.write.command.type = kv::CommandType::Delete; break;
+    case OpKind::Put: request.operation = service::Operation::Put; request.value = op_->value; break;
+    case OpKind::Delete: request.operation = service::Operation::Delete; break;
     case OpKind::Cas:
-      request.write.command.type = kv::CommandType::CompareAndSet;
-      request.write.command.value = op_->value;
-      request.write.command.expected_mod_revision = op_->expected_mod_revision;
+      request.operation = service::Operation::Put;
+      request.value = op_->value;
+      request.if_mod_revision = op_->expected_mod_revision;
       break;
     case OpKind::Get: break;
   }
   return request;
 }
 
+// Reads that any node serves go anywhere; the rest go to the leader the
+// client last heard of, or now and then (and when it knows none) to a
+// random node, which forwards them or redirects the client.
+NodeId Client::choose_target() {
+  const bool any_node = op_->kind == OpKind::Get && op_->consistency != ReadConsistency::Linearizable;
+  if (any_node || leader_hint_ == kNoNode || random_.chance(options_.any_node_ppm, kPpm)) {
+    return 1 + random_.below(static_cast<std::uint64_t>(node_count_));
+  }
+  return leader_hint_;
+}
+
 void Client::send_attempt() {
   op_->attempt += 1;
-  const bool any_node = op_->kind == OpKind::Get && options_.read_mode != ReadMode::Linearizable;
-  NodeId target = leader_hint_;
-  if (target == kNoNode || any_node) target = 1 + random_.below(static_cast<std::uint64_t>(node_count_));
-  send_(index_, target, make_request());
+  send_(index_, choose_target(), make_request());
   queue_.schedule_after(options_.attempt_timeout_us,
                         [this, op_number = op_->op_number, attempt = op_->attempt] {
                           on_attempt_timeout(op_number, attempt);
@@ -146,74 +188,101 @@ void Client::retry_or_give_up(TimeUs backoff_us) {
   });
 }
 
-void Client::on_response(const node::ClientResponse& response) {
-  if (!op_ || ((response.request_id >> 16) & 0xFFFFFFFFULL) != op_->op_number) return;  // an earlier op's answer
-  switch (response.outcome) {
-    case node::Outcome::Ok: complete_ok(response); return;
-    case node::Outcome::NotLeader:
-      leader_hint_ = response.leader_hint;
-      retry_or_give_up(response.leader_hint == kNoNode ? kRetryBackoffUs : 0);
+void Client::on_response(const service::Response& response) {
+  if (!op_ || op_number_of(response.id) != op_->op_number) return;  // an earlier op's answer
+  switch (response.code) {
+    case service::Code::Ok:
+    case service::Code::NotFound:
+    case service::Code::PreconditionFailed: complete_ok(response); return;
+    case service::Code::StaleSequence:
+      // Our session moved on: this op's own result is gone. Its outcome is unknown.
+      complete(EventType::Info, base_event(EventType::Info));
       return;
-    case node::Outcome::Busy:
-    case node::Outcome::Stopped:
-    case node::Outcome::NoSpace:
+    default: on_refusal(response); return;
+  }
+}
+
+void Client::on_refusal(const service::Response& response) {
+  switch (response.code) {
+    case service::Code::Redirect:
+      stats_.redirects += 1;
+      leader_hint_ = response.leader;
+      retry_or_give_up(0);
+      return;
+    case service::Code::NoLeader:
+      leader_hint_ = response.leader;
+      retry_or_give_up(kRetryBackoffUs);
+      return;
+    case service::Code::Busy:
+    case service::Code::Timeout:
+      retry_or_give_up(kRetryBackoffUs);
+      return;
+    case service::Code::Stopped:
+    case service::Code::NoSpace:
       leader_hint_ = kNoNode;
       retry_or_give_up(kRetryBackoffUs);
       return;
-    case node::Outcome::Unknown:
+    case service::Code::Unknown:
       if (op_->kind != OpKind::Get) op_->maybe_applied = true;
       leader_hint_ = kNoNode;
       retry_or_give_up(kRetryBackoffUs);
       return;
-    case node::Outcome::InvalidRequest:
-      CONFMAN_ASSERT(false, "the workload produced an invalid request: " + response.detail);
+    default:
+      CONFMAN_ASSERT(false, std::string("the workload's request was refused as ") + service::code_name(response.code) +
+                                ": " + response.detail);
   }
 }
 
-void Client::complete_ok(const node::ClientResponse& response) {
-  HistoryEvent event = base_event(EventType::Ok);
-  const kv::WriteResult& write = response.write;
-  if (op_->kind != OpKind::Get && write.status == kv::Status::StaleSequence) {
-    // Our session moved on: this op's own result is gone. Its outcome is unknown.
-    complete(EventType::Info, base_event(EventType::Info));
-    return;
+void Client::complete_ok(const service::Response& response) {
+  seen_revision_ = std::max(seen_revision_, response.revision);
+  if (op_->kind == OpKind::Get) {
+    complete_get(response);
+  } else {
+    complete_write(response);
   }
-  switch (op_->kind) {
-    case OpKind::Get:
-      event.found = response.read.has_value();
-      if (event.found) {
-        event.value = response.read->value;
-        event.mod_revision = response.read->mod_revision;
-        event.create_revision = response.read->create_revision;
-        event.version = response.read->version;
-        last_seen_mod_revision_[op_->key] = event.mod_revision;
-      }
-      break;
-    case OpKind::Put:
-    case OpKind::Cas:
-    case OpKind::Delete:
-      event.result = write.status == kv::Status::Ok         ? "ok"
-                     : write.status == kv::Status::NotFound ? "not_found"
-                                                            : "compare_failed";
-      CONFMAN_ASSERT(write.status == kv::Status::Ok || write.status == kv::Status::NotFound ||
-                         write.status == kv::Status::CompareFailed,
-                     std::string("unexpected write status ") + kv::status_name(write.status));
-      event.revision = write.revision;
-      if (write.key_value) {
-        event.version = write.key_value->version;
-        event.mod_revision = write.key_value->mod_revision;
-        if (write.status == kv::Status::Ok) last_seen_mod_revision_[op_->key] = write.key_value->mod_revision;
-      }
-      if (write.status == kv::Status::CompareFailed && !write.key_value) event.mod_revision = 0;
-      if (write.status == kv::Status::Ok) stats_.writes_ok += 1;
-      break;
+}
+
+void Client::complete_get(const service::Response& response) {
+  HistoryEvent event = base_event(EventType::Ok);
+  event.read_revision = response.revision;
+  event.found = response.code == service::Code::Ok && response.key_value.has_value();
+  if (event.found) {
+    event.value = response.key_value->value;
+    event.mod_revision = response.key_value->mod_revision;
+    event.create_revision = response.key_value->create_revision;
+    event.version = response.key_value->version;
+    last_seen_mod_revision_[op_->key] = event.mod_revision;
+  }
+  switch (op_->consistency) {
+    case ReadConsistency::Linearizable: stats_.reads_linearizable += 1; break;
+    case ReadConsistency::ReadYourWrites: stats_.reads_read_your_writes += 1; break;
+    case ReadConsistency::Stale: stats_.reads_stale += 1; break;
   }
   complete(EventType::Ok, std::move(event));
 }
 
+void Client::complete_write(const service::Response& response) {
+  HistoryEvent event = base_event(EventType::Ok);
+  switch (response.code) {
+    case service::Code::Ok: event.result = "ok"; break;
+    case service::Code::NotFound: event.result = "not_found"; break;
+    default: event.result = "compare_failed"; break;
+  }
+  CONFMAN_ASSERT(response.code != service::Code::NotFound || op_->kind == OpKind::Delete,
+                 "only a delete finds nothing to do");
+  event.revision = response.revision;
+  if (response.key_value) {
+    event.version = response.key_value->version;
+    event.mod_revision = response.key_value->mod_revision;
+    if (response.code == service::Code::Ok) last_seen_mod_revision_[op_->key] = response.key_value->mod_revision;
+  }
+  if (response.code == service::Code::PreconditionFailed && !response.key_value) event.mod_revision = 0;
+  if (response.code == service::Code::Ok) stats_.writes_ok += 1;
+  complete(EventType::Ok, std::move(event));
+}
+
 void Client::complete(EventType type, HistoryEvent event) {
-  const bool recorded = op_->kind != OpKind::Get || records_reads();
-  if (recorded) history_.record(std::move(event));
+  history_.record(std::move(event));
   trace_.event(queue_.now_us(), "client", 0)
       .field("client", index_)
       .field("op", op_kind_name(op_->kind))

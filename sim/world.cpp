@@ -1,4 +1,5 @@
 #include "sim/world.h"
+#include "sim/world_node.h"
 
 #include <algorithm>
 
@@ -16,13 +17,22 @@ constexpr std::uint64_t kStreamClocks = 3;
 constexpr std::uint64_t kStreamTimers = 4;
 constexpr std::uint64_t kStreamLiveness = 5;
 constexpr std::uint64_t kStreamMembership = 6;
-constexpr int kProbeClient = 0xFFFF;  // request ids of liveness probe writes
 constexpr std::size_t kMaxDeferredPerNode = 100'000;  // input queued for a paused node
 constexpr std::uint64_t kStreamNodeBase = 100;
 constexpr std::uint64_t kStreamStorageBase = 200;
 constexpr std::uint64_t kStreamClientBase = 1000;
+constexpr std::uint64_t kStreamWatcherBase = 2000;
 constexpr TimeUs kNemesisTickUs = 100'000;
 constexpr std::uint64_t kNemesisTicksPerMinute = 600;
+
+// The request layer as the simulator runs it: progress notices often
+// enough that a watcher notices a broken stream within a second.
+service::ServiceConfig service_config(const Scenario&) {
+  service::ServiceConfig config;
+  config.watch_progress_interval_us = 200'000;
+  config.read_wait_timeout_us = 200'000;
+  return config;
+}
 }  // namespace
 
 TimeUs NodeClock::global_us(TimeUs local) const {
@@ -35,28 +45,9 @@ TimeUs NodeClock::global_us(TimeUs local) const {
   return guess;
 }
 
-struct World::SimNode {
-  NodeId id = kNoNode;
-  std::unique_ptr<SimStorage> storage;  // survives crashes: it is the disk
-  std::unique_ptr<NodeEnv> env;
-  std::unique_ptr<GatedStorage> gated_storage;
-  std::unique_ptr<node::Node> node;     // null while crashed
-  NodeClock clock;
-  TimeUs wakeup_at_us = -1;             // earliest scheduled wakeup, -1 if none
-  bool paused = false;
-  bool disk_full = false;  // the node holds a write refused for lack of space
-  raft::Membership last_membership{};  // as the node last reported it (kept while it is down)
-  bool disk_lost = false;  // its disk held a corrupted record: it can never start again
-  bool read_error_injected = false;
-  std::vector<std::function<void()>> deferred;  // input that arrived while paused, in order
-  std::uint64_t incarnation = 0;
-  std::uint64_t restarts = 0;
-  TimeUs local_now(TimeUs global_us) const { return clock.local_us(global_us); }
-};
-
-// Connects one node to the world: its transport, client responder and
-// observer (feeding the invariant checker and the trace).
-class World::NodeEnv final : public node::Transport, public node::ClientResponder, public node::NodeObserver {
+// Connects one node to the world: its transport, the output of its request
+// layer and its observer (feeding the invariant checker and the trace).
+class World::NodeEnv final : public node::Transport, public service::ServiceOutput, public node::NodeObserver {
  public:
   NodeEnv(World& world, NodeId id) : world_(world), id_(id) {}
 
@@ -77,7 +68,23 @@ class World::NodeEnv final : public node::Transport, public node::ClientResponde
     }
   }
 
-  void respond(node::ClientResponse response) override { world_.send_response(id_, response); }
+  void respond(service::Response response) override { world_.route_response(id_, response); }
+  void forward(NodeId leader, const service::Request& request) override { world_.forward_request(id_, leader, request); }
+  void watch_events(service::WatchBatch batch) override {
+    const std::uint64_t watch_id = batch.watch_id;
+    World& world = world_;
+    world_.send_on_stream(watch_id, [&world, batch = std::move(batch)] {
+      const int watcher = Client::client_of(batch.watch_id) - Watcher::kFirstClientIndex;
+      world.watchers_[static_cast<std::size_t>(watcher)]->on_batch(batch);
+    });
+  }
+  void watch_ended(std::uint64_t watch_id, service::Code code, std::string) override {
+    World& world = world_;
+    world_.send_on_stream(watch_id, [&world, watch_id, code] {
+      const int watcher = Client::client_of(watch_id) - Watcher::kFirstClientIndex;
+      world.watchers_[static_cast<std::size_t>(watcher)]->on_ended(watch_id, code);
+    });
+  }
 
   void on_status_change(const raft::RaftStatus& status) override {
     world_.trace_.event(world_.now_us(), "status", id_)
@@ -91,6 +98,11 @@ class World::NodeEnv final : public node::Transport, public node::ClientResponde
 
   void on_entries_persisted(NodeId node, const std::vector<raft::Entry>& entries) override {
     world_.invariants_.on_persisted(node, entries, world_.now_us());
+  }
+
+  void on_write_applied(NodeId node, LogIndex, const kv::WriteRequest& request,
+                        const kv::WriteResult& result) override {
+    world_.record_committed(node, request, result);
   }
 
   void on_apply(NodeId node, const raft::Entry& entry) override {
@@ -176,10 +188,17 @@ World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
   for (int i = 0; i < scenario.workload.clients; ++i) {
     clients_.push_back(std::make_unique<Client>(
         i, scenario.total_nodes(), scenario.workload, derive_seed(seed, kStreamClientBase + static_cast<std::uint64_t>(i)),
-        queue_, history_, trace_, [this](int client, NodeId node, const node::ClientRequest& request) {
+        queue_, history_, trace_, [this](int client, NodeId node, const service::Request& request) {
           send_to(kClientEndpointBase + static_cast<EndpointId>(client), node,
                   [this, node, request] { deliver_request(node, request); });
         }));
+  }
+  for (int i = 0; i < scenario.workload.watchers; ++i) {
+    watchers_.push_back(std::make_unique<Watcher>(
+        i, scenario.total_nodes(), scenario.workload, service_config(scenario).watch_progress_interval_us,
+        derive_seed(seed, kStreamWatcherBase + static_cast<std::uint64_t>(i)), queue_, trace_,
+        [this](int watcher, NodeId node, const service::Request& request) { open_watch(watcher, node, request); },
+        [this](std::uint64_t watch_id) { close_watch(watch_id); }));
   }
 }
 
@@ -190,7 +209,7 @@ World::SimNode& World::sim_node(NodeId id) {
   return *nodes_[id - 1];
 }
 
-bool World::node_up(NodeId id) const { return nodes_[id - 1]->node != nullptr; }
+bool World::node_up(NodeId id) const { return nodes_[id - 1]->up(); }
 
 bool World::disk_lost(NodeId id) const { return nodes_[id - 1]->disk_lost; }
 
@@ -199,11 +218,15 @@ bool World::corrupted(NodeId id) const {
   return target.disk_lost || target.storage->corrupted();
 }
 
-const node::Node* World::node(NodeId id) const { return nodes_[id - 1]->node.get(); }
+const node::Node* World::node(NodeId id) const {
+  const SimNode& sim_node = *nodes_[id - 1];
+  return sim_node.up() ? &sim_node.node() : nullptr;
+}
 
 void World::start() {
   for (auto& sim_node : nodes_) start_node(*sim_node);
   for (auto& client : clients_) client->start();
+  for (auto& watcher : watchers_) watcher->start();
   schedule_timeline();
   schedule_nemesis();
 }
@@ -222,26 +245,26 @@ void World::start_node(SimNode& sim_node) {
   config.snapshot_trailing_entries = scenario_.raft.snapshot_trailing_entries;
   // Each incarnation draws fresh election timeouts.
   config.seed = derive_seed(seed_, kStreamNodeBase + sim_node.id * 1000 + sim_node.incarnation);
-  node::Env env{sim_node.gated_storage.get(), sim_node.env.get(), sim_node.env.get(), sim_node.env.get()};
-  sim_node.node = std::make_unique<node::Node>(std::move(config), env);
+  node::Env env{sim_node.gated_storage.get(), sim_node.env.get(), nullptr, sim_node.env.get()};
+  sim_node.service = std::make_unique<service::Service>(service_config(scenario_), std::move(config), env, *sim_node.env);
   sim_node.wakeup_at_us = -1;
-  auto started = sim_node.node->start(sim_node.local_now(now_us()));
+  auto started = sim_node.service->start(sim_node.local_now(now_us()));
   if (!started) {
     on_start_failed(sim_node, started.error().detail);
     return;
   }
-  if (sim_node.incarnation > 0) invariants_.on_restart(*sim_node.node, now_us());
+  if (sim_node.incarnation > 0) invariants_.on_restart(sim_node.node(), now_us());
   after_node_input(sim_node);
 }
 
 void World::after_node_input(SimNode& sim_node) {
-  if (!sim_node.node) return;
-  if (sim_node.node->stopped()) {
+  if (!sim_node.up()) return;
+  if (sim_node.node().stopped()) {
     on_node_stopped(sim_node);
     return;
   }
-  if (sim_node.node->disk_full() != sim_node.disk_full) {
-    sim_node.disk_full = sim_node.node->disk_full();
+  if (sim_node.node().disk_full() != sim_node.disk_full) {
+    sim_node.disk_full = sim_node.node().disk_full();
     trace_.event(now_us(), sim_node.disk_full ? "disk-full" : "disk-space-back", sim_node.id);
   }
   schedule_wakeup(sim_node);
@@ -250,7 +273,7 @@ void World::after_node_input(SimNode& sim_node) {
 void World::on_node_stopped(SimNode& sim_node) {
   // Fail-stop after a storage failure: the process exits, and an operator
   // (here: after a restart delay) starts it again from its disk.
-  trace_.event(now_us(), "stopped", sim_node.id).field("reason", sim_node.node->stop_reason());
+  trace_.event(now_us(), "stopped", sim_node.id).field("reason", sim_node.node().stop_reason());
   const NodeId id = sim_node.id;
   crash_quietly(sim_node);
   schedule_restart(id);
@@ -263,7 +286,7 @@ void World::schedule_restart(NodeId id) {
 }
 
 void World::on_start_failed(SimNode& sim_node, const std::string& detail) {
-  sim_node.node.reset();
+  sim_node.service.reset();
   trace_.event(now_us(), "start-failed", sim_node.id).field("detail", detail);
   if (sim_node.storage->corrupted()) {
     // Detected and refused: the corrupted disk is never served from. The
@@ -280,7 +303,7 @@ void World::on_start_failed(SimNode& sim_node, const std::string& detail) {
 }
 
 void World::schedule_wakeup(SimNode& sim_node) {
-  TimeUs deadline_us = std::max(now_us(), sim_node.clock.global_us(sim_node.node->next_deadline_us()));
+  TimeUs deadline_us = std::max(now_us(), sim_node.clock.global_us(sim_node.service->next_deadline_us()));
   if (sim_node.wakeup_at_us >= 0 && sim_node.wakeup_at_us <= deadline_us) return;
   // Clock fault model: a timer may fire late (a loaded machine, a GC pause).
   if (scenario_.clock.timer_late_ppm > 0 && clock_random_.chance(scenario_.clock.timer_late_ppm, kPpm)) {
@@ -288,10 +311,10 @@ void World::schedule_wakeup(SimNode& sim_node) {
   }
   sim_node.wakeup_at_us = deadline_us;
   queue_.schedule_at(deadline_us, [this, &sim_node, incarnation = sim_node.incarnation, deadline_us] {
-    if (!sim_node.node || sim_node.incarnation != incarnation || sim_node.wakeup_at_us != deadline_us) return;
+    if (!sim_node.up() || sim_node.incarnation != incarnation || sim_node.wakeup_at_us != deadline_us) return;
     if (sim_node.paused) return;  // resume() ticks and reschedules
     sim_node.wakeup_at_us = -1;
-    sim_node.node->tick(sim_node.local_now(now_us()));
+    sim_node.service->tick(sim_node.local_now(now_us()));
     after_node_input(sim_node);
   });
 }
@@ -302,7 +325,7 @@ void World::send_to(EndpointId from, EndpointId to, const std::function<void()>&
 }
 
 void World::run_on_node(SimNode& sim_node, std::function<void()> action) {
-  if (!sim_node.node) return;
+  if (!sim_node.up()) return;
   if (!sim_node.paused) {
     action();
     return;
@@ -316,39 +339,24 @@ void World::run_on_node(SimNode& sim_node, std::function<void()> action) {
 
 void World::deliver_frame(NodeId to, const Bytes& frame) {
   SimNode& target = sim_node(to);
-  if (!target.node) return;  // a crashed node receives nothing
+  if (!target.up()) return;  // a crashed node receives nothing
   if (target.paused) {
     run_on_node(target, [this, to, frame] { deliver_frame(to, frame); });
     return;
   }
-  target.node->receive(frame, target.local_now(now_us()));
+  target.service->receive(frame, target.local_now(now_us()));
   after_node_input(target);
 }
 
-void World::deliver_request(NodeId to, const node::ClientRequest& request) {
+void World::deliver_request(NodeId to, const service::Request& request) {
   SimNode& target = sim_node(to);
-  if (!target.node) return;
+  if (!target.up()) return;
   if (target.paused) {
     run_on_node(target, [this, to, request] { deliver_request(to, request); });
     return;
   }
-  target.node->submit(request, target.local_now(now_us()));
+  target.service->handle(request, target.local_now(now_us()));
   after_node_input(target);
-}
-
-void World::send_response(NodeId from, const node::ClientResponse& response) {
-  const int client = Client::client_of(response.request_id);
-  if (client == kProbeClient) {
-    if (response.outcome == node::Outcome::Ok && response.write.status == kv::Status::Ok) probe_acknowledged_ = true;
-    return;
-  }
-  if (client == kAdminClient) {
-    on_admin_response(response);
-    return;
-  }
-  CONFMAN_ASSERT(client >= 0 && static_cast<std::size_t>(client) < clients_.size(), "response for an unknown client");
-  Client* target = clients_[static_cast<std::size_t>(client)].get();
-  send_to(from, kClientEndpointBase + static_cast<EndpointId>(client), [target, response] { target->on_response(response); });
 }
 
 void World::run_until(TimeUs until_us) {
@@ -360,7 +368,7 @@ void World::run_until(TimeUs until_us) {
 
 void World::crash(NodeId id) {
   SimNode& target = sim_node(id);
-  if (!target.node) return;
+  if (!target.up()) return;
   faults_ += 1;
   trace_.event(now_us(), "fault", id).field("fault", "crash");
   record_fault(TimelineEvent{.action = TimelineAction::Crash, .node = id});
@@ -372,9 +380,11 @@ void World::crash_quietly(SimNode& target) {
   if (const auto& record = target.storage->durable().hard_state) {
     if (auto hard_state = node::decode_hard_state_record(*record)) durable_commit = hard_state->commit;
   }
-  target.node.reset();
+  target.service.reset();
   target.paused = false;
   target.deferred.clear();  // input queued for the dead process dies with it
+  // Requests forwarded to it die with it: their clients time out.
+  forwarded_.erase(forwarded_.lower_bound({target.id, 0}), forwarded_.lower_bound({target.id + 1, 0}));
   target.storage->crash();
   target.incarnation += 1;
   target.disk_full = false;
@@ -383,7 +393,7 @@ void World::crash_quietly(SimNode& target) {
 
 void World::restart(NodeId id) {
   SimNode& target = sim_node(id);
-  if (target.node || target.disk_lost) return;
+  if (target.up() || target.disk_lost) return;
   trace_.event(now_us(), "fault", id).field("fault", "restart");
   record_fault(TimelineEvent{.action = TimelineAction::Restart, .node = id});
   target.restarts += 1;
@@ -449,7 +459,7 @@ void World::heal() {
 
 void World::pause(NodeId id, TimeUs duration_us) {
   SimNode& target = sim_node(id);
-  if (!target.node || target.paused) return;
+  if (!target.up() || target.paused) return;
   faults_ += 1;
   trace_.event(now_us(), "fault", id).field("fault", "pause").field("duration_us", duration_us);
   record_fault(TimelineEvent{.action = TimelineAction::Pause, .node = id, .duration_us = duration_us});
@@ -459,20 +469,20 @@ void World::pause(NodeId id, TimeUs duration_us) {
 
 void World::resume(NodeId id, std::uint64_t incarnation) {
   SimNode& target = sim_node(id);
-  if (!target.node || target.incarnation != incarnation || !target.paused) return;
+  if (!target.up() || target.incarnation != incarnation || !target.paused) return;
   trace_.event(now_us(), "fault", id).field("fault", "resume");
   target.paused = false;
   // The stalled process wakes up: first its overdue timers (it may still
   // believe it leads), then everything that queued up while it slept.
   target.wakeup_at_us = -1;
-  target.node->tick(target.local_now(now_us()));
+  target.service->tick(target.local_now(now_us()));
   auto deferred = std::move(target.deferred);
   target.deferred.clear();
   for (auto& action : deferred) {
-    if (!target.node || target.incarnation != incarnation || target.paused) break;
+    if (!target.up() || target.incarnation != incarnation || target.paused) break;
     action();
   }
-  if (target.node && target.incarnation == incarnation) after_node_input(target);
+  if (target.up() && target.incarnation == incarnation) after_node_input(target);
 }
 
 void World::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us) {
@@ -497,14 +507,14 @@ void World::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us) {
       // The read happens at start-up: crash the node, fail its next load.
       target.storage->fail_next_load();
       target.read_error_injected = true;
-      if (target.node) crash_quietly(target);
+      if (target.up()) crash_quietly(target);
       schedule_restart(id);
       break;
     case TimelineAction::Corrupt: {
       const std::string record = target.storage->corrupt_random_record(nemesis_random_);
       trace_.event(now_us(), "corrupted", id).field("record", record);
       // Restart so that start-up reads (and must reject) the record.
-      if (target.node) crash_quietly(target);
+      if (target.up()) crash_quietly(target);
       schedule_restart(id);
       break;
     }
@@ -518,7 +528,7 @@ void World::clock_jump(NodeId id, TimeUs delta_us) {
   trace_.event(now_us(), "fault", id).field("fault", "clock-jump").field("delta_us", delta_us);
   record_fault(TimelineEvent{.action = TimelineAction::ClockJump, .node = id, .delta_us = delta_us});
   target.clock.offset_us += delta_us;
-  if (target.node && !target.paused) {
+  if (target.up() && !target.paused) {
     target.wakeup_at_us = -1;  // the old wakeup was computed on the old clock
     schedule_wakeup(target);
   }
@@ -537,8 +547,8 @@ NodeId World::leader() const {
   NodeId best = kNoNode;
   Term best_term = 0;
   for (const auto& sim_node : nodes_) {
-    if (!sim_node->node) continue;
-    const raft::RaftStatus status = sim_node->node->status();
+    if (!sim_node->up()) continue;
+    const raft::RaftStatus status = sim_node->node().status();
     if (status.role == raft::Role::Leader && status.term >= best_term) {
       best = status.id;
       best_term = status.term;
@@ -611,14 +621,17 @@ void World::heal_random_quorum() {
 
 void World::send_probe_write(NodeId leader) {
   probe_writes_ += 1;
-  node::ClientRequest request;
-  request.request_id = Client::request_id(kProbeClient, probe_writes_, 1);
-  request.write.command = kv::Command{kv::CommandType::Put, "/liveness/probe", std::to_string(probe_writes_), 0};
+  service::Request request;
+  request.id = Client::request_id(kProbeClient, probe_writes_, 1);
+  request.operation = service::Operation::Put;
+  request.key = "/liveness/probe";
+  request.value = std::to_string(probe_writes_);
   send_to(kClientEndpointBase + kProbeClient, leader, [this, leader, request] { deliver_request(leader, request); });
 }
 
 void World::stop_clients() {
   for (auto& client : clients_) client->stop_issuing();
+  for (auto& watcher : watchers_) watcher->stop();
   // The operator stops too: a membership change retried into the liveness
   // phase could move the quorum away from the nodes it connects.
   admin_ops_.clear();
@@ -630,13 +643,28 @@ bool World::clients_idle() const {
 
 ClientStats World::client_stats() const {
   ClientStats total;
-  for (const auto& client : clients_) {
-    total.ok += client->stats().ok;
-    total.fail += client->stats().fail;
-    total.info += client->stats().info;
-    total.writes_ok += client->stats().writes_ok;
-  }
+  for (const auto& client : clients_) total += client->stats();
   return total;
+}
+
+std::vector<check::WatchSegment> World::watch_segments() const {
+  std::vector<check::WatchSegment> segments;
+  for (const auto& watcher : watchers_) {
+    segments.insert(segments.end(), watcher->segments().begin(), watcher->segments().end());
+  }
+  return segments;
+}
+
+std::uint64_t World::watch_events() const {
+  std::uint64_t events = 0;
+  for (const auto& watcher : watchers_) events += watcher->events_received();
+  return events;
+}
+
+std::uint64_t World::watch_resumptions() const {
+  std::uint64_t resumptions = 0;
+  for (const auto& watcher : watchers_) resumptions += watcher->resumptions();
+  return resumptions;
 }
 
 std::uint64_t World::writes_acknowledged() const { return client_stats().writes_ok; }
@@ -765,10 +793,10 @@ void World::random_crash() {
   const raft::Membership membership = current_membership();
   std::vector<NodeId> up;
   for (auto& sim_node : nodes_) {
-    if (sim_node->node) up.push_back(sim_node->id);
+    if (sim_node->up()) up.push_back(sim_node->id);
   }
   std::size_t voters_down = 0;
-  for (NodeId voter : membership.voters) voters_down += sim_node(voter).node ? 0 : 1;
+  for (NodeId voter : membership.voters) voters_down += sim_node(voter).up() ? 0 : 1;
   if (up.empty()) return;
   const NodeId victim = up[nemesis_random_.below(up.size())];
   if (membership.is_voter(victim) && voters_down + 1 > (membership.voters.size() - 1) / 2) return;

@@ -1,8 +1,17 @@
 #pragma once
-// The simulated world: N nodes running the real core, their disks and
-// clocks, the network between them, workload clients, fault injection, and
-// the invariant checker watching every step. Single-threaded; everything
-// random is drawn from streams derived from the run seed.
+// The simulated world: N nodes running the real core behind the real
+// request layer (core/service), their disks and clocks, the network between
+// them, workload clients and watchers, fault injection, and the invariant
+// checker watching every step. Single-threaded; everything random is drawn
+// from streams derived from the run seed.
+//
+// Clients reach a node's request layer over the simulated network, and a
+// follower forwards what needs the leader over the same network (so a
+// partition between them loses the request, and the client retries); the
+// leader's answer travels back through the follower, as an HTTP response
+// would. A watch is a stream, like a TCP connection: its messages arrive in
+// order, and a message the network loses breaks the stream for good, after
+// which the watcher notices the silence and resumes elsewhere.
 
 #include <cstdint>
 #include <functional>
@@ -12,7 +21,9 @@
 #include <vector>
 
 #include "core/node/node.h"
+#include "core/service/service.h"
 #include "core/util/random.h"
+#include "sim/check/committed.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/invariants.h"
@@ -20,6 +31,7 @@
 #include "sim/sim_network.h"
 #include "sim/sim_storage.h"
 #include "sim/trace.h"
+#include "sim/watcher.h"
 #include "sim/workload.h"
 
 namespace confman::sim {
@@ -86,6 +98,12 @@ class World {
   int node_count() const { return static_cast<int>(nodes_.size()); }
   Invariants& invariants() { return invariants_; }
   const History& history() const { return history_; }
+  // Every committed change, by revision, as the first replica applied it.
+  const check::CommittedHistory& committed() const { return committed_; }
+  std::vector<check::WatchSegment> watch_segments() const;
+  std::uint64_t watch_events() const;
+  std::uint64_t watch_resumptions() const;
+  std::uint64_t forwards() const { return forwards_; }
   ClientStats client_stats() const;
   bool clients_idle() const;
   std::uint64_t events() const { return queue_.executed(); }
@@ -104,8 +122,15 @@ class World {
   void after_node_input(SimNode& sim_node);
   void schedule_wakeup(SimNode& sim_node);
   void deliver_frame(NodeId to, const Bytes& frame);
-  void deliver_request(NodeId to, const node::ClientRequest& request);
-  void send_response(NodeId from, const node::ClientResponse& response);
+  void deliver_request(NodeId to, const service::Request& request);
+  // Answers, forwards and watch streams (world_requests.cpp).
+  void route_response(NodeId from, const service::Response& response);
+  void deliver_response(NodeId from, const service::Response& response);
+  void forward_request(NodeId from, NodeId leader, const service::Request& request);
+  void open_watch(int watcher, NodeId node, const service::Request& request);
+  void close_watch(std::uint64_t watch_id);
+  void send_on_stream(std::uint64_t watch_id, std::function<void()> deliver);
+  void record_committed(NodeId node, const kv::WriteRequest& request, const kv::WriteResult& result);
   void send_to(EndpointId from, EndpointId to, const std::function<void()>& deliver);
   void run_on_node(SimNode& sim_node, std::function<void()> action);
   void resume(NodeId id, std::uint64_t incarnation);
@@ -118,7 +143,7 @@ class World {
   void random_disk_fault();
   void random_membership_change();
   void admin_attempt(std::uint64_t op_number);
-  void on_admin_response(const node::ClientResponse& response);
+  void on_admin_response(const service::Response& response);
   bool corrupted(NodeId id) const;
   std::vector<raft::Membership> memberships_held() const;
   void grow_liveness_quorum();
@@ -147,6 +172,25 @@ class World {
   History history_;
   std::vector<std::unique_ptr<SimNode>> nodes_;  // nodes_[id - 1]
   std::vector<std::unique_ptr<Client>> clients_;
+  std::vector<std::unique_ptr<Watcher>> watchers_;
+  check::CommittedHistory committed_;
+  // A request a follower forwarded, while the leader holds it: its answer
+  // goes back through the follower (by leader and request id).
+  struct Forwarded {
+    NodeId origin = kNoNode;
+    std::uint64_t origin_incarnation = 0;
+  };
+  std::map<std::pair<NodeId, std::uint64_t>, Forwarded> forwarded_;
+  std::uint64_t forwards_ = 0;
+  // Open watch streams, by watch id (World::send_on_stream).
+  struct Stream {
+    NodeId node = kNoNode;
+    std::uint64_t incarnation = 0;  // of the node, once the open request reached it
+    bool reached = false;
+    bool broken = false;
+    TimeUs last_delivery_us = 0;
+  };
+  std::map<std::uint64_t, Stream> streams_;
   std::uint64_t faults_ = 0;
   std::uint64_t probe_writes_ = 0;
   bool probe_acknowledged_ = false;
@@ -163,6 +207,7 @@ class World {
   std::uint64_t admin_ops_started_ = 0;
   static constexpr std::size_t kMaxAdminOps = 16;
   static constexpr int kAdminClient = 0xFFFE;  // request ids of membership requests
+  static constexpr int kProbeClient = 0xFFFF;  // request ids of liveness probe writes
 };
 
 }  // namespace confman::sim

@@ -18,12 +18,12 @@ constexpr TimeUs kAdminPatienceUs = 2'000'000;
 constexpr std::size_t kMaxVotersByNemesis = 7;
 constexpr std::size_t kMinVotersByNemesis = 3;
 
-raft::ConfigChangeType change_type(TimelineAction action) {
+service::Operation operation_of(TimelineAction action) {
   switch (action) {
-    case TimelineAction::AddVoter: return raft::ConfigChangeType::AddVoter;
-    case TimelineAction::Promote: return raft::ConfigChangeType::Promote;
-    case TimelineAction::Remove: return raft::ConfigChangeType::Remove;
-    default: return raft::ConfigChangeType::AddLearner;
+    case TimelineAction::Promote: return service::Operation::PromoteMember;
+    case TimelineAction::Remove: return service::Operation::RemoveMember;
+    case TimelineAction::TransferLeader: return service::Operation::TransferLeader;
+    default: return service::Operation::AddMember;
   }
 }
 }  // namespace
@@ -69,30 +69,28 @@ void World::admin_attempt(std::uint64_t op_number) {
   const NodeId leader_id = leader();
   if (leader_id == kNoNode) return;
   op.attempts += 1;
-  node::ClientRequest request;
-  request.request_id = Client::request_id(kAdminClient, op_number, op.attempts);
-  if (op.action == TimelineAction::TransferLeader) {
-    request.kind = node::RequestKind::TransferLeadership;
-    request.transfer_target = op.node;
-  } else {
-    request.kind = node::RequestKind::ConfigChange;
-    request.config_change = raft::ConfigChange{change_type(op.action), op.node};
-  }
+  service::Request request;
+  request.id = Client::request_id(kAdminClient, op_number, op.attempts);
+  request.operation = operation_of(op.action);
+  request.member = op.node;
+  request.as_learner = op.action == TimelineAction::AddLearner;
+  // A stand-in for the addresses the real server records, so that the
+  // member registry is replicated, snapshotted and compared like the rest.
+  if (request.operation == service::Operation::AddMember) request.member_record = "sim-node-" + std::to_string(op.node);
   send_to(kClientEndpointBase + kAdminClient, leader_id,
           [this, leader_id, request] { deliver_request(leader_id, request); });
 }
 
-void World::on_admin_response(const node::ClientResponse& response) {
-  const std::uint64_t op_number = (response.request_id >> 16) & 0xFFFFFFFFULL;
-  auto found = admin_ops_.find(op_number);
+void World::on_admin_response(const service::Response& response) {
+  auto found = admin_ops_.find(Client::op_number_of(response.id));
   if (found == admin_ops_.end()) return;
   const AdminOp& op = found->second;
-  if (response.outcome == node::Outcome::Ok) {
+  if (response.code == service::Code::Ok) {
     trace_.event(now_us(), "membership", op.node)
         .field("action", timeline_action_name(op.action))
         .field("result", response.membership ? response.membership->describe() : "done");
     admin_ops_.erase(found);
-  } else if (response.outcome == node::Outcome::InvalidRequest) {
+  } else if (response.code == service::Code::Invalid) {
     trace_.event(now_us(), "membership", op.node)
         .field("action", timeline_action_name(op.action))
         .field("result", "refused: " + response.detail);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <limits>
+#include <set>
 #include <utility>
 
 #include "sim/check/history_builder.h"
@@ -169,8 +170,32 @@ class ConfmanParser {
     if (!key) return key.error();
     Field time_us = int_field(object, "time_us");
     if (!time_us || *time_us < 0) return "expected a non-negative integer field \"time_us\"";
-    if (*type == EventType::Invoke) return invoke(number, object, *process, *function, *key, *time_us);
+    // A get that is not linearizable promises no real-time order: it is not
+    // part of the linearizability check (sim/HISTORY.md), invocation and
+    // completion both.
+    if (*type == EventType::Invoke) {
+      auto linearizable = linearizable_read(object, *function);
+      if (!linearizable) return linearizable.error();
+      if (!*linearizable) {
+        skipped_.insert(*process);
+        return "";
+      }
+      return invoke(number, object, *process, *function, *key, *time_us);
+    }
+    if (skipped_.erase(*process) != 0) return "";
     return complete(number, object, *process, *type, *function, *key, *time_us);
+  }
+
+  static Result<bool, std::string> linearizable_read(const json::object& object, Function function) {
+    const json::value* consistency = object.if_contains("consistency");
+    if (consistency == nullptr) return true;
+    if (function != Function::Get) return unexpected(std::string("\"consistency\" belongs to gets only"));
+    if (!consistency->is_string()) return unexpected(std::string("expected \"consistency\" to be a string"));
+    const std::string_view mode = consistency->get_string();
+    if (mode == "linearizable") return true;
+    if (mode == "read-your-writes" || mode == "stale") return false;
+    return unexpected("expected \"consistency\" to be \"linearizable\", \"read-your-writes\" or \"stale\", not \"" +
+                      std::string(mode) + "\"");
   }
 
   std::string invoke(std::size_t number, const json::object& object, std::int64_t process,
@@ -201,6 +226,7 @@ class ConfmanParser {
   }
 
   HistoryBuilder builder_;
+  std::set<std::int64_t> skipped_;  // processes whose current operation is a non-linearizable get
 };
 
 }  // namespace

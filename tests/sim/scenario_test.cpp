@@ -69,7 +69,7 @@ liveness_ms = 5000
   EXPECT_EQ(scenario->network.duplicate_ppm, 1u);
   EXPECT_EQ(scenario->clock.max_drift_ppm, 300);
   EXPECT_EQ(scenario->workload.cas_weight, 4u);
-  EXPECT_EQ(scenario->workload.read_mode, ReadMode::UnsafeLocal);
+  EXPECT_TRUE(scenario->workload.unsafe_local_reads);
   EXPECT_EQ(scenario->nemesis.restart_after_max_us, 40'000);
   ASSERT_EQ(scenario->timeline.size(), 2u);
   EXPECT_EQ(scenario->timeline[0].groups.size(), 2u);

@@ -14,7 +14,7 @@ TEST(UnsafeReads, CheckerReportsThemNonLinearizableWithin200Seeds) {
   const std::string path = std::string(CONFMAN_SOURCE_DIR) + "/scenarios/unsafe-local-reads.toml";
   auto scenario = load_scenario(path);
   ASSERT_TRUE(scenario.ok()) << scenario.error().message;
-  ASSERT_EQ(scenario->workload.read_mode, ReadMode::UnsafeLocal);
+  ASSERT_TRUE(scenario->workload.unsafe_local_reads);
   std::uint64_t found_at = 0;
   for (std::uint64_t seed = 1; seed <= 200 && found_at == 0; ++seed) {
     const RunResult result = run_scenario(*scenario, seed);
@@ -29,7 +29,9 @@ TEST(UnsafeReads, CheckerReportsThemNonLinearizableWithin200Seeds) {
 TEST(UnsafeReads, SameScenarioWithLinearizableReadsIsLinearizable) {
   auto scenario = load_scenario(std::string(CONFMAN_SOURCE_DIR) + "/scenarios/unsafe-local-reads.toml");
   ASSERT_TRUE(scenario.ok());
-  scenario->workload.read_mode = ReadMode::Linearizable;
+  scenario->workload.unsafe_local_reads = false;
+  scenario->workload.stale_read_weight = 0;
+  scenario->workload.linearizable_read_weight = 1;
   scenario->expect.violation = false;
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     const RunResult result = run_scenario(*scenario, seed);

@@ -1,0 +1,149 @@
+// How requests, answers and watch streams travel in the simulated world.
+//
+// A client's request crosses the network to the node it chose. A follower
+// that forwards it to the leader sends it over the node-to-node network (a
+// partition between them loses it), and the leader's answer goes back
+// through the follower, which relays it to the client, as the real server's
+// HTTP forwarding does: if the follower crashed in between, the answer is
+// lost with its connection. Answers to the liveness probe and the operator
+// are consumed here.
+//
+// A watch is a stream. Its messages (the answer to the watch request, event
+// batches, the end) leave the node in order and arrive in order, each no
+// earlier than the one before it, like the bytes of one TCP connection. If
+// the network loses one, the stream is broken from then on: nothing more
+// arrives, and the node drops the watch, as a server whose connection
+// failed would. The watcher notices the silence and resumes on another
+// node. Duplicates are delivered once.
+
+#include "sim/world.h"
+#include "sim/world_node.h"
+
+namespace confman::sim {
+
+void World::route_response(NodeId from, const service::Response& response) {
+  auto forwarded = forwarded_.find({from, response.id});
+  if (forwarded == forwarded_.end()) {
+    deliver_response(from, response);
+    return;
+  }
+  const Forwarded via = forwarded->second;
+  forwarded_.erase(forwarded);
+  // Back to the follower that forwarded it, which relays it if it is still
+  // the process that held the client's connection.
+  send_to(from, via.origin, [this, via, response] {
+    SimNode& origin = sim_node(via.origin);
+    if (!origin.up() || origin.incarnation != via.origin_incarnation) return;
+    deliver_response(via.origin, response);
+  });
+}
+
+void World::deliver_response(NodeId from, const service::Response& response) {
+  const int client = Client::client_of(response.id);
+  if (client == kProbeClient) {
+    if (response.code == service::Code::Ok) probe_acknowledged_ = true;
+    return;
+  }
+  if (client == kAdminClient) {
+    on_admin_response(response);
+    return;
+  }
+  if (client >= Watcher::kFirstClientIndex) {
+    const auto watcher = static_cast<std::size_t>(client - Watcher::kFirstClientIndex);
+    CONFMAN_ASSERT(watcher < watchers_.size(), "an answer for an unknown watcher");
+    send_on_stream(response.id, [this, watcher, response] { watchers_[watcher]->on_response(response); });
+    return;
+  }
+  CONFMAN_ASSERT(client >= 0 && static_cast<std::size_t>(client) < clients_.size(), "response for an unknown client");
+  Client* target = clients_[static_cast<std::size_t>(client)].get();
+  send_to(from, kClientEndpointBase + static_cast<EndpointId>(client), [target, response] { target->on_response(response); });
+}
+
+void World::forward_request(NodeId from, NodeId leader, const service::Request& request) {
+  forwards_ += 1;
+  trace_.event(now_us(), "forward", from)
+      .field("to", static_cast<std::int64_t>(leader))
+      .field("op", service::operation_name(request.operation));
+  const std::uint64_t origin_incarnation = sim_node(from).incarnation;
+  send_to(from, leader, [this, from, origin_incarnation, leader, request] {
+    SimNode& target = sim_node(leader);
+    if (!target.up()) return;
+    forwarded_[{leader, request.id}] = Forwarded{from, origin_incarnation};
+    deliver_request(leader, request);
+  });
+}
+
+void World::open_watch(int watcher, NodeId node, const service::Request& request) {
+  streams_[request.id] = Stream{.node = node};
+  send_to(kClientEndpointBase + static_cast<EndpointId>(Watcher::kFirstClientIndex + watcher), node,
+          [this, node, request] {
+            auto stream = streams_.find(request.id);
+            // Closed by the watcher before it arrived, or a duplicate.
+            if (stream == streams_.end() || stream->second.reached) return;
+            SimNode& target = sim_node(node);
+            if (!target.up()) return;
+            stream->second.reached = true;
+            stream->second.incarnation = target.incarnation;
+            deliver_request(node, request);
+          });
+}
+
+void World::close_watch(std::uint64_t watch_id) {
+  auto stream = streams_.find(watch_id);
+  if (stream == streams_.end()) return;
+  const Stream closed = stream->second;
+  streams_.erase(stream);
+  if (!closed.reached) return;
+  // The node hears of it when it next runs (never from inside its own call).
+  queue_.schedule_after(0, [this, closed, watch_id] {
+    SimNode& target = sim_node(closed.node);
+    if (!target.up() || target.incarnation != closed.incarnation) return;
+    run_on_node(target, [&target, watch_id] {
+      if (target.up()) target.service->cancel_watch(watch_id);
+    });
+  });
+}
+
+void World::send_on_stream(std::uint64_t watch_id, std::function<void()> deliver) {
+  auto found = streams_.find(watch_id);
+  if (found == streams_.end() || found->second.broken) return;
+  Stream& stream = found->second;
+  const int client = Client::client_of(watch_id);
+  const SimNetwork::Plan plan = network_.plan(stream.node, kClientEndpointBase + static_cast<EndpointId>(client));
+  if (plan.copies == 0) {
+    stream.broken = true;  // the connection is gone; the watcher will notice the silence
+    trace_.event(now_us(), "watch", stream.node).field("action", "stream-broken");
+    return;
+  }
+  const TimeUs at_us = std::max(now_us() + plan.delay_us[0], stream.last_delivery_us);
+  stream.last_delivery_us = at_us;
+  queue_.schedule_at(at_us, [this, watch_id, deliver = std::move(deliver)] {
+    auto stream_now = streams_.find(watch_id);
+    if (stream_now == streams_.end()) return;  // the watcher has moved on
+    deliver();
+  });
+}
+
+void World::record_committed(NodeId node, const kv::WriteRequest& request, const kv::WriteResult& result) {
+  if (result.status != kv::Status::Ok || !result.key_value) return;
+  const bool deleted = request.command.type == kv::CommandType::Delete ||
+                       request.command.type == kv::CommandType::CompareAndDelete;
+  check::CommittedChange change{.revision = result.revision,
+                                .key = result.key_value->key,
+                                .deleted = deleted,
+                                .value = deleted ? std::string() : result.key_value->value,
+                                .create_revision = deleted ? 0 : result.key_value->create_revision,
+                                .version = deleted ? 0 : result.key_value->version};
+  const auto& changes = committed_.changes();
+  auto known = changes.find(change.revision);
+  if (known == changes.end()) {
+    if (change.revision > committed_.last_revision()) committed_.add(std::move(change));
+    return;
+  }
+  if (!(known->second == change)) {
+    invariants_.fail(now_us(), "node " + std::to_string(node) + " applied a different change at revision " +
+                                   std::to_string(change.revision) + " than an earlier replica");
+  }
+}
+
+}  // namespace confman::sim
