@@ -41,6 +41,11 @@ struct HistoryEvent {
   std::uint64_t create_revision = 0;         // get
   std::uint64_t version = 0;                 // get; put / cas ok
   std::uint64_t read_revision = 0;           // get: the store revision the read observed
+  // Writes: the client session the write was sent with (not written to
+  // the file; the simulator matches unknown outcomes with what replicas
+  // applied, history_resolution.h).
+  std::uint64_t client_id = 0;
+  std::uint64_t sequence = 0;
 };
 
 class History {

@@ -109,6 +109,10 @@ HistoryEvent Client::base_event(EventType type) const {
   event.value = op_->value;
   event.expected_mod_revision = op_->expected_mod_revision;
   if (op_->kind == OpKind::Get || op_->kind == OpKind::Delete) event.value.clear();
+  if (op_->kind != OpKind::Get) {
+    event.client_id = static_cast<std::uint64_t>(index_) + 1;
+    event.sequence = op_->sequence;
+  }
   return event;
 }
 
@@ -130,7 +134,7 @@ service::Request Client::make_request() const {
     }
     return request;
   }
-  request.client_id = static_cast<std::uint64_t>(index_) + 1;
+  request.client_id = static_cast<std::uint64_t>(index_) + 1;  // base_event records the same
   request.sequence = op_->sequence;
   switch (op_->kind) {
     case OpKind::Put: request.operation = service::Operation::Put; request.value = op_->value; break;

@@ -26,6 +26,7 @@
 #include "sim/check/committed.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
+#include "sim/history_resolution.h"
 #include "sim/invariants.h"
 #include "sim/scenario.h"
 #include "sim/sim_network.h"
@@ -100,6 +101,8 @@ class World {
   const History& history() const { return history_; }
   // Every committed change, by revision, as the first replica applied it.
   const check::CommittedHistory& committed() const { return committed_; }
+  // What each client session's writes did, as the first replica applied them.
+  const AppliedSessions& applied_sessions() const { return applied_sessions_; }
   std::vector<check::WatchSegment> watch_segments() const;
   std::uint64_t watch_events() const;
   std::uint64_t watch_resumptions() const;
@@ -174,6 +177,7 @@ class World {
   std::vector<std::unique_ptr<Client>> clients_;
   std::vector<std::unique_ptr<Watcher>> watchers_;
   check::CommittedHistory committed_;
+  AppliedSessions applied_sessions_;
   // A request a follower forwarded, while the leader holds it: its answer
   // goes back through the follower (by leader and request id).
   struct Forwarded {

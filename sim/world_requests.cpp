@@ -125,6 +125,9 @@ void World::send_on_stream(std::uint64_t watch_id, std::function<void()> deliver
 }
 
 void World::record_committed(NodeId node, const kv::WriteRequest& request, const kv::WriteResult& result) {
+  if (request.client_id != 0 && result.status != kv::Status::StaleSequence) {
+    applied_sessions_.emplace(std::make_pair(request.client_id, request.sequence), result);
+  }
   if (result.status != kv::Status::Ok || !result.key_value) return;
   const bool deleted = request.command.type == kv::CommandType::Delete ||
                        request.command.type == kv::CommandType::CompareAndDelete;

@@ -33,6 +33,7 @@ const char* code_name(Code code) {
     case Code::PreconditionFailed: return "precondition-failed";
     case Code::StaleSequence: return "stale-sequence";
     case Code::Invalid: return "invalid";
+    case Code::InvalidKey: return "invalid-key";
     case Code::TooLarge: return "too-large";
     case Code::Reserved: return "reserved";
     case Code::Redirect: return "redirect";

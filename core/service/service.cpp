@@ -16,7 +16,7 @@ Response refuse(const Request& request, Code code, std::string detail) {
 std::optional<Response> refuse_key(const Request& request, bool prefix) {
   auto valid = prefix ? validate_client_prefix(request.key) : validate_client_key(request.key);
   if (valid) return std::nullopt;
-  return refuse(request, valid.error().reserved ? Code::Reserved : Code::Invalid, valid.error().message);
+  return refuse(request, valid.error().reserved ? Code::Reserved : Code::InvalidKey, valid.error().message);
 }
 
 Response write_response(const Request& request, const kv::WriteResult& result) {

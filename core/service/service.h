@@ -67,6 +67,7 @@ class Service final : private node::ClientResponder {
   TimeUs next_deadline_us() const;
 
   const node::Node& node() const { return node_; }
+  const ServiceConfig& config() const { return config_; }
   std::size_t pending_bytes() const { return pending_bytes_; }
   std::size_t pending_requests() const { return pending_.size() + read_waits_.size(); }
   std::size_t open_watches() const { return watches_.size(); }

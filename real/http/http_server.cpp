@@ -26,8 +26,8 @@ const std::string* Request::header(std::string_view name) const {
   return nullptr;
 }
 
-Response problem(unsigned status, std::string title, std::string detail) {
-  boost::json::object body{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}};
+Response problem(unsigned status, std::string title, std::string detail, std::string type) {
+  boost::json::object body{{"type", type}, {"title", title}, {"status", status}, {"detail", detail}};
   return Response{status, "application/problem+json", {}, boost::json::serialize(body)};
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/util/assert.h"
+#include "real/server/member_record.h"
 #include "real/server/server_api.h"
 
 namespace confman::real {
@@ -13,8 +14,8 @@ namespace confman::real {
 namespace asio = boost::asio;
 
 namespace {
-constexpr const char* kMembersPrefix = "/_confman/members/";
-constexpr auto kProgressInterval = std::chrono::seconds(10);
+constexpr auto kKeepAliveInterval = std::chrono::seconds(10);
+constexpr TimeUs kWatchProgressIntervalUs = 10'000'000;
 
 // Times every storage write for the fsync histogram.
 class TimedStorage final : public node::Storage {
@@ -37,14 +38,23 @@ class TimedStorage final : public node::Storage {
 }  // namespace
 
 struct ConfmanServer::Runtime {
-  explicit Runtime(asio::io_context& io) : core_timer(io), progress_timer(io) {}
+  explicit Runtime(asio::io_context& io) : core_timer(io), keep_alive_timer(io) {}
   asio::steady_timer core_timer;
-  asio::steady_timer progress_timer;
+  asio::steady_timer keep_alive_timer;
   TimeUs armed_for_us = -1;
 };
 
 ConfmanServer::ConfmanServer(asio::io_context& io, ServerConfig config)
-    : io_(io), config_(std::move(config)), started_at_(std::chrono::steady_clock::now()) {
+    : io_(io),
+      config_(std::move(config)),
+      started_at_(std::chrono::steady_clock::now()),
+      watch_streams_([this](std::uint64_t watch_id) {
+        // Never from inside the request layer's own call.
+        asio::post(io_, [this, watch_id] {
+          if (stopped_) return;
+          service_->cancel_watch(watch_id);
+        });
+      }) {
   runtime_ = std::make_unique<Runtime>(io);
 }
 
@@ -83,12 +93,14 @@ Result<std::unique_ptr<ConfmanServer>, std::string> ConfmanServer::start(asio::i
   node_config.raft.heartbeat_interval_us = static_cast<TimeUs>(cfg.heartbeat_interval_ms) * 1000;
   node_config.snapshot_threshold_entries = cfg.snapshot_threshold_entries;
   node_config.seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^ cfg.id;
-  self.node_ = std::make_unique<node::Node>(
-      node_config, node::Env{self.storage_.get(), self.transport_.get(), &self, &self});
-  auto started = self.node_->start(self.now_us());
+  service::ServiceConfig service_config;
+  service_config.read_wait_timeout_us = static_cast<TimeUs>(cfg.read_wait_timeout_ms) * 1000;
+  service_config.watch_progress_interval_us = kWatchProgressIntervalUs;
+  self.service_ = std::make_unique<service::Service>(
+      service_config, node_config, node::Env{self.storage_.get(), self.transport_.get(), nullptr, &self}, self);
+  auto started = self.service_->start(self.now_us());
   if (!started) return unexpected("cannot start from the data in " + cfg.data_dir + ": " + started.error().detail);
-  self.watches_.reset_history(self.node_->store().revision());
-  self.learn_member_addresses();
+  self.learn_member_addresses(self.node().membership());
 
   auto http = http::Server::start(io, cfg.client_listen, make_api_handler(self),
                                   http::Limits{.max_body_bytes = cfg.max_body_bytes,
@@ -104,21 +116,21 @@ Result<std::unique_ptr<ConfmanServer>, std::string> ConfmanServer::start(asio::i
   if (own.client.port == 0) own.client.port = self.client_port();
   self.log("started", "peer_port=" + std::to_string(self.peer_port()) + " client_port=" +
                           std::to_string(self.client_port()) + " data_dir=" + cfg.data_dir + " revision=" +
-                          std::to_string(self.node_->store().revision()) + " membership=\"" +
-                          self.node_->membership().describe() + "\"");
+                          std::to_string(self.node().store().revision()) + " membership=\"" +
+                          self.node().membership().describe() + "\"");
   self.after_input();
-  self.arm_progress_timer();
+  self.arm_keep_alive_timer();
   return server;
 }
 
-// Progress events keep idle watch streams alive and tell clients how far the
-// store has come.
-void ConfmanServer::arm_progress_timer() {
-  runtime_->progress_timer.expires_after(kProgressInterval);
-  runtime_->progress_timer.async_wait([this](const boost::system::error_code& error) {
+// Key watches get progress events from the request layer; cluster watches
+// get a comment now and then, so that an idle stream is seen to be alive.
+void ConfmanServer::arm_keep_alive_timer() {
+  runtime_->keep_alive_timer.expires_after(kKeepAliveInterval);
+  runtime_->keep_alive_timer.async_wait([this](const boost::system::error_code& error) {
     if (error || stopped_) return;
-    watches_.send_progress(node_->store().revision());
-    arm_progress_timer();
+    watch_streams_.keep_cluster_streams_alive();
+    arm_keep_alive_timer();
   });
 }
 
@@ -126,7 +138,7 @@ void ConfmanServer::stop() {
   if (stopped_) return;
   stopped_ = true;
   runtime_->core_timer.cancel();
-  runtime_->progress_timer.cancel();
+  runtime_->keep_alive_timer.cancel();
   if (http_) http_->close();
   if (transport_) transport_->close();
   log("stopped", "");
@@ -145,43 +157,61 @@ const HostPort* ConfmanServer::peer_address(NodeId id) const {
   return found == addresses_.end() ? nullptr : &found->second.peer;
 }
 
-void ConfmanServer::submit(node::ClientRequest request, ResponseHandler done) {
+void ConfmanServer::submit(service::Request request, ResponseHandler done, ForwardHandler forward) {
   if (stopped_) return;
-  request.request_id = next_request_id_++;
-  pending_.emplace(request.request_id, std::move(done));
-  node_->submit(std::move(request), now_us());
+  request.id = next_request_id_++;
+  pending_.emplace(request.id, Pending{std::move(done), std::move(forward)});
+  service_->handle(std::move(request), now_us());
   after_input();
 }
 
-void ConfmanServer::respond(node::ClientResponse response) {
-  auto found = pending_.find(response.request_id);
+void ConfmanServer::respond(service::Response response) {
+  auto found = pending_.find(response.id);
   if (found == pending_.end()) return;
-  ResponseHandler done = std::move(found->second);
+  ResponseHandler done = std::move(found->second.done);
   pending_.erase(found);
   done(response);
 }
 
+void ConfmanServer::forward(NodeId leader, const service::Request& request) {
+  auto found = pending_.find(request.id);
+  if (found == pending_.end()) return;
+  ForwardHandler forward_to = std::move(found->second.forward);
+  pending_.erase(found);
+  forward_to(leader);
+}
+
+void ConfmanServer::open_watch_stream(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream,
+                                      std::optional<std::uint64_t> starts_after) {
+  watch_streams_.open(watch_id, std::move(stream), starts_after);
+}
+
+void ConfmanServer::watch_events(service::WatchBatch batch) { watch_streams_.send(batch); }
+
+void ConfmanServer::watch_ended(std::uint64_t watch_id, service::Code code, std::string detail) {
+  watch_streams_.end(watch_id, std::string(service::code_name(code)) + ": " + detail);
+}
+
 void ConfmanServer::on_frame(Bytes frame) {
   if (stopped_) return;
-  node_->receive(frame, now_us());
+  service_->receive(frame, now_us());
   after_input();
 }
 
 void ConfmanServer::after_input() {
   if (stopped_) return;
-  if (node_->stopped()) {
-    log("fail-stop", "reason=\"" + node_->stop_reason() + "\"");
+  if (node().stopped()) {
+    log("fail-stop", "reason=\"" + node().stop_reason() + "\"");
     failed_ = true;
     stop();
     io_.stop();  // the process exits; an operator (or supervisor) restarts it from its disk
     return;
   }
-  check_applied_waiters();
   arm_timer();
 }
 
 void ConfmanServer::arm_timer() {
-  const TimeUs deadline_us = node_->next_deadline_us();
+  const TimeUs deadline_us = service_->next_deadline_us();
   if (runtime_->armed_for_us == deadline_us) return;
   runtime_->armed_for_us = deadline_us;
   runtime_->core_timer.expires_after(std::chrono::microseconds(std::max<TimeUs>(0, deadline_us - now_us())));
@@ -193,7 +223,7 @@ void ConfmanServer::arm_timer() {
 
 void ConfmanServer::on_timer() {
   runtime_->armed_for_us = -1;
-  node_->tick(now_us());
+  service_->tick(now_us());
   after_input();
 }
 
@@ -204,82 +234,33 @@ void ConfmanServer::on_status_change(const raft::RaftStatus& status) {
   if (!role_changed) return;
   log("status", std::string("role=") + raft::role_name(status.role) + " term=" + std::to_string(status.term) +
                     " leader=" + std::to_string(status.leader));
-  if (node_) watches_.publish_cluster(cluster_state_json(*this));
+  if (service_) watch_streams_.publish_cluster(cluster_state_json(*this));
 }
 
 void ConfmanServer::on_membership_change(NodeId, const raft::Membership& membership, LogIndex index, bool committed) {
   log("membership", "members=\"" + membership.describe() + "\" index=" + std::to_string(index) +
                         " committed=" + (committed ? "true" : "false"));
-  if (node_) watches_.publish_cluster(cluster_state_json(*this));
+  if (!service_) return;  // start-up: learned once the node has loaded
+  learn_member_addresses(membership);
+  watch_streams_.publish_cluster(cluster_state_json(*this));
 }
 
-void ConfmanServer::on_write_applied(NodeId, LogIndex, const kv::WriteRequest& request, const kv::WriteResult& result) {
-  if (result.status != kv::Status::Ok || !result.key_value) return;
-  const bool deleted = request.command.type == kv::CommandType::Delete ||
-                       request.command.type == kv::CommandType::CompareAndDelete;
-  watches_.publish(WatchEvent{result.revision, deleted, *result.key_value});
-  if (request.command.key.rfind(kMembersPrefix, 0) == 0 && !deleted) {
-    learn_member_address(request.command.key, request.command.value);
-  }
-}
-
-// The cluster keeps every member's addresses under /_confman/members/ID, so
-// that a node added later is known to all (server_api.cpp writes them).
-void ConfmanServer::learn_member_addresses() {
-  std::string after;
-  for (;;) {
-    const kv::ListPage page = node_->store().list_prefix(kMembersPrefix, after, 1000);
-    for (const kv::KeyValue& item : page.items) learn_member_address(item.key, item.value);
-    if (!page.next_after) break;
-    after = *page.next_after;
+// A member added by a membership change brought its addresses with it, as
+// its record in the replicated state (node.h, member_record): Raft sends to
+// it as soon as the change is in the log, so the record is read from there.
+void ConfmanServer::learn_member_addresses(const raft::Membership& membership) {
+  for (NodeId id : membership.members()) {
+    const std::optional<std::string> record = service_->node().member_record(id);
+    if (!record) continue;
+    auto addresses = parse_member_record(*record);
+    if (!addresses) {
+      log("member-record", "id=" + std::to_string(id) + " error=\"" + addresses.error() + "\"");
+      continue;
+    }
+    addresses_[id] = MemberAddress{id, addresses->peer, addresses->client};
   }
   for (const auto& [id, member] : addresses_) {
     if (id != config_.id) transport_->set_peer_address(id, member.peer);
-  }
-}
-
-void ConfmanServer::learn_member_address(const std::string& key, const std::string& value) {
-  boost::system::error_code error;
-  const boost::json::value json = boost::json::parse(value, error);
-  if (error || !json.is_object()) return;
-  const auto* peer = json.as_object().if_contains("peerUrl");
-  const auto* client = json.as_object().if_contains("clientUrl");
-  if (peer == nullptr || client == nullptr || !peer->is_string() || !client->is_string()) return;
-  const std::string id_text = key.substr(std::string(kMembersPrefix).size());
-  if (id_text.empty() || id_text.find_first_not_of("0123456789") != std::string::npos || id_text.size() > 9) return;
-  auto peer_address = parse_host_port(std::string(peer->as_string()));
-  auto client_address = parse_host_port(std::string(client->as_string()));
-  if (!peer_address || !client_address) return;
-  const NodeId id = std::stoull(id_text);
-  addresses_[id] = MemberAddress{id, *peer_address, *client_address};
-  if (id != config_.id && transport_) transport_->set_peer_address(id, *peer_address);
-}
-
-void ConfmanServer::when_applied(std::uint64_t revision, std::uint32_t timeout_ms, std::function<void()> ready,
-                                 std::function<void()> timed_out) {
-  if (node_->store().revision() >= revision) {
-    ready();
-    return;
-  }
-  auto waiter = std::make_shared<AppliedWaiter>(AppliedWaiter{revision, std::move(ready)});
-  applied_waiters_.emplace(revision, waiter);
-  auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(timeout_ms));
-  timer->async_wait([this, timer, waiter, timed_out = std::move(timed_out)](const boost::system::error_code& error) {
-    if (error || stopped_ || !waiter->ready) return;  // served already
-    waiter->ready = nullptr;
-    timed_out();
-  });
-}
-
-void ConfmanServer::check_applied_waiters() {
-  const std::uint64_t revision = node_->store().revision();
-  while (!applied_waiters_.empty() && applied_waiters_.begin()->first <= revision) {
-    auto waiter = applied_waiters_.begin()->second;
-    applied_waiters_.erase(applied_waiters_.begin());
-    if (!waiter->ready) continue;  // timed out
-    auto ready = std::move(waiter->ready);
-    waiter->ready = nullptr;
-    ready();
   }
 }
 

@@ -1,24 +1,28 @@
 #pragma once
-// confman-server's runtime: the core Node driven by Boost.Asio on one thread.
-// Raft messages arrive from the TCP transport, client requests from the HTTP
-// API, and storage completions from the LMDB writer thread; all of them are
-// posted to the one io_context this server runs on, so the core never sees
-// two inputs at once. After every input the server re-arms one timer for the
-// core's next deadline.
+// confman-server's runtime: the core's request layer (core/service, over the
+// Node) driven by Boost.Asio on one thread. Raft messages arrive from the TCP
+// transport, client requests from the HTTP API, and storage completions from
+// the storage's writer thread; all of them are posted to the one io_context
+// this server runs on, so the core never sees two inputs at once. After
+// every input the server re-arms one timer for the core's next deadline.
+//
+// What a client sees is decided by the request layer; this class only
+// carries requests in and effects out: answers to the HTTP exchange that
+// asked, a forward to the leader's client address, watch events to SSE
+// streams (watch_streams.h).
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
-#include "core/node/node.h"
+#include "core/service/service.h"
 #include "real/http/http_server.h"
 #include "real/server/metrics.h"
 #include "real/server/server_config.h"
-#include "real/server/watch_hub.h"
+#include "real/server/watch_streams.h"
 #include "real/transport/tcp_transport.h"
 
 namespace boost::asio {
@@ -27,9 +31,11 @@ class io_context;
 
 namespace confman::real {
 
-class ConfmanServer final : public node::ClientResponder, public node::NodeObserver {
+class ConfmanServer final : public service::ServiceOutput, public node::NodeObserver {
  public:
-  using ResponseHandler = std::function<void(const node::ClientResponse&)>;
+  using ResponseHandler = std::function<void(const service::Response&)>;
+  // The request layer wants the request served by `leader`.
+  using ForwardHandler = std::function<void(NodeId leader)>;
 
   // Loads the node's durable state from `storage` and starts listening.
   static Result<std::unique_ptr<ConfmanServer>, std::string> start(boost::asio::io_context& io, ServerConfig config,
@@ -46,29 +52,32 @@ class ConfmanServer final : public node::ClientResponder, public node::NodeObser
   std::uint16_t peer_port() const;
 
   // --- used by the HTTP API (server_api.cpp) ---
-  // Submits a request to the core; done runs once with its answer, on the
-  // io_context thread.
-  void submit(node::ClientRequest request, ResponseHandler done);
-  const node::Node& node() const { return *node_; }
+  // Hands a request to the request layer; exactly one of done (its answer)
+  // or forward (serve it at the leader) runs once, on the io_context thread.
+  // request.id is assigned here.
+  void submit(service::Request request, ResponseHandler done, ForwardHandler forward);
+  // Opens the watch's SSE stream once the request layer accepted it.
+  void open_watch_stream(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream,
+                         std::optional<std::uint64_t> starts_after);
+  const node::Node& node() const { return service_->node(); }
+  const service::Service& service() const { return *service_; }
   const ServerConfig& config() const { return config_; }
-  // Client address of a member, from the founding list or the cluster's own
-  // records (/_confman/members/ID); nullptr if unknown.
+  // Addresses of a member, from the founding list or the member registry in
+  // the replicated state (an added member's record); nullptr if unknown.
   const HostPort* client_address(NodeId id) const;
   const HostPort* peer_address(NodeId id) const;
-  WatchHub& watches() { return watches_; }
+  WatchStreams& watch_streams() { return watch_streams_; }
   Metrics& metrics() { return metrics_; }
   boost::asio::io_context& io() { return io_; }
-  // Runs `ready` once the store has applied revision (read-your-writes), or
-  // `timed_out` after timeout_ms.
-  void when_applied(std::uint64_t revision, std::uint32_t timeout_ms, std::function<void()> ready,
-                    std::function<void()> timed_out);
   void log(const std::string& event, const std::string& fields) const;
 
-  // node::ClientResponder / node::NodeObserver
-  void respond(node::ClientResponse response) override;
+  // service::ServiceOutput
+  void respond(service::Response response) override;
+  void forward(NodeId leader, const service::Request& request) override;
+  void watch_events(service::WatchBatch batch) override;
+  void watch_ended(std::uint64_t watch_id, service::Code code, std::string detail) override;
+  // node::NodeObserver
   void on_status_change(const raft::RaftStatus& status) override;
-  void on_write_applied(NodeId node, LogIndex index, const kv::WriteRequest& request,
-                        const kv::WriteResult& result) override;
   void on_membership_change(NodeId node, const raft::Membership& membership, LogIndex index, bool committed) override;
 
   struct Runtime;  // Asio objects (server.cpp)
@@ -78,12 +87,10 @@ class ConfmanServer final : public node::ClientResponder, public node::NodeObser
   TimeUs now_us() const;
   void after_input();
   void arm_timer();
-  void arm_progress_timer();
+  void arm_keep_alive_timer();
   void on_timer();
   void on_frame(Bytes frame);
-  void learn_member_addresses();
-  void learn_member_address(const std::string& key, const std::string& value);
-  void check_applied_waiters();
+  void learn_member_addresses(const raft::Membership& membership);
 
   boost::asio::io_context& io_;
   ServerConfig config_;
@@ -92,18 +99,17 @@ class ConfmanServer final : public node::ClientResponder, public node::NodeObser
   // its writes and delivers no completion after), then the node.
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<TcpTransport> transport_;
-  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<service::Service> service_;
   std::unique_ptr<node::Storage> storage_;
+  WatchStreams watch_streams_;
   std::unique_ptr<http::Server> http_;
-  std::map<std::uint64_t, ResponseHandler> pending_;  // by request id
+  struct Pending {
+    ResponseHandler done;
+    ForwardHandler forward;
+  };
+  std::map<std::uint64_t, Pending> pending_;  // by request id
   std::uint64_t next_request_id_ = 1;
   std::map<NodeId, MemberAddress> addresses_;
-  struct AppliedWaiter {
-    std::uint64_t revision;
-    std::function<void()> ready;
-  };
-  std::multimap<std::uint64_t, std::shared_ptr<AppliedWaiter>> applied_waiters_;  // by revision
-  WatchHub watches_;
   Metrics metrics_;
   bool stopped_ = false;
   bool failed_ = false;

@@ -8,6 +8,7 @@
 #include "core/kv/limits.h"
 #include "real/http/http_client.h"
 #include "real/http/url.h"
+#include "real/server/member_record.h"
 #include "real/server/server.h"
 
 namespace confman::real {
@@ -22,7 +23,9 @@ namespace {
 constexpr std::string_view kConfigPrefix = "/api/v1/config";
 constexpr std::string_view kWatchPrefix = "/api/v1/watch";
 constexpr std::string_view kMembersPath = "/api/v1/cluster/members";
-constexpr const char* kMembersKeyPrefix = "/_confman/members/";
+// The problem type of a request for a key in the reserved namespace
+// (core/service/client_key.h).
+constexpr const char* kReservedNamespaceProblem = "urn:confman:problem:reserved-namespace";
 constexpr std::size_t kDefaultListLimit = 100;
 
 // Members, leader, term and indexes as this node sees them (defined below).
@@ -89,20 +92,13 @@ struct Call {
   }
 };
 
-// This node is not the leader: forward the request there (or redirect).
-void send_to_leader(const std::shared_ptr<Call>& call, NodeId leader_hint) {
-  const NodeId leader = leader_hint != kNoNode ? leader_hint : call->server.node().status().leader;
-  const HostPort* address = leader == kNoNode ? nullptr : call->server.client_address(leader);
-  if (address == nullptr || leader == call->server.config().id) {
-    return call->respond(unavailable("no leader is known at the moment; retry shortly"));
-  }
-  if (call->forwarded()) {
-    return call->respond(unavailable("this node is not the leader either (leader changed); retry"));
-  }
-  if (call->wants_redirect()) {
-    Response response = problem(307, "Temporary Redirect", "node " + std::to_string(leader) + " leads");
-    response.headers.emplace_back("Location", "http://" + address->describe() + call->request().target);
-    return call->respond(std::move(response));
+// The request layer wants this request served by the leader: pass the HTTP
+// request on as it came, marked as forwarded (a leader that moved answers
+// 503 rather than forwarding again).
+void forward_to_leader(const std::shared_ptr<Call>& call, NodeId leader) {
+  const HostPort* address = call->server.client_address(leader);
+  if (address == nullptr) {
+    return call->respond(unavailable("node " + std::to_string(leader) + " leads, but its address is not known here"));
   }
   http::Request forwarded = call->request();
   forwarded.headers.emplace_back("x-confman-forwarded", std::to_string(call->server.config().id));
@@ -110,23 +106,58 @@ void send_to_leader(const std::shared_ptr<Call>& call, NodeId leader_hint) {
                      [call](Response response) { call->respond(std::move(response)); });
 }
 
-// Maps the core's answer to a write-like request onto HTTP.
-bool handle_failure(const std::shared_ptr<Call>& call, const node::ClientResponse& response) {
-  switch (response.outcome) {
-    case node::Outcome::Ok: return false;
-    case node::Outcome::NotLeader: send_to_leader(call, response.leader_hint); return true;
-    case node::Outcome::Busy: call->respond(unavailable("the leader is busy: " + response.detail)); return true;
-    case node::Outcome::InvalidRequest: call->respond(problem(400, "Bad Request", response.detail)); return true;
-    case node::Outcome::Unknown:
-      call->respond(problem(504, "Outcome Unknown",
-                            "leadership changed before the write was confirmed; it may or may not have taken "
-                            "effect. Retry with the same X-Confman-Client-Id and X-Confman-Sequence. " +
-                                response.detail));
-      return true;
-    case node::Outcome::Stopped: call->respond(unavailable("the node has stopped: " + response.detail)); return true;
-    case node::Outcome::NoSpace: call->respond(problem(507, "Insufficient Storage", response.detail)); return true;
+Response redirect(const std::shared_ptr<Call>& call, const service::Response& response) {
+  const HostPort* address = call->server.client_address(response.leader);
+  if (address == nullptr) return unavailable(response.detail + ", but its address is not known here");
+  Response moved = problem(307, "Temporary Redirect", response.detail);
+  moved.headers.emplace_back("Location", "http://" + address->describe() + call->request().target);
+  return moved;
+}
+
+// Every answer of the request layer but Ok, as HTTP.
+Response failure(const std::shared_ptr<Call>& call, const service::Response& response) {
+  using service::Code;
+  switch (response.code) {
+    case Code::Ok: break;
+    case Code::NotFound: return problem(404, "Not Found", response.detail);
+    case Code::PreconditionFailed:
+      return problem(412, "Precondition Failed", "the key did not match the precondition: " + response.detail);
+    case Code::StaleSequence: return problem(409, "Conflict", response.detail);
+    case Code::Invalid: return problem(400, "Bad Request", response.detail);
+    case Code::InvalidKey: return problem(400, "Invalid Key", response.detail);
+    case Code::TooLarge: return problem(413, "Payload Too Large", response.detail);
+    case Code::Reserved: return problem(403, "Reserved Namespace", response.detail, kReservedNamespaceProblem);
+    case Code::Redirect: return redirect(call, response);
+    case Code::NoLeader: return unavailable(response.detail);
+    case Code::Busy: return unavailable(response.detail);
+    case Code::Unknown: return problem(504, "Outcome Unknown", response.detail);
+    case Code::Stopped: return unavailable(response.detail);
+    case Code::NoSpace: return problem(507, "Insufficient Storage", response.detail);
+    case Code::Timeout: return problem(504, "Gateway Timeout", response.detail);
+    case Code::Compacted: {
+      Response gone = problem(410, "Gone", response.detail);
+      gone.headers.emplace_back("X-Confman-Compacted-Revision", std::to_string(response.compacted_revision));
+      return gone;
+    }
+    case Code::TooManyWatches: return unavailable(response.detail);
   }
-  return false;
+  return problem(500, "Internal Server Error", "an answer with no mapping");
+}
+
+// Hands the request to the request layer with this call's routing headers.
+void submit(const std::shared_ptr<Call>& call, service::Request request,
+            std::function<void(const service::Response&)> on_ok) {
+  request.forwarded = call->forwarded();
+  request.redirect = call->wants_redirect();
+  const bool write = request.operation == service::Operation::Put || request.operation == service::Operation::Delete;
+  call->server.submit(
+      std::move(request),
+      [call, write, on_ok = std::move(on_ok)](const service::Response& response) {
+        if (response.code == service::Code::Ok) return on_ok(response);
+        if (write) call->server.metrics().proposals_failed += 1;
+        call->respond(failure(call, response));
+      },
+      [call](NodeId leader) { forward_to_leader(call, leader); });
 }
 
 // The key (or namespace) after a route prefix; the root namespace if none.
@@ -138,204 +169,157 @@ std::string key_of(const std::shared_ptr<Call>& call, std::string_view prefix) {
 
 // --- keys ---
 
-void serve_list(const std::shared_ptr<Call>& call, const std::string& prefix) {
-  std::size_t limit = kDefaultListLimit;
-  if (const std::string* text = call->target.param("limit")) {
-    auto parsed = parse_u64(*text);
-    if (!parsed || *parsed == 0) return call->respond(problem(400, "Bad Request", "'limit' must be a positive integer"));
-    limit = std::min<std::size_t>(*parsed, kv::kMaxListLimit);
-  }
-  const std::string after = call->target.param("after") ? *call->target.param("after") : std::string();
-  const kv::Store& store = call->server.node().store();
-  const kv::ListPage page = store.list_prefix(prefix, after, limit);
+Response list_response(const service::Request& request, const service::Response& response) {
   json::array items;
-  for (const kv::KeyValue& item : page.items) items.push_back(key_json(item, store.revision()));
-  json::object body{{"prefix", prefix}, {"revision", store.revision()}, {"keys", std::move(items)}};
-  if (page.next_after) body["next"] = *page.next_after;
-  call->respond(json_response(200, body));
+  for (const kv::KeyValue& item : response.items) items.push_back(key_json(item, response.revision));
+  json::object body{{"prefix", request.key}, {"revision", response.revision}, {"keys", std::move(items)}};
+  if (response.next_after) body["next"] = *response.next_after;
+  Response listed = json_response(200, body);
+  listed.headers.emplace_back("X-Confman-Version", std::to_string(response.revision));
+  return listed;
 }
 
-void serve_get_local(const std::shared_ptr<Call>& call, const std::string& key) {
-  const kv::Store& store = call->server.node().store();
-  if (key.back() == '/') return serve_list(call, key);
-  auto item = store.get(key);
-  if (!item) return call->respond(problem(404, "Not Found", "no key " + key));
-  call->respond(key_response(*item, store.revision()));
+Result<service::Consistency, std::string> consistency_of(const std::shared_ptr<Call>& call) {
+  const std::string* text = call->target.param("consistency");
+  if (text == nullptr || *text == "linearizable") return service::Consistency::Linearizable;
+  if (*text == "read-your-writes") return service::Consistency::ReadYourWrites;
+  if (*text == "stale") return service::Consistency::Stale;
+  return unexpected("consistency must be linearizable, read-your-writes or stale, not '" + *text + "'");
 }
 
 void serve_get(const std::shared_ptr<Call>& call) {
-  const std::string key = key_of(call, kConfigPrefix);
-  const bool listing = key.back() == '/';
-  auto valid = listing ? kv::validate_prefix(key) : kv::validate_key(key);
-  if (!valid) return call->respond(problem(400, "Invalid Key", valid.error().message));
-  const std::string consistency = call->target.param("consistency") ? *call->target.param("consistency") : "linearizable";
-  if (consistency == "stale") return serve_get_local(call, key);
-  if (consistency == "read-your-writes") {
+  service::Request request;
+  request.key = key_of(call, kConfigPrefix);
+  const bool listing = request.key.back() == '/';
+  request.operation = listing ? service::Operation::List : service::Operation::Get;
+  auto consistency = consistency_of(call);
+  if (!consistency) return call->respond(problem(400, "Bad Request", consistency.error()));
+  request.consistency = *consistency;
+  if (request.consistency == service::Consistency::ReadYourWrites) {
     const std::string* version = call->request().header("x-confman-version");
     const auto revision = version ? parse_u64(*version) : std::optional<std::uint64_t>(0);
     if (!revision) return call->respond(problem(400, "Bad Request", "X-Confman-Version must be a revision number"));
-    const std::uint32_t timeout_ms = call->server.config().read_wait_timeout_ms;
-    return call->server.when_applied(
-        *revision, timeout_ms, [call, key] { serve_get_local(call, key); },
-        [call, revision = *revision, timeout_ms] {
-          call->respond(problem(504, "Gateway Timeout",
-                                "this node had not applied revision " + std::to_string(revision) + " within " +
-                                    std::to_string(timeout_ms) + " ms; try another node or later"));
-        });
+    request.min_revision = *revision;
   }
-  if (consistency != "linearizable") {
-    return call->respond(problem(400, "Bad Request",
-                                 "consistency must be linearizable, read-your-writes or stale, not '" + consistency + "'"));
+  if (listing) {
+    if (const std::string* text = call->target.param("limit")) {
+      auto parsed = parse_u64(*text);
+      if (!parsed || *parsed == 0) return call->respond(problem(400, "Bad Request", "'limit' must be a positive integer"));
+      request.list_limit = std::min<std::size_t>(*parsed, kv::kMaxListLimit);
+    } else {
+      request.list_limit = kDefaultListLimit;
+    }
+    if (const std::string* after = call->target.param("after")) request.list_after = *after;
   }
-  // A ReadIndex barrier on the leader (§6.4), then a local read.
-  node::ClientRequest request;
-  request.kind = node::RequestKind::ReadBarrier;
-  call->server.submit(request, [call, key](const node::ClientResponse& response) {
-    if (handle_failure(call, response)) return;
-    serve_get_local(call, key);
+  submit(call, request, [call, request](const service::Response& response) {
+    if (request.operation == service::Operation::List) return call->respond(list_response(request, response));
+    call->respond(key_response(*response.key_value, response.revision));
   });
 }
 
-void submit_write(const std::shared_ptr<Call>& call, kv::Command command) {
-  node::ClientRequest request;
-  request.kind = node::RequestKind::Write;
-  request.write.command = std::move(command);
+Result<Done, std::string> read_session(const std::shared_ptr<Call>& call, service::Request& request) {
   const std::string* client_id = call->request().header("x-confman-client-id");
   const std::string* sequence = call->request().header("x-confman-sequence");
   if ((client_id == nullptr) != (sequence == nullptr)) {
-    return call->respond(problem(400, "Bad Request", "X-Confman-Client-Id and X-Confman-Sequence go together"));
+    return unexpected(std::string("X-Confman-Client-Id and X-Confman-Sequence go together"));
   }
-  if (client_id != nullptr) {
-    auto id = parse_u64(*client_id);
-    auto seq = parse_u64(*sequence);
-    if (!id || !seq || *id == 0 || *seq == 0) {
-      return call->respond(problem(400, "Bad Request", "X-Confman-Client-Id and X-Confman-Sequence must be positive integers"));
-    }
-    request.write.client_id = *id;
-    request.write.sequence = *seq;
+  if (client_id == nullptr) return Done{};
+  auto id = parse_u64(*client_id);
+  auto seq = parse_u64(*sequence);
+  if (!id || !seq || *id == 0 || *seq == 0) {
+    return unexpected(std::string("X-Confman-Client-Id and X-Confman-Sequence must be positive integers"));
   }
-  const auto received = std::chrono::steady_clock::now();
-  call->server.submit(request, [call, received](const node::ClientResponse& response) {
-    if (handle_failure(call, response)) {
-      if (response.outcome != node::Outcome::NotLeader) call->server.metrics().proposals_failed += 1;
-      return;
-    }
-    call->server.metrics().proposals_committed += 1;
-    call->server.metrics().apply_seconds.observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
-    const kv::WriteResult& result = response.write;
-    switch (result.status) {
-      case kv::Status::Ok: {
-        Response ok = json_response(200, result.key_value ? key_json(*result.key_value, result.revision)
-                                                          : json::object{{"revision", result.revision}});
-        if (result.key_value) ok.headers.emplace_back("ETag", "\"" + std::to_string(result.key_value->mod_revision) + "\"");
-        ok.headers.emplace_back("X-Confman-Version", std::to_string(result.revision));
-        return call->respond(std::move(ok));
-      }
-      case kv::Status::NotFound: return call->respond(problem(404, "Not Found", "no such key"));
-      case kv::Status::CompareFailed: {
-        const std::string current =
-            result.key_value ? "its modRevision is " + std::to_string(result.key_value->mod_revision) : "it does not exist";
-        return call->respond(problem(412, "Precondition Failed", "the key did not match the precondition: " + current));
-      }
-      case kv::Status::StaleSequence:
-        return call->respond(problem(409, "Conflict", "X-Confman-Sequence is older than this client's last write"));
-      case kv::Status::InvalidKey:
-      case kv::Status::ValueTooLarge:
-      case kv::Status::Malformed: return call->respond(problem(400, "Bad Request", kv::status_name(result.status)));
-    }
-  });
+  request.client_id = *id;
+  request.sequence = *seq;
+  return Done{};
 }
 
 // If-Match / If-None-Match: * turn a put or delete into a compare-and-set.
-Result<std::optional<std::uint64_t>, std::string> precondition(const std::shared_ptr<Call>& call) {
+Result<Done, std::string> read_precondition(const std::shared_ptr<Call>& call, service::Request& request) {
   if (const std::string* match = call->request().header("if-match")) {
     auto revision = parse_etag(*match);
     if (!revision) return unexpected(std::string("If-Match must be an ETag (a modRevision such as \"17\")"));
-    return std::optional<std::uint64_t>(*revision);
-  }
-  if (const std::string* none = call->request().header("if-none-match")) {
+    request.if_mod_revision = *revision;
+  } else if (const std::string* none = call->request().header("if-none-match")) {
     if (*none != "*") return unexpected(std::string("If-None-Match supports only *"));
-    return std::optional<std::uint64_t>(0);
+    request.if_mod_revision = 0;
   }
-  return std::optional<std::uint64_t>();
+  return Done{};
+}
+
+void submit_write(const std::shared_ptr<Call>& call, service::Request request) {
+  if (auto session = read_session(call, request); !session) return call->respond(problem(400, "Bad Request", session.error()));
+  if (auto condition = read_precondition(call, request); !condition) {
+    return call->respond(problem(400, "Bad Request", condition.error()));
+  }
+  const auto received = std::chrono::steady_clock::now();
+  submit(call, std::move(request), [call, received](const service::Response& response) {
+    call->server.metrics().proposals_committed += 1;
+    call->server.metrics().apply_seconds.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
+    Response ok = json_response(200, response.key_value ? key_json(*response.key_value, response.revision)
+                                                        : json::object{{"revision", response.revision}});
+    if (response.key_value) ok.headers.emplace_back("ETag", "\"" + std::to_string(response.key_value->mod_revision) + "\"");
+    ok.headers.emplace_back("X-Confman-Version", std::to_string(response.revision));
+    call->respond(std::move(ok));
+  });
 }
 
 void serve_put(const std::shared_ptr<Call>& call) {
-  const std::string key = key_of(call, kConfigPrefix);
-  if (auto valid = kv::validate_key(key); !valid) return call->respond(problem(400, "Invalid Key", valid.error().message));
   json::error_code error;
   json::value body = json::parse(call->request().body, error);
   if (error) return call->respond(problem(400, "Malformed JSON", "the body is not JSON: " + error.message()));
   if (!body.is_object() || !body.as_object().contains("value")) {
     return call->respond(problem(400, "Bad Request", "the body must be an object {\"value\": <any JSON value>}"));
   }
-  std::string value = json::serialize(body.as_object().at("value"));
-  if (value.size() > kv::kMaxValueBytes) {
-    return call->respond(problem(413, "Payload Too Large",
-                                 "the value is " + std::to_string(value.size()) + " bytes; the limit is " +
-                                     std::to_string(kv::kMaxValueBytes)));
-  }
-  auto expected = precondition(call);
-  if (!expected) return call->respond(problem(400, "Bad Request", expected.error()));
-  kv::Command command{kv::CommandType::Put, key, std::move(value), 0};
-  if (*expected) {
-    command.type = kv::CommandType::CompareAndSet;
-    command.expected_mod_revision = **expected;
-  }
-  submit_write(call, std::move(command));
+  service::Request request;
+  request.operation = service::Operation::Put;
+  request.key = key_of(call, kConfigPrefix);
+  request.value = json::serialize(body.as_object().at("value"));
+  submit_write(call, std::move(request));
 }
 
 void serve_delete(const std::shared_ptr<Call>& call) {
-  const std::string key = key_of(call, kConfigPrefix);
-  if (auto valid = kv::validate_key(key); !valid) return call->respond(problem(400, "Invalid Key", valid.error().message));
-  auto expected = precondition(call);
-  if (!expected) return call->respond(problem(400, "Bad Request", expected.error()));
-  kv::Command command{kv::CommandType::Delete, key, {}, 0};
-  if (*expected) {
-    command.type = kv::CommandType::CompareAndDelete;
-    command.expected_mod_revision = **expected;
-  }
-  submit_write(call, std::move(command));
+  service::Request request;
+  request.operation = service::Operation::Delete;
+  request.key = key_of(call, kConfigPrefix);
+  submit_write(call, std::move(request));
 }
 
 // --- watches ---
 
 void serve_watch(const std::shared_ptr<Call>& call) {
-  std::string key = key_of(call, kWatchPrefix);
-  const bool prefix = call->target.param("prefix") && *call->target.param("prefix") == "true";
-  if (prefix && key.back() != '/') key += '/';
-  auto valid = prefix ? kv::validate_prefix(key) : kv::validate_key(key);
-  if (!valid) return call->respond(problem(400, "Invalid Key", valid.error().message));
-  std::uint64_t from_revision = 0;
+  service::Request request;
+  request.operation = service::Operation::Watch;
+  request.key = key_of(call, kWatchPrefix);
+  request.watch_prefix = call->target.param("prefix") && *call->target.param("prefix") == "true";
+  if (request.watch_prefix && request.key.back() != '/') request.key += '/';
   if (const std::string* last = call->request().header("last-event-id")) {
     auto revision = parse_u64(*last);
     if (!revision) return call->respond(problem(400, "Bad Request", "Last-Event-ID must be a revision number"));
-    from_revision = *revision + 1;
+    request.from_revision = *revision + 1;
   } else if (const std::string* text = call->target.param("revision")) {
     auto revision = parse_u64(*text);
     if (!revision) return call->respond(problem(400, "Bad Request", "'revision' must be a number"));
-    from_revision = *revision;
+    request.from_revision = *revision;
   }
-  switch (call->server.watches().add(call->exchange, key, prefix, from_revision,
-                                     call->server.node().store().revision())) {
-    case WatchHub::Start::Ok: return;
-    case WatchHub::Start::Compacted:
-      return call->respond(problem(410, "Gone",
-                                   "revision " + std::to_string(from_revision) + " is no longer kept; this node keeps "
-                                   "events after revision " + std::to_string(call->server.watches().history_floor()) +
-                                   ". Read the current state and watch from its revision."));
-    case WatchHub::Start::TooMany: return call->respond(unavailable("too many open watches on this node"));
-  }
+  // A watch is served by whichever node the client reached: never forwarded.
+  const bool from_now = request.from_revision == 0;
+  call->server.submit(
+      request,
+      [call, from_now](const service::Response& response) {
+        if (response.code != service::Code::Ok) return call->respond(failure(call, response));
+        call->server.open_watch_stream(response.id, call->exchange,
+                                       from_now ? std::optional<std::uint64_t>(response.revision) : std::nullopt);
+      },
+      [call](NodeId) { call->respond(problem(500, "Internal Server Error", "a watch was routed to the leader")); });
 }
 
 // --- cluster ---
 
-void submit_membership(const std::shared_ptr<Call>& call, node::ClientRequest request) {
-  call->server.submit(request, [call](const node::ClientResponse& response) {
-    if (handle_failure(call, response)) return;
-    call->respond(json_response(200, cluster_state(call->server)));
-  });
+void submit_membership(const std::shared_ptr<Call>& call, service::Request request) {
+  submit(call, std::move(request),
+         [call](const service::Response&) { call->respond(json_response(200, cluster_state(call->server))); });
 }
 
 void serve_add_member(const std::shared_ptr<Call>& call) {
@@ -352,29 +336,18 @@ void serve_add_member(const std::shared_ptr<Call>& call) {
                                  "expected {\"id\": <positive integer>, \"peerUrl\": \"host:port\", \"clientUrl\": "
                                  "\"host:port\", \"learner\": true|false}"));
   }
-  for (const auto* url : {peer, client}) {
-    if (auto parsed = parse_host_port(std::string(url->as_string())); !parsed) {
-      return call->respond(problem(400, "Bad Request", parsed.error()));
-    }
-  }
+  auto peer_address = parse_host_port(std::string(peer->as_string()));
+  if (!peer_address) return call->respond(problem(400, "Bad Request", "peerUrl: " + peer_address.error()));
+  auto client_address = parse_host_port(std::string(client->as_string()));
+  if (!client_address) return call->respond(problem(400, "Bad Request", "clientUrl: " + client_address.error()));
   const auto* learner = object.if_contains("learner");
-  const bool as_learner = learner == nullptr || (learner->is_bool() && learner->as_bool());
-  const NodeId node = static_cast<NodeId>(id->as_int64());
-  // First the addresses, so that every member can reach the new one once
-  // the membership change commits; then the change itself.
-  kv::Command record{kv::CommandType::Put, kMembersKeyPrefix + std::to_string(node),
-                     json::serialize(json::object{{"peerUrl", peer->as_string()}, {"clientUrl", client->as_string()}}), 0};
-  node::ClientRequest write;
-  write.kind = node::RequestKind::Write;
-  write.write.command = std::move(record);
-  call->server.submit(write, [call, node, as_learner](const node::ClientResponse& response) {
-    if (handle_failure(call, response)) return;
-    node::ClientRequest change;
-    change.kind = node::RequestKind::ConfigChange;
-    change.config_change = raft::ConfigChange{as_learner ? raft::ConfigChangeType::AddLearner
-                                                         : raft::ConfigChangeType::AddVoter, node};
-    submit_membership(call, change);
-  });
+  // One replicated command: the membership change carries the addresses.
+  service::Request request;
+  request.operation = service::Operation::AddMember;
+  request.member = static_cast<NodeId>(id->as_int64());
+  request.as_learner = learner == nullptr || (learner->is_bool() && learner->as_bool());
+  request.member_record = encode_member_record(*peer_address, *client_address);
+  submit_membership(call, std::move(request));
 }
 
 std::optional<NodeId> member_id(std::string_view text) {
@@ -395,16 +368,16 @@ void serve_members(const std::shared_ptr<Call>& call) {
   if (promote) rest.remove_suffix(8);
   const auto id = member_id(rest);
   if (!id) return call->respond(problem(404, "Not Found", "no such route: " + path));
-  node::ClientRequest change;
-  change.kind = node::RequestKind::ConfigChange;
+  service::Request request;
+  request.member = *id;
   if (promote && method == "POST") {
-    change.config_change = raft::ConfigChange{raft::ConfigChangeType::Promote, *id};
+    request.operation = service::Operation::PromoteMember;
   } else if (!promote && method == "DELETE") {
-    change.config_change = raft::ConfigChange{raft::ConfigChangeType::Remove, *id};
+    request.operation = service::Operation::RemoveMember;
   } else {
     return call->respond(problem(405, "Method Not Allowed", method + " is not allowed on " + path));
   }
-  submit_membership(call, change);
+  submit_membership(call, std::move(request));
 }
 
 void serve_transfer(const std::shared_ptr<Call>& call) {
@@ -414,10 +387,10 @@ void serve_transfer(const std::shared_ptr<Call>& call) {
   if (id == nullptr || !id->is_int64() || id->as_int64() <= 0) {
     return call->respond(problem(400, "Bad Request", "expected {\"id\": <the voter to lead>}"));
   }
-  node::ClientRequest request;
-  request.kind = node::RequestKind::TransferLeadership;
-  request.transfer_target = static_cast<NodeId>(id->as_int64());
-  submit_membership(call, request);
+  service::Request request;
+  request.operation = service::Operation::TransferLeader;
+  request.member = static_cast<NodeId>(id->as_int64());
+  submit_membership(call, std::move(request));
 }
 
 std::string metrics_text(ConfmanServer& server) {
@@ -438,7 +411,20 @@ std::string metrics_text(ConfmanServer& server) {
   gauge("confman_proposals_failed_total", "client writes that failed or whose outcome is unknown",
         server.metrics().proposals_failed, "counter");
   gauge("confman_http_requests_total", "HTTP requests received", server.metrics().http_requests, "counter");
-  gauge("confman_watchers", "open watch streams", server.watches().watchers(), "gauge");
+  gauge("confman_watchers", "open watch streams (key watches and cluster watches)",
+        server.watch_streams().key_watches() + server.watch_streams().cluster_watches(), "gauge");
+  gauge("confman_requests_pending", "client requests the request layer holds (in flight or waiting for a revision)",
+        server.service().pending_requests(), "gauge");
+  gauge("confman_requests_pending_bytes", "bytes of the client requests the request layer holds",
+        server.service().pending_bytes(), "gauge");
+  gauge("confman_requests_pending_bytes_limit", "the bound on confman_requests_pending_bytes (beyond it: 503)",
+        server.service().config().max_pending_bytes, "gauge");
+  gauge("confman_watch_history_bytes", "bytes of the replicated watch history (event log) on this node",
+        server.node().store().events().bytes(), "gauge");
+  gauge("confman_watch_history_bytes_limit", "the bound on confman_watch_history_bytes",
+        server.node().store().events().max_bytes(), "gauge");
+  gauge("confman_watch_history_compacted_revision", "watches must start above this revision (410 otherwise)",
+        server.node().store().events().compacted_revision(), "gauge");
   text += server.metrics().fsync_seconds.render("confman_fsync_duration_seconds", "durable storage write latency");
   text += server.metrics().apply_seconds.render("confman_apply_duration_seconds",
                                                 "client write latency, received to applied");
@@ -476,12 +462,12 @@ void route(const std::shared_ptr<Call>& call) {
     const raft::RaftStatus status = call->server.node().status();
     const bool local = call->target.param("local") && *call->target.param("local") == "true";
     if (!local && status.role != raft::Role::Leader && status.leader != kNoNode && !call->forwarded()) {
-      return send_to_leader(call, status.leader);
+      return forward_to_leader(call, status.leader);
     }
     return call->respond(json_response(200, cluster_state(call->server)));
   }
   if (path == "/api/v1/cluster/watch" && method == "GET") {
-    return call->server.watches().add_cluster_watcher(call->exchange, cluster_state_json(call->server));
+    return call->server.watch_streams().add_cluster_watcher(call->exchange, cluster_state_json(call->server));
   }
   if (path == "/api/v1/cluster/leader" && method == "POST") return serve_transfer(call);
   if (starts_with(kMembersPath)) return serve_members(call);

@@ -127,6 +127,23 @@ TEST_F(BadInput, InvalidKeysAre400NamingTheRule) {
   expect_still_serving();
 }
 
+// The member registry once lived under /_confman/members/: a client could
+// redirect a node's Raft traffic with one PUT. The namespace is reserved now.
+TEST_F(BadInput, ReservedKeysAre403NamingTheNamespace) {
+  for (const char* target : {"/api/v1/config/_confman/members/2", "/api/v1/config/_x"}) {
+    const std::string put = exchange(request("PUT", target, "{\"value\": {\"peerUrl\": \"10.0.0.1:7002\"}}"));
+    EXPECT_EQ(status_of(put), 403u) << put;
+    EXPECT_NE(put.find("urn:confman:problem:reserved-namespace"), std::string::npos) << put;
+    EXPECT_EQ(status_of(exchange(request("GET", target, ""))), 403u);
+    EXPECT_EQ(status_of(exchange(request("DELETE", target, ""))), 403u);
+  }
+  EXPECT_EQ(status_of(exchange(request("GET", "/api/v1/config/_confman/", ""))), 403u);
+  EXPECT_EQ(status_of(exchange(request("GET", "/api/v1/watch/_confman/members/2", ""))), 403u);
+  // Only the first segment is reserved.
+  EXPECT_EQ(status_of(exchange(request("PUT", "/api/v1/config/app/_x", "{\"value\": 1}"))), 200u);
+  expect_still_serving();
+}
+
 TEST_F(BadInput, OversizedBodyIs413AndOversizedHeadIs431) {
   const std::string big(1536 * 1024 + 10, 'x');
   const std::string response = exchange(request("PUT", "/api/v1/config/big", "{\"value\": \"" + big + "\"}"));

@@ -442,17 +442,52 @@ TEST_F(ClientTest, AWatchFromARevisionReplaysWhatFollowedIt) {
   EXPECT_EQ(watch.events()[1].key_value.revision, second->revision + 1);
 }
 
-TEST(ClientSnapshotTest, AWatchFromARevisionNoLongerKeptIs410) {
-  // A node restarted from a snapshot keeps events only from the snapshot on.
-  ServerProcess server({"--snapshot-entries=2"});
+// The watch history is replicated state bounded in bytes (16 MiB, kv/limits.h):
+// past it, the oldest events are gone, and a watch from them is refused.
+TEST(ClientHistoryTest, AWatchFromBeforeTheRetainedHistoryIs410) {
+  ServerProcess server({"--snapshot-entries=5"});
   Client client(options_for({server.endpoint()}));
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(client.put("/g/a", std::to_string(i)));
+  // A JSON string value of just under 1 MiB, the most a value may be.
+  const std::string big = "\"" + std::string((1 << 20) - 2, 'v') + "\"";
+  for (int i = 0; i < 18; ++i) {
+    auto written = client.put("/g/a", big);
+    ASSERT_TRUE(written) << written.error().describe();
+  }
   server.restart();
   BackgroundWatch watch(server.endpoint(), "/g/a", false, 1, 1);
   const auto ended = watch.finish(server);
   ASSERT_TRUE(ended.has_value()) << "the watch neither failed nor ended";
   EXPECT_NE(ended->find("Gone"), std::string::npos) << *ended;
+  EXPECT_NE(ended->find("history starts after revision"), std::string::npos) << *ended;
   EXPECT_TRUE(watch.events().empty());
+}
+
+// Watches are served from the replicated event log, not from memory: after
+// a kill -9 and a restart (here with a snapshot in between), a watch resumed
+// with Last-Event-ID gets every later change exactly once.
+TEST(ClientHistoryTest, AWatchResumedAfterARestartGetsEveryLaterChangeOnce) {
+  ServerProcess server({"--snapshot-entries=3"});
+  Client client(options_for({server.endpoint()}));
+  std::vector<std::uint64_t> revisions;
+  for (int i = 1; i <= 5; ++i) {
+    auto written = client.put("/lr/" + std::to_string(i), std::to_string(i));
+    ASSERT_TRUE(written);
+    revisions.push_back(written->revision);
+  }
+  server.restart();
+  // As a client that last saw the second change: it resumes after it.
+  BackgroundWatch watch(server.endpoint(), "/lr/", true, revisions[1] + 1, 4, 10);
+  ASSERT_TRUE(watch.wait_for_events(3));
+  auto sixth = client.put("/lr/6", "6");
+  ASSERT_TRUE(sixth);
+  const auto ended = watch.finish(server);
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(*ended, "");
+  ASSERT_EQ(watch.events().size(), 4u);
+  EXPECT_EQ(watch.events()[0].key_value.revision, revisions[2]);
+  EXPECT_EQ(watch.events()[1].key_value.revision, revisions[3]);
+  EXPECT_EQ(watch.events()[2].key_value.revision, revisions[4]);
+  EXPECT_EQ(watch.events()[3].key_value.revision, sixth->revision);
 }
 
 TEST_F(ClientTest, AWatchResumesAfterTheServerRestarts) {

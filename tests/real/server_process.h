@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -30,7 +31,15 @@ namespace confman::real::testing {
 class ServerProcess {
  public:
   // extra_args: more confman-server flags, e.g. "--snapshot-entries=2".
-  explicit ServerProcess(std::vector<std::string> extra_args = {}) : extra_args_(std::move(extra_args)) { start(0); }
+  // initial_data: a data directory to start from (copied; e.g. one written
+  // by an older server, for upgrade tests).
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, const std::filesystem::path& initial_data = {})
+      : extra_args_(std::move(extra_args)) {
+    if (!initial_data.empty()) {
+      std::filesystem::copy(initial_data, dir_.path() / "data", std::filesystem::copy_options::recursive);
+    }
+    start(0);
+  }
   ~ServerProcess() { kill(); }
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

@@ -290,7 +290,7 @@ TEST(Service, MalformedRequestsSayWhatIsWrong) {
   ServiceCluster cluster(1);
   const NodeId leader = cluster.await_leader();
   const std::optional<Response> bad_key = cluster.put(leader, "/a//b", "v");
-  EXPECT_EQ(bad_key->code, Code::Invalid);
+  EXPECT_EQ(bad_key->code, Code::InvalidKey);
   EXPECT_NE(bad_key->detail.find("empty path segment"), std::string::npos) << bad_key->detail;
   const std::optional<Response> too_large = cluster.put(leader, "/a", std::string(kv::kMaxValueBytes + 1, 'v'));
   EXPECT_EQ(too_large->code, Code::TooLarge);
