@@ -21,14 +21,16 @@ std::string at(TimeUs now_us) { return "at t=" + std::to_string(now_us) + "us: "
 
 Invariants::Invariants(int node_count) : nodes_(static_cast<std::size_t>(node_count) + 1) {}
 
-void Invariants::fail(TimeUs now_us, const std::string& what) {
-  if (violation_.empty()) violation_ = at(now_us) + what;
+void Invariants::fail(ViolationKind kind, TimeUs now_us, const std::string& what) {
+  if (!violation_.empty()) return;
+  violation_ = at(now_us) + what;
+  kind_ = kind;
 }
 
 void Invariants::on_status(const node::Node& node, const raft::RaftStatus& status, TimeUs now_us) {
   PerNode& state = nodes_[status.id];
   if (status.commit < state.last_commit) {
-    fail(now_us, "commit index of node " + std::to_string(status.id) + " went back from " +
+    fail(ViolationKind::CommitRegression, now_us, "commit index of node " + std::to_string(status.id) + " went back from " +
                      std::to_string(state.last_commit) + " to " + std::to_string(status.commit));
   }
   state.last_commit = status.commit;
@@ -36,7 +38,7 @@ void Invariants::on_status(const node::Node& node, const raft::RaftStatus& statu
   state.last_leader_term = status.term;
   auto [it, inserted] = leader_of_term_.emplace(status.term, status.id);
   if (!inserted && it->second != status.id) {
-    fail(now_us, "two leaders in term " + std::to_string(status.term) + ": nodes " + std::to_string(it->second) +
+    fail(ViolationKind::ElectionSafety, now_us, "two leaders in term " + std::to_string(status.term) + ": nodes " + std::to_string(it->second) +
                      " and " + std::to_string(status.id) + " (Election Safety, §5.2)");
   }
   check_leader_completeness(node, now_us);
@@ -49,7 +51,7 @@ void Invariants::check_leader_completeness(const node::Node& node, TimeUs now_us
   for (LogIndex index = std::max<LogIndex>(1, log.compacted_index()); index <= applied_.size(); ++index) {
     const auto term = log.term_at(index);
     if (term == applied_[index - 1].term) continue;
-    fail(now_us, "new leader " + std::to_string(node.id()) + " of term " + std::to_string(node.raft().term()) +
+    fail(ViolationKind::LeaderCompleteness, now_us, "new leader " + std::to_string(node.id()) + " of term " + std::to_string(node.raft().term()) +
                      " lacks committed entry " + std::to_string(index) + " (term " +
                      std::to_string(applied_[index - 1].term) + "; it has " +
                      (term ? "term " + std::to_string(*term) : std::string("nothing")) +
@@ -64,7 +66,7 @@ void Invariants::check_chain(NodeId node, LogIndex index, Term term, std::uint64
   for (auto it = range.first; it != range.second; ++it) {
     if (it->second.index != index || it->second.term != term) continue;
     if (it->second.chain != chain) {
-      fail(now_us, "node " + std::to_string(node) + " holds entry " + std::to_string(index) + " of term " +
+      fail(ViolationKind::LogMatching, now_us, "node " + std::to_string(node) + " holds entry " + std::to_string(index) + " of term " +
                        std::to_string(term) + " after a different log prefix than another node (Log Matching, §5.3)");
     }
     return;
@@ -79,7 +81,7 @@ void Invariants::on_persisted(NodeId node, const std::vector<raft::Entry>& entri
   const LogIndex first = entries.front().index;
   const LogIndex end = state.chain_base + chain.size();  // last index of the mirrored log
   if (first > end + 1) {
-    fail(now_us, "node " + std::to_string(node) + " persisted entry " + std::to_string(first) +
+    fail(ViolationKind::LogContinuity, now_us, "node " + std::to_string(node) + " persisted entry " + std::to_string(first) +
                      " after a gap (log ends at " + std::to_string(end) + ")");
     return;
   }
@@ -95,7 +97,7 @@ void Invariants::on_persisted(NodeId node, const std::vector<raft::Entry>& entri
 void Invariants::on_apply(NodeId node, const raft::Entry& entry, TimeUs now_us) {
   PerNode& state = nodes_[node];
   if (entry.index != state.last_applied + 1) {
-    fail(now_us, "node " + std::to_string(node) + " applied index " + std::to_string(entry.index) + " after " +
+    fail(ViolationKind::LogContinuity, now_us, "node " + std::to_string(node) + " applied index " + std::to_string(entry.index) + " after " +
                      std::to_string(state.last_applied) + " (entries must apply in order, once)");
   }
   state.last_applied = entry.index;
@@ -106,7 +108,7 @@ void Invariants::on_apply(NodeId node, const raft::Entry& entry, TimeUs now_us) 
   }
   const EntryId& first = applied_[entry.index - 1];
   if (first.term != id.term || first.data_hash != id.data_hash) {
-    fail(now_us, "node " + std::to_string(node) + " applied a different entry at index " +
+    fail(ViolationKind::StateMachineSafety, now_us, "node " + std::to_string(node) + " applied a different entry at index " +
                      std::to_string(entry.index) + " (term " + std::to_string(entry.term) + ") than was applied before (term " +
                      std::to_string(first.term) + ") (State Machine Safety, §5.4.3)");
   }
@@ -124,7 +126,7 @@ void Invariants::on_restart(const node::Node& node, TimeUs now_us) {
   PerNode& state = nodes_[node.id()];
   const LogIndex commit = node.status().commit;
   if (commit < state.durable_commit_at_crash) {
-    fail(now_us, "node " + std::to_string(node.id()) + " restarted with commit index " + std::to_string(commit) +
+    fail(ViolationKind::CommitRegression, now_us, "node " + std::to_string(node.id()) + " restarted with commit index " + std::to_string(commit) +
                      " below the " + std::to_string(state.durable_commit_at_crash) + " it had made durable");
   }
   rebuild_chain(node.id(), node.raft().log(), now_us);
@@ -163,14 +165,14 @@ void Invariants::reset_chain(PerNode& state, LogIndex base, Term base_term) {
 void Invariants::on_snapshot_installed(NodeId node, LogIndex index, Term term, TimeUs now_us) {
   PerNode& state = nodes_[node];
   if (index <= state.last_applied) {
-    fail(now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
+    fail(ViolationKind::StateMachineSafety, now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
                      " at or below its applied index " + std::to_string(state.last_applied));
   }
   if (index > applied_.size()) {
-    fail(now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
+    fail(ViolationKind::StateMachineSafety, now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
                      " beyond every index any node applied (" + std::to_string(applied_.size()) + ")");
   } else if (applied_[index - 1].term != term) {
-    fail(now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
+    fail(ViolationKind::StateMachineSafety, now_us, "node " + std::to_string(node) + " installed a snapshot at index " + std::to_string(index) +
                      " of term " + std::to_string(term) + " where term " + std::to_string(applied_[index - 1].term) +
                      " was applied (State Machine Safety, §5.4.3)");
   }
@@ -183,7 +185,7 @@ void Invariants::on_log_compacted(NodeId node, LogIndex through, TimeUs now_us) 
   if (through <= state.chain_base) return;
   const LogIndex dropped = through - state.chain_base;
   if (dropped > state.chain.size()) {
-    fail(now_us, "node " + std::to_string(node) + " compacted its log through " + std::to_string(through) +
+    fail(ViolationKind::LogContinuity, now_us, "node " + std::to_string(node) + " compacted its log through " + std::to_string(through) +
                      " beyond what it had persisted (" + std::to_string(state.chain_base + state.chain.size()) + ")");
     return;
   }

@@ -26,6 +26,7 @@
 
 #include "core/node/node.h"
 #include "core/raft/raft.h"
+#include "sim/violation_kind.h"
 
 namespace confman::sim {
 
@@ -43,7 +44,9 @@ class Invariants {
 
   bool violated() const { return !violation_.empty(); }
   const std::string& violation() const { return violation_; }
-  void fail(TimeUs now_us, const std::string& what);
+  ViolationKind violation_kind() const { return kind_; }
+  // Records the first violation; later ones are ignored.
+  void fail(ViolationKind kind, TimeUs now_us, const std::string& what);
   LogIndex max_applied() const { return applied_.size(); }
 
  private:
@@ -79,6 +82,7 @@ class Invariants {
   std::unordered_multimap<std::uint64_t, ChainEntry> first_chain_;  // lookups only
   std::vector<EntryId> applied_;  // applied_[i - 1]: the entry applied at index i
   std::string violation_;
+  ViolationKind kind_ = ViolationKind::None;
 };
 
 }  // namespace confman::sim

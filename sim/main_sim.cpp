@@ -103,14 +103,14 @@ int shrink_command(const std::string& path, std::uint64_t seed, bool swarm, std:
     return 2;
   }
   if (!result.replay_failed) {
-    std::cout << "seed " << seed << " fails (" << result.violation_kind << "), but not when its " << result.original_faults
+    std::cout << "seed " << seed << " fails (" << violation_kind_name(result.violation_kind) << "), but not when its " << result.original_faults
               << " faults are replayed as a timeline: the failure depends on the nemesis's own event order\n";
     return 1;
   }
   if (out_path.empty()) out_path = result.minimal.name + ".toml";
   std::ofstream out(out_path);
   out << "# Shrunk from " << path << " --seed " << seed << (swarm ? " --swarm" : "") << ": " << result.original_faults
-      << " faults -> " << result.minimal.timeline.size() << ", still failing with \"" << result.violation_kind
+      << " faults -> " << result.minimal.timeline.size() << ", still failing with \"" << violation_kind_name(result.violation_kind)
       << "\".\n"
       << scenario_to_toml(result.minimal);
   if (!out) {

@@ -91,9 +91,9 @@ std::vector<check::SessionOperation> session_operations(const History& history) 
 // Reads against the committed revisions (every mode), and watches.
 void check_reads_and_watches(const World& world, RunResult& result) {
   const check::ReadCheckResult reads = check::check_reads(session_operations(world.history()), world.committed());
-  if (!reads.violation.empty() && result.violation.empty()) result.violation = reads.violation;
+  if (!reads.violation.empty()) result.set_violation(ViolationKind::ReadConsistency, reads.violation);
   const check::WatchCheckResult watches = check::check_watches(world.watch_segments(), world.committed());
-  if (!watches.violation.empty() && result.violation.empty()) result.violation = watches.violation;
+  if (!watches.violation.empty()) result.set_violation(ViolationKind::Watch, watches.violation);
 }
 
 void check_linearizability(const World& world, const Scenario& scenario, RunResult& result) {
@@ -107,16 +107,19 @@ void check_linearizability(const World& world, const Scenario& scenario, RunResu
   result.linearizability = check::verdict_name(report.verdict);
   result.checker_steps = report.total_steps;
   result.checker_report_json = report.explanation_json;
-  if (report.verdict == check::Verdict::NotLinearizable && result.violation.empty()) {
-    result.violation = "client history is not linearizable: " + report.summary + "\n" + report.explanation_text;
+  if (report.verdict == check::Verdict::NotLinearizable) {
+    result.set_violation(ViolationKind::Linearizability,
+                         "client history is not linearizable: " + report.summary + "\n" + report.explanation_text);
   }
-  if (report.verdict == check::Verdict::Unknown && !scenario.expect.allow_unknown && result.violation.empty()) {
+  if (report.verdict == check::Verdict::Unknown && !scenario.expect.allow_unknown) {
     // A checker that could not decide has not passed the run.
-    result.violation = "the linearizability checker could not decide (unknown): " + report.summary;
+    result.set_violation(ViolationKind::CheckerUnknown,
+                         "the linearizability checker could not decide (unknown): " + report.summary);
   }
-  if (report.input_error && result.violation.empty()) {
+  if (report.input_error) {
     // The simulator wrote a history the checker cannot read: a bug here.
-    result.violation = "the client history could not be checked: " + report.input_error->describe();
+    result.set_violation(ViolationKind::HistoryUnreadable,
+                         "the client history could not be checked: " + report.input_error->describe());
   }
 }
 
@@ -136,7 +139,7 @@ NodeId leader_among(const World& world, const std::vector<NodeId>& nodes) {
 // Liveness (after the safety phase): with a random majority connected and
 // everything else cut off, a leader must emerge and commit a write within
 // the bound. Raft promises no more than this.
-std::string run_liveness_phase(World& world, const Scenario& scenario) {
+std::string run_liveness_phase(World& world, const Scenario& scenario) {  // "" when live
   world.stop_clients();
   world.heal_random_quorum();
   const std::vector<NodeId>& quorum = world.liveness_quorum();  // may grow (World::grow_liveness_quorum)
@@ -197,14 +200,22 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   result.scenario_path = scenario.path;
   result.seed = seed;
   result.expected_violation = scenario.expect.violation;
+  result.expected_violation_kind = scenario.expect.violation_kind;
   result.injected_faults = std::move(injected_faults);
-  std::string liveness;
-  if (!world.invariants().violated()) liveness = run_liveness_phase(world, scenario);
-  if (liveness.empty() && !world.invariants().violated()) liveness = run_convergence_phase(world, scenario);
-  result.violation = world.invariants().violated() ? world.invariants().violation() : liveness;
+  if (!world.invariants().violated()) {
+    const std::string liveness = run_liveness_phase(world, scenario);
+    if (!liveness.empty()) result.set_violation(ViolationKind::Liveness, liveness);
+  }
+  if (result.violation.empty() && !world.invariants().violated()) {
+    const std::string convergence = run_convergence_phase(world, scenario);
+    if (!convergence.empty()) result.set_violation(ViolationKind::Convergence, convergence);
+  }
+  if (world.invariants().violated()) {
+    result.set_violation(world.invariants().violation_kind(), world.invariants().violation());
+  }
   if (result.violation.empty() && world.writes_acknowledged() == 0 && scenario.workload.clients > 0 &&
       scenario.workload.put_weight + scenario.workload.delete_weight + scenario.workload.cas_weight > 0) {
-    result.violation = "no client write was acknowledged in the whole run";
+    result.set_violation(ViolationKind::NoProgress, "no client write was acknowledged in the whole run");
   }
   check_linearizability(world, scenario, result);
   check_reads_and_watches(world, result);
@@ -241,21 +252,6 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   return result;
 }
 
-std::string violation_kind(const std::string& violation) {
-  std::string text = violation;
-  if (text.rfind("at t=", 0) == 0) text = text.substr(text.find(": ") + 2);
-  std::string kind;
-  for (std::size_t i = 0; i < text.size() && text[i] != ':' && text[i] != '\n'; ++i) {
-    const bool digit = text[i] >= '0' && text[i] <= '9';
-    if (!digit) {
-      kind.push_back(text[i]);
-    } else if (kind.empty() || kind.back() != 'N') {
-      kind.push_back('N');  // numbers vary between runs; the kind does not
-    }
-  }
-  return kind;
-}
-
 std::string format_hash(std::uint64_t hash) {
   char buffer[19];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
@@ -273,8 +269,13 @@ std::string summary_line(const RunResult& result) {
   std::string verdict;
   if (result.passed()) {
     verdict = result.expected_violation ? "ok (expected violation found)" : "ok";
+  } else if (!result.expected_violation) {
+    verdict = "FAIL";
   } else {
-    verdict = result.expected_violation ? "FAIL (expected a violation, none found)" : "FAIL";
+    verdict = result.violation.empty() ? "FAIL (expected a violation, none found)"
+                                       : std::string("FAIL (expected a ") +
+                                             violation_kind_name(*result.expected_violation_kind) + " violation, found " +
+                                             violation_kind_name(result.violation_kind) + ")";
   }
   return "scenario=" + result.scenario + " seed=" + std::to_string(result.seed) + " virtual=" + virtual_seconds +
          " ops_ok=" + std::to_string(result.ops_ok) + " ops_failed=" + std::to_string(result.ops_failed) +

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/scenario.h"
+#include "sim/violation_kind.h"
 
 namespace confman::sim {
 
@@ -46,6 +47,7 @@ struct RunResult {
   std::uint64_t redirects = 0;
   std::uint64_t trace_hash = 0;
   std::string violation;  // empty: none found
+  ViolationKind violation_kind = ViolationKind::None;
   // The linearizability checker's verdict on the client history:
   // "linearizable", "not linearizable" or "unknown" (a search limit was hit).
   std::string linearizability;
@@ -56,12 +58,22 @@ struct RunResult {
   std::string trace_jsonl;    // with RunOptions::keep_jsonl
   std::string history_jsonl;  // with RunOptions::keep_jsonl
   bool expected_violation = false;
+  std::optional<ViolationKind> expected_violation_kind;  // with expected_violation: this kind, or any
   bool swarm = false;          // options were drawn from the seed (--swarm)
   std::string drawn_options;   // swarm: the drawn scenario as TOML
   // The faults injected during the safety phase, as timeline events; a
   // scenario with this timeline and no nemesis replays them (for shrinking).
   std::vector<TimelineEvent> injected_faults;
-  bool passed() const { return violation.empty() != expected_violation; }
+  bool passed() const {
+    if (!expected_violation) return violation.empty();
+    return !violation.empty() && (!expected_violation_kind || *expected_violation_kind == violation_kind);
+  }
+  // Records the first violation found; later ones are ignored.
+  void set_violation(ViolationKind kind, std::string text) {
+    if (!violation.empty()) return;
+    violation_kind = kind;
+    violation = std::move(text);
+  }
 };
 
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOptions& options = {});
@@ -72,10 +84,6 @@ void install_assertion_reporter();
 
 std::string format_hash(std::uint64_t hash);
 std::string summary_line(const RunResult& result);
-// The kind of a violation: its first clause with numbers as N, e.g.
-// "no liveness", "client history is not linearizable",
-// "two leaders in term N" (for shrinking: the same failure, other numbers).
-std::string violation_kind(const std::string& violation);
 std::string reproduce_command(const RunResult& result);
 
 }  // namespace confman::sim

@@ -393,8 +393,19 @@ void parse_expect(const toml::value& root, Scenario& scenario) {
   const toml::value& expect = root.at("expect");
   require_known_keys(expect, {"violation", "liveness_ms", "allow_unknown"}, "[expect]");
   if (expect.contains("violation")) {
-    if (!expect.at("violation").is_boolean()) reject(expect.at("violation"), "'violation' must be true or false");
-    scenario.expect.violation = expect.at("violation").as_boolean();
+    const toml::value& violation = expect.at("violation");
+    if (violation.is_boolean()) {
+      scenario.expect.violation = violation.as_boolean();
+    } else if (violation.is_string()) {
+      scenario.expect.violation_kind = violation_kind_from_name(violation.as_string().str);
+      if (!scenario.expect.violation_kind || *scenario.expect.violation_kind == ViolationKind::None) {
+        reject(violation, "'violation' must be true, false or the name of a violation kind (\"linearizability\", "
+                          "\"election-safety\", ...), not \"" + std::string(violation.as_string()) + "\"");
+      }
+      scenario.expect.violation = true;
+    } else {
+      reject(violation, "'violation' must be true, false or the name of a violation kind");
+    }
   }
   if (expect.contains("allow_unknown")) {
     if (!expect.at("allow_unknown").is_boolean()) {

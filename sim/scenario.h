@@ -12,6 +12,7 @@
 
 #include "core/types.h"
 #include "core/util/result.h"
+#include "sim/violation_kind.h"
 
 namespace confman::sim {
 
@@ -138,6 +139,7 @@ struct TimelineEvent {
 
 struct Expectations {
   bool violation = false;               // true: the run must find a violation
+  std::optional<ViolationKind> violation_kind;  // and of this kind (none: any)
   // Unknown is not a pass: a run whose linearizability checker hit its step
   // bound fails, unless the scenario says it may.
   bool allow_unknown = false;

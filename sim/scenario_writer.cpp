@@ -110,7 +110,9 @@ std::string scenario_to_toml(const Scenario& s) {
       << ", " << ms(n.heal_after_max_us) << "]\nrestart_after_ms = [" << ms(n.restart_after_min_us) << ", "
       << ms(n.restart_after_max_us) << "]\npause_max_ms = " << ms(n.pause_max_us)
       << "\nclock_jump_max_ms = " << ms(n.clock_jump_max_us) << "\n";
-  out << "\n[expect]\nviolation = " << (s.expect.violation ? "true" : "false")
+  out << "\n[expect]\nviolation = "
+      << (s.expect.violation_kind ? "\"" + std::string(violation_kind_name(*s.expect.violation_kind)) + "\""
+                                  : std::string(s.expect.violation ? "true" : "false"))
       << "\nallow_unknown = " << (s.expect.allow_unknown ? "true" : "false")
       << "\nliveness_ms = " << ms(s.expect.liveness_bound_us) << "\n";
   for (const TimelineEvent& event : s.timeline) write_timeline_event(out, event);

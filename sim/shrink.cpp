@@ -25,14 +25,14 @@ std::vector<TimelineEvent> pick(const std::vector<TimelineEvent>& events, std::s
 
 class Shrinker {
  public:
-  Shrinker(const Scenario& base, std::uint64_t seed, std::string kind, const ShrinkOptions& options)
-      : base_(base), seed_(seed), kind_(std::move(kind)), options_(options) {}
+  Shrinker(const Scenario& base, std::uint64_t seed, ViolationKind kind, const ShrinkOptions& options)
+      : base_(base), seed_(seed), kind_(kind), options_(options) {}
 
   // Does a run with only these faults still fail the same way?
   bool fails(const std::vector<TimelineEvent>& events) {
     runs_ += 1;
     RunResult result = run_scenario(with_timeline(base_, events), seed_);
-    const bool same = !result.passed() && violation_kind(result.violation) == kind_;
+    const bool same = !result.passed() && result.violation_kind == kind_;
     if (same && (best_.empty() || events.size() <= best_.size())) {
       best_ = events;
       best_result_ = std::move(result);
@@ -87,7 +87,7 @@ class Shrinker {
 
   const Scenario& base_;
   std::uint64_t seed_;
-  std::string kind_;
+  ViolationKind kind_;
   const ShrinkOptions& options_;
   std::size_t runs_ = 0;
   std::vector<TimelineEvent> best_;
@@ -102,7 +102,7 @@ ShrinkResult shrink(const Scenario& scenario, std::uint64_t seed, const ShrinkOp
   result.runs = 1;
   if (original.passed() || original.expected_violation) return result;
   result.original_failed = true;
-  result.violation_kind = violation_kind(original.violation);
+  result.violation_kind = original.violation_kind;
   result.original_faults = original.injected_faults.size();
 
   // Explicit timeline events are recorded as they are injected too, so the

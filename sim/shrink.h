@@ -22,7 +22,7 @@ struct ShrinkOptions {
 struct ShrinkResult {
   bool original_failed = false;  // false: the seed passes, nothing to shrink
   bool replay_failed = false;    // the faults replayed as a timeline still fail
-  std::string violation_kind;
+  ViolationKind violation_kind = ViolationKind::None;
   std::size_t original_faults = 0;
   std::size_t runs = 0;
   Scenario minimal;              // the shrunk scenario (timeline = the faults kept)

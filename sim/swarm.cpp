@@ -36,6 +36,21 @@ void draw_workload(Random& random, WorkloadOptions& workload) {
   workload.cas_weight = static_cast<std::uint32_t>(random.between(0, 10));
 }
 
+// How gets read, how often clients ask for redirects or reach a random
+// node, and how many watchers there are (none, sometimes).
+void draw_requests(Random& random, WorkloadOptions& workload) {
+  if (workload.unsafe_local_reads) return;  // a canary keeps its reads
+  workload.linearizable_read_weight = static_cast<std::uint32_t>(random.between(0, 10));
+  workload.read_your_writes_weight = static_cast<std::uint32_t>(random.between(0, 10));
+  workload.stale_read_weight = static_cast<std::uint32_t>(random.between(0, 10));
+  if (workload.linearizable_read_weight + workload.read_your_writes_weight + workload.stale_read_weight == 0) {
+    workload.linearizable_read_weight = 1;
+  }
+  workload.redirect_ppm = static_cast<std::uint32_t>(random.between(0, 1'000'000));
+  workload.any_node_ppm = static_cast<std::uint32_t>(random.between(0, 1'000'000));
+  workload.watchers = static_cast<int>(random.between(0, 4));
+}
+
 void draw_faults(Random& random, Scenario& scenario) {
   NemesisOptions& nemesis = scenario.nemesis;
   nemesis.partitions_per_minute = maybe(random, 30);
@@ -73,6 +88,8 @@ Scenario draw_swarm_scenario(const Scenario& base, std::uint64_t seed) {
   // Drawn last, so the draws above are those of a swarm without membership.
   scenario.spare_nodes = static_cast<int>(random.between(0, 2));
   scenario.nemesis.membership_changes_per_minute = maybe(random, 30);
+  // Drawn after those, for the same reason: the request layer's workload.
+  draw_requests(random, scenario.workload);
   return scenario;
 }
 

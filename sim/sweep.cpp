@@ -81,6 +81,11 @@ std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, c
     summary.ops_ok += result.ops_ok;
     summary.faults += result.faults;
     summary.events += result.events;
+    summary.reads_linearizable += result.reads_linearizable;
+    summary.reads_read_your_writes += result.reads_read_your_writes;
+    summary.reads_stale += result.reads_stale;
+    summary.watch_events += result.watch_events;
+    summary.forwards += result.forwards;
     if (result.linearizability == "unknown") summary.linearizability_unknown += 1;
     if (result.passed()) summary.passed += 1;
     else summary.failures.push_back(result);
@@ -95,17 +100,18 @@ std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, c
 std::string format_sweep_table(const std::vector<ScenarioSummary>& summaries) {
   std::string table;
   char line[512];
-  std::snprintf(line, sizeof line, "%-28s %6s %6s %6s %10s %8s %12s %8s %14s\n", "scenario", "seeds", "passed",
-                "failed", "ops_ok", "faults", "events", "lin_unk", "slowest seed");
+  std::snprintf(line, sizeof line, "%-28s %6s %6s %6s %10s %8s %12s %9s %9s %9s %10s %9s %8s %14s\n", "scenario",
+                "seeds", "passed", "failed", "ops_ok", "faults", "events", "reads_lin", "reads_ryw", "reads_stl",
+                "watch_evts", "forwards", "lin_unk", "slowest seed");
   table += line;
   for (const ScenarioSummary& s : summaries) {
     char slowest[64];
     std::snprintf(slowest, sizeof slowest, "%llu (%.2fs)", static_cast<unsigned long long>(s.slowest_seed), s.slowest_seconds);
-    std::snprintf(line, sizeof line, "%-28s %6llu %6llu %6zu %10llu %8llu %12llu %8llu %14s\n", s.name.c_str(),
-                  static_cast<unsigned long long>(s.seeds), static_cast<unsigned long long>(s.passed), s.failures.size(),
-                  static_cast<unsigned long long>(s.ops_ok), static_cast<unsigned long long>(s.faults),
-                  static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.linearizability_unknown),
-                  slowest);
+    auto n = [](std::uint64_t value) { return static_cast<unsigned long long>(value); };
+    std::snprintf(line, sizeof line, "%-28s %6llu %6llu %6zu %10llu %8llu %12llu %9llu %9llu %9llu %10llu %9llu %8llu %14s\n",
+                  s.name.c_str(), n(s.seeds), n(s.passed), s.failures.size(), n(s.ops_ok), n(s.faults), n(s.events),
+                  n(s.reads_linearizable), n(s.reads_read_your_writes), n(s.reads_stale), n(s.watch_events),
+                  n(s.forwards), n(s.linearizability_unknown), slowest);
     table += line;
   }
   return table;

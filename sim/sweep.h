@@ -28,6 +28,12 @@ struct ScenarioSummary {
   std::uint64_t faults = 0;
   std::uint64_t events = 0;
   std::uint64_t linearizability_unknown = 0;  // the checker hit its step budget
+  // The request layer as the runs exercised it (RunResult).
+  std::uint64_t reads_linearizable = 0;
+  std::uint64_t reads_read_your_writes = 0;
+  std::uint64_t reads_stale = 0;
+  std::uint64_t watch_events = 0;
+  std::uint64_t forwards = 0;
   std::uint64_t slowest_seed = 0;
   double slowest_seconds = 0;
   std::vector<RunResult> failures;

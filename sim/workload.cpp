@@ -287,11 +287,14 @@ void Client::complete_write(const service::Response& response) {
 
 void Client::complete(EventType type, HistoryEvent event) {
   history_.record(std::move(event));
-  trace_.event(queue_.now_us(), "client", 0)
-      .field("client", index_)
-      .field("op", op_kind_name(op_->kind))
-      .field("outcome", event_type_name(type))
-      .field("attempts", op_->attempt);
+  {
+    Trace::Event traced = trace_.event(queue_.now_us(), "client", 0);
+    traced.field("client", index_)
+        .field("op", op_kind_name(op_->kind))
+        .field("outcome", event_type_name(type))
+        .field("attempts", op_->attempt);
+    if (op_->kind == OpKind::Get) traced.field("read", read_consistency_name(op_->consistency));
+  }
   if (type == EventType::Ok) stats_.ok += 1;
   if (type == EventType::Fail) stats_.fail += 1;
   if (type == EventType::Info) stats_.info += 1;

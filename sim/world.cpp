@@ -299,7 +299,7 @@ void World::on_start_failed(SimNode& sim_node, const std::string& detail) {
     schedule_restart(sim_node.id);  // a transient read error: try again later
     return;
   }
-  invariants_.fail(now_us(), "node " + std::to_string(sim_node.id) + " failed to start: " + detail);
+  invariants_.fail(ViolationKind::StartFailure, now_us(), "node " + std::to_string(sim_node.id) + " failed to start: " + detail);
 }
 
 void World::schedule_wakeup(SimNode& sim_node) {

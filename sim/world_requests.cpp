@@ -144,7 +144,7 @@ void World::record_committed(NodeId node, const kv::WriteRequest& request, const
     return;
   }
   if (!(known->second == change)) {
-    invariants_.fail(now_us(), "node " + std::to_string(node) + " applied a different change at revision " +
+    invariants_.fail(ViolationKind::StateMachineSafety, now_us(), "node " + std::to_string(node) + " applied a different change at revision " +
                                    std::to_string(change.revision) + " than an earlier replica");
   }
 }

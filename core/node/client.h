@@ -19,7 +19,7 @@ enum class ReadConsistency : std::uint8_t {
 enum class RequestKind : std::uint8_t {
   Write,
   Get,
-  ConfigChange,        // a membership change (raft/membership.h); Ok once committed
+  ConfigChange,        // a membership change (core/raft/membership.h); Ok once committed
   TransferLeadership,  // hand leadership to transfer_target; Ok once it leads
   ReadBarrier,         // Ok once this node has applied everything committed when it was
                        // asked (ReadIndex, §6.4): then any local read is linearizable

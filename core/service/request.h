@@ -74,7 +74,7 @@ enum class Code : std::uint8_t {
   PreconditionFailed,  // if_mod_revision did not match; key_value is the current key, if any
   StaleSequence,       // the session's sequence is older than its last write: the result is gone
   Invalid,             // the request is malformed; detail says what is wrong (nothing happened)
-  InvalidKey,          // the key breaks a rule of kv/key.h; detail names it (nothing happened)
+  InvalidKey,          // the key breaks a rule of core/kv/key.h; detail names it (nothing happened)
   TooLarge,            // a value over kv::kMaxValueBytes (nothing happened)
   Reserved,            // a key in the reserved namespace (its first segment starts with '_')
   Redirect,            // ask `leader` instead (the client asked for redirects)

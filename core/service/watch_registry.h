@@ -1,6 +1,6 @@
 #pragma once
 // The watches open on one node, served from the store's event log
-// (kv/event_log.h). A watch delivers every event on its key (or under its
+// (core/kv/event_log.h). A watch delivers every event on its key (or under its
 // namespace) from its start revision on, in revision order, exactly once:
 // after each delivery it remembers the next revision it needs, so a store
 // that moves on, or is replaced by a snapshot, never makes it skip or repeat

@@ -3,7 +3,7 @@
 // membership change (core: the Config entry's context, then the member
 // registry, Node::member_record): JSON {"peerUrl": "host:port",
 // "clientUrl": "host:port"}, the same text older servers kept under the key
-// /_confman/members/ID (which the store migrates, kv/store.h).
+// /_confman/members/ID (which the store migrates, core/kv/store.h).
 
 #include <string>
 

@@ -1,6 +1,6 @@
 #pragma once
 // What the checker found wrong, in terms a person can follow, and its
-// rendering as text and as JSON (report.cpp).
+// rendering as text and as JSON (violation.cpp).
 
 #include <boost/json/object.hpp>
 

@@ -63,9 +63,9 @@ TEST(Canary, ShrinkKeepsTheFailureWithFewerFaults) {
   ASSERT_TRUE(reloaded.ok()) << reloaded.error().message;
   const RunResult replay = run_scenario(*reloaded, seed);
   EXPECT_FALSE(replay.passed());
-  EXPECT_EQ(violation_kind(replay.violation), result.violation_kind);
+  EXPECT_EQ(replay.violation_kind, result.violation_kind);
   std::cout << "shrunk seed " << seed << " from " << result.original_faults << " faults to "
-            << result.minimal.timeline.size() << " in " << result.runs << " runs (" << result.violation_kind << ")\n";
+            << result.minimal.timeline.size() << " in " << result.runs << " runs (" << violation_kind_name(result.violation_kind) << ")\n";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The conformance suite every node::Storage passes (DESIGN.md: "The LMDB
-// storage and the sim storage pass one shared conformance test suite"): each
+// The conformance suite every node::Storage passes (DESIGN.md, "The
+// environment the core sees": the LMDB storage, the WAL storage and the
+// simulator's storage pass one shared conformance test suite): each
 // write leaves exactly the state node::apply_write_batch describes, durably
 // (it survives a reopen), and completes once, in issue order.
 
