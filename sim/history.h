@@ -17,7 +17,7 @@ enum class OpKind : std::uint8_t { Get, Put, Delete, Cas };
 enum class EventType : std::uint8_t { Invoke, Ok, Fail, Info };
 // How a get read (core/service/request.h, Consistency). Only linearizable
 // gets go to the linearizability checker; every get is checked against the
-// committed revisions (sim/check/read_check.h).
+// committed revisions (check/read_check.h).
 enum class ReadConsistency : std::uint8_t { Linearizable, ReadYourWrites, Stale };
 const char* op_kind_name(OpKind kind);
 const char* event_type_name(EventType type);

@@ -19,7 +19,7 @@
 #include "sim/shrink.h"
 #include "sim/swarm.h"
 #include "sim/sweep.h"
-#include "tools/visualizer/render.h"
+#include "viz/render.h"
 
 namespace {
 
@@ -41,7 +41,7 @@ bool parse_seed_range(const std::string& text, SweepOptions& options) {
   return options.first_seed <= options.last_seed;
 }
 
-// The run as a self-contained HTML timeline (tools/visualizer).
+// The run as a self-contained HTML timeline (viz/render.h).
 bool write_html(const std::string& path, const Scenario& scenario, const RunResult& result) {
   viz::VizInput input;
   input.trace_jsonl = result.trace_jsonl;

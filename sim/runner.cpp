@@ -7,9 +7,9 @@
 #include <algorithm>
 
 #include "core/util/assert.h"
-#include "sim/check/checker.h"
-#include "sim/check/read_check.h"
-#include "sim/check/watch_check.h"
+#include "check/checker.h"
+#include "check/read_check.h"
+#include "check/watch_check.h"
 #include "sim/world.h"
 
 namespace confman::sim {

@@ -20,7 +20,7 @@
 
 #include "core/service/request.h"
 #include "core/util/random.h"
-#include "sim/check/watch_check.h"
+#include "check/watch_check.h"
 #include "sim/event_queue.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"

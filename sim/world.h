@@ -23,7 +23,7 @@
 #include "core/node/node.h"
 #include "core/service/service.h"
 #include "core/util/random.h"
-#include "sim/check/committed.h"
+#include "check/committed.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/history_resolution.h"

@@ -345,13 +345,13 @@ void Node::pump() {
       if (!raft_.has_ready()) break;
       raft::Ready ready = raft_.take_ready();
       notify_status_if_changed();
+      send_messages(ready.messages);
       if (!ready.snapshot && !ready.hard_state && ready.entries.empty()) {
         finish_ready(ready);
         continue;
       }
       write_in_flight_ = true;
       WriteBatch batch = make_batch(ready);
-      send_leader_messages_early(ready);
       in_flight_ready_ = std::move(ready);
       issue_write(std::move(batch));
     }
@@ -369,29 +369,14 @@ void Node::pump() {
 }
 
 // Raft dissertation §10.2.1: the leader may write to its own disk in
-// parallel with replicating to its followers. What it sends as leader
-// (appends, heartbeats, snapshot chunks, TimeoutNow) promises nothing about
-// its own disk, and it counts itself toward commitment only once its write is
-// durable (Raft::advance). Everything else in the Ready (votes, vote
-// requests, acknowledgements) still waits for the write. Without this a
-// write costs the leader's sync and then a follower's, one after the other.
-void Node::send_leader_messages_early(raft::Ready& ready) {
-  auto is_leader_message = [](const raft::Message& message) {
-    return message.type == raft::MessageType::Append || message.type == raft::MessageType::Heartbeat ||
-           message.type == raft::MessageType::Snapshot || message.type == raft::MessageType::TimeoutNow;
-  };
-  // In place and in order: this runs for every write.
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < ready.messages.size(); ++i) {
-    raft::Message& message = ready.messages[i];
-    if (is_leader_message(message)) {
-      env_.transport->send(message.to, raft::encode_message(message));
-    } else {
-      if (kept != i) ready.messages[kept] = std::move(message);
-      kept += 1;
-    }
-  }
-  ready.messages.resize(kept);
+// parallel with replicating to its followers. Raft sorts its messages
+// (raft.h, the I/O ordering contract): ready.messages promise nothing about
+// this node's disk and leave at once; the rest wait for the write. Without
+// this a write costs the leader's sync and then a follower's, one after the
+// other.
+void Node::send_messages(std::vector<raft::Message>& messages) {
+  for (raft::Message& message : messages) env_.transport->send(message.to, raft::encode_message(message));
+  messages.clear();
 }
 
 void Node::issue_write(WriteBatch batch) {
@@ -485,10 +470,7 @@ void Node::on_write_complete(StorageStatus status) {
 }
 
 void Node::finish_ready(raft::Ready& ready) {
-  for (raft::Message& message : ready.messages) {
-    const NodeId to = message.to;
-    env_.transport->send(to, raft::encode_message(message));
-  }
+  send_messages(ready.messages_after_persist);
   raft_.advance(ready);
   for (const raft::ReadState& read : ready.read_states) {
     auto found = reads_awaiting_confirmation_.find(read.request_id);

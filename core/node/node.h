@@ -133,7 +133,7 @@ class Node {
   void pump();
   void on_write_complete(StorageStatus status);
   void issue_write(WriteBatch batch);
-  void send_leader_messages_early(raft::Ready& ready);
+  void send_messages(std::vector<raft::Message>& messages);
   void retry_refused_write();
   void refuse_for_disk_full(std::uint64_t request_id, const char* what);
   void finish_ready(raft::Ready& ready);

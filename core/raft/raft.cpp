@@ -70,10 +70,14 @@ void Raft::advance_clock(TimeUs now_us) {
   now_us_ = now_us;
 }
 
+// Which messages wait for the Ready's write: everything but a leader's own
+// (raft.h, the I/O ordering contract, step 3).
 void Raft::send(Message message) {
   message.from = config_.id;
   if (message.term == 0) message.term = term_;
-  outbox_.push_back(std::move(message));
+  const bool leaders_own = message.type == MessageType::Append || message.type == MessageType::Heartbeat ||
+                           message.type == MessageType::Snapshot || message.type == MessageType::TimeoutNow;
+  (leaders_own ? outbox_ : outbox_after_persist_).push_back(std::move(message));
 }
 
 void Raft::step(const Message& message, TimeUs now_us) {
@@ -193,7 +197,7 @@ bool Raft::write_needed() const {
 }
 
 bool Raft::has_ready() const {
-  return write_needed() || !outbox_.empty() || read_round_needed_ || !confirmed_reads_.empty() ||
+  return write_needed() || !outbox_.empty() || !outbox_after_persist_.empty() || read_round_needed_ || !confirmed_reads_.empty() ||
          !failed_reads_.empty();
 }
 
@@ -217,6 +221,8 @@ Ready Raft::take_ready() {
   }
   ready.messages = std::move(outbox_);
   outbox_.clear();
+  ready.messages_after_persist = std::move(outbox_after_persist_);
+  outbox_after_persist_.clear();
   ready.read_states = std::move(confirmed_reads_);
   confirmed_reads_.clear();
   ready.failed_reads = std::move(failed_reads_);

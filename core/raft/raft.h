@@ -12,13 +12,14 @@
 //      leader, §7), store it and drop every stored entry; drop stored entries
 //      with index >= ready.persist_from, then write ready.entries. Wait until
 //      the write is synced.
-//   3. Only then send ready.messages: a vote, a vote request, an append
-//      acknowledgement or a snapshot acknowledgement may promise state that
-//      must survive a crash (§5.1: "respond to RPCs only after updating
-//      stable storage"). A leader's own messages (Append, Heartbeat,
-//      Snapshot, TimeoutNow) promise nothing about its disk and may leave
-//      before its write (dissertation §10.2.1); it counts itself toward
-//      commitment only for entries advance() marks durable.
+//   3. ready.messages may be sent at once, before the write: they are a
+//      leader's own (Append, Heartbeat, Snapshot, TimeoutNow) and promise
+//      nothing about its disk (dissertation §10.2.1); the leader counts
+//      itself toward commitment only for entries advance() marks durable.
+//      ready.messages_after_persist only once the write is durable: a vote,
+//      a vote request, an append or snapshot acknowledgement may promise
+//      state that must survive a crash (§5.1: "respond to RPCs only after
+//      updating stable storage").
 //   4. If ready.snapshot is set, replace the state machine with it (its
 //      state is that after applying every entry up to its index). Call
 //      advance(ready). Committed entries up to applicable_index() may then be
@@ -87,12 +88,13 @@ struct Ready {
   std::optional<HardState> hard_state;  // write if set; a newer commit alone never sets it
   LogIndex persist_from = 0;            // 0: no entries to write
   std::vector<Entry> entries;           // entries[0].index == persist_from
-  std::vector<Message> messages;        // send only after the above is durable
+  std::vector<Message> messages;        // may leave before the write (contract, 3)
+  std::vector<Message> messages_after_persist;  // only once the write is durable
   std::vector<ReadState> read_states;   // ReadIndex confirmed (§6.4)
   std::vector<std::uint64_t> failed_reads;  // leadership lost before confirmation
   bool empty() const {
-    return !snapshot && !hard_state && entries.empty() && messages.empty() && read_states.empty() &&
-           failed_reads.empty();
+    return !snapshot && !hard_state && entries.empty() && messages.empty() && messages_after_persist.empty() &&
+           read_states.empty() && failed_reads.empty();
   }
 };
 
@@ -193,7 +195,6 @@ class Raft {
   bool in_leader_lease() const;
   void reset_election_deadline();
   void tick_leader();
-  std::size_t quorum() const { return membership_.quorum(); }
 
   // replication (raft_replication.cpp)
   void handle_append(const Message& message);
@@ -266,7 +267,8 @@ class Raft {
   NodeId transfer_target_ = kNoNode;
   TimeUs transfer_deadline_us_ = 0;
   bool timeout_now_sent_ = false;
-  std::vector<Message> outbox_;
+  std::vector<Message> outbox_;                 // Ready::messages
+  std::vector<Message> outbox_after_persist_;  // Ready::messages_after_persist
   HardState persisted_hard_state_;
   TimeUs last_write_taken_us_ = 0;  // when the last Ready that writes was taken
   // ReadIndex (§6.4)

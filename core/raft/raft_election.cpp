@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/raft/quorum.h"
 #include "core/raft/raft.h"
 #include "core/util/assert.h"
 
@@ -86,7 +87,7 @@ void Raft::campaign(bool pre_vote, bool transfer) {
   } else {
     become_candidate();
   }
-  if (votes_.size() >= quorum()) {  // a single-voter cluster wins at once
+  if (quorum::tally(membership_, votes_) == quorum::VoteResult::Won) {  // a single-voter cluster wins at once
     if (pre_vote) {
       campaign(false);
     } else {
@@ -142,17 +143,16 @@ void Raft::handle_vote_response(const Message& message) {
   const Role expected = pre_vote ? Role::PreCandidate : Role::Candidate;
   if (role_ != expected || !is_voter(message.from)) return;
   votes_.emplace(message.from, !message.reject);
-  std::size_t granted = 0;
-  std::size_t rejected = 0;
-  for (const auto& [voter, vote] : votes_) (vote ? granted : rejected) += 1;
-  if (granted >= quorum()) {
-    if (pre_vote) {
-      campaign(false);
-    } else {
-      become_leader();
-    }
-  } else if (rejected >= quorum()) {
-    become_follower(term_, kNoNode);
+  switch (quorum::tally(membership_, votes_)) {
+    case quorum::VoteResult::Won:
+      if (pre_vote) {
+        campaign(false);
+      } else {
+        become_leader();
+      }
+      break;
+    case quorum::VoteResult::Lost: become_follower(term_, kNoNode); break;
+    case quorum::VoteResult::Pending: break;
   }
 }
 
@@ -160,12 +160,14 @@ void Raft::tick_leader() {
   if (config_.check_quorum && now_us_ >= check_quorum_deadline_us_) {
     // Dissertation §6.2: a leader that has not heard from a quorum within an
     // election timeout steps down, so clients stop waiting on it.
-    std::size_t active = 0;
+    const bool heard_from_quorum = quorum::majority(membership_, [this](NodeId voter) {
+      const auto progress = progress_.find(voter);
+      return voter == config_.id || (progress != progress_.end() && progress->second.recent_active);
+    });
     for (auto& [member, progress] : progress_) {
-      if (is_voter(member) && (member == config_.id || progress.recent_active)) active += 1;
       if (member != config_.id) progress.recent_active = false;
     }
-    if (active < quorum()) {
+    if (!heard_from_quorum) {
       become_follower(term_, kNoNode);
       return;
     }

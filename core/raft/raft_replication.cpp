@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/raft/quorum.h"
 #include "core/raft/raft.h"
 #include "core/util/assert.h"
 
@@ -154,11 +155,8 @@ void Raft::broadcast_heartbeat() {
 }
 
 bool Raft::maybe_commit() {
-  std::vector<LogIndex> matches;
-  matches.reserve(membership_.voters.size());
-  for (NodeId voter : membership_.voters) matches.push_back(progress_[voter].match);
-  std::sort(matches.begin(), matches.end(), std::greater<>());
-  const LogIndex quorum_match = matches[quorum() - 1];
+  const LogIndex quorum_match =
+      quorum::committed_index(membership_, [this](NodeId voter) { return progress_[voter].match; });
   if (quorum_match <= log_.committed()) return false;
   // §5.4.2: only an entry of the current term is committed by counting
   // replicas; earlier entries are committed indirectly (Figure 8).
@@ -193,11 +191,10 @@ void Raft::start_read(std::uint64_t request_id) {
 void Raft::release_confirmed_reads() {
   while (!pending_reads_.empty()) {
     const PendingRead& read = pending_reads_.front();
-    std::size_t acks = 0;
-    for (NodeId voter : membership_.voters) {
-      if (voter == config_.id || progress_[voter].read_context_acked >= read.context) acks += 1;
-    }
-    if (acks < quorum()) return;
+    const bool confirmed = quorum::majority(membership_, [this, &read](NodeId voter) {
+      return voter == config_.id || progress_[voter].read_context_acked >= read.context;
+    });
+    if (!confirmed) return;
     confirmed_reads_.push_back(ReadState{read.request_id, read.index});
     pending_reads_.pop_front();
   }

@@ -12,7 +12,7 @@
 #include <functional>
 #include <random>
 
-#include "sim/check/checker.h"
+#include "check/checker.h"
 
 namespace confman::check::testing {
 namespace {

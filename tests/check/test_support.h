@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/check/checker.h"
-#include "sim/check/parse.h"
+#include "check/checker.h"
+#include "check/parse.h"
 
 namespace confman::check::testing {
 

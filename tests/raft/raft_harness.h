@@ -28,6 +28,7 @@ inline std::vector<Message> drain(Raft& raft) {
   while (raft.has_ready()) {
     Ready ready = raft.take_ready();
     for (auto& message : ready.messages) messages.push_back(std::move(message));
+    for (auto& message : ready.messages_after_persist) messages.push_back(std::move(message));
     raft.advance(ready);
   }
   return messages;

@@ -80,7 +80,9 @@ TEST(RaftPersistence, GrantedVoteTravelsWithTheHardStateRecordingIt) {
   ASSERT_TRUE(ready.hard_state.has_value());
   EXPECT_EQ(ready.hard_state->vote, 1u);
   EXPECT_EQ(ready.hard_state->term, 1u);
-  ASSERT_EQ(of_type(ready.messages, MessageType::VoteResponse).size(), 1u);
+  // A vote promises what the write holds: it waits for it.
+  ASSERT_EQ(of_type(ready.messages_after_persist, MessageType::VoteResponse).size(), 1u);
+  EXPECT_TRUE(of_type(ready.messages, MessageType::VoteResponse).empty());
 }
 
 // §5.3: appends that overlap the prev entry with a different term are

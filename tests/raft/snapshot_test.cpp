@@ -171,7 +171,7 @@ TEST(RaftInstallSnapshot, AcknowledgementTravelsWithTheSnapshotToPersist) {
   EXPECT_EQ(*ready.snapshot, snapshot);
   ASSERT_TRUE(ready.hard_state.has_value());
   EXPECT_EQ(ready.hard_state->commit, snapshot.index);
-  const auto acks = of_type(ready.messages, MessageType::SnapshotResponse);
+  const auto acks = of_type(ready.messages_after_persist, MessageType::SnapshotResponse);
   ASSERT_EQ(acks.size(), 1u);
   EXPECT_EQ(acks[0].commit, snapshot.index);
   EXPECT_FALSE(acks[0].reject);
@@ -268,7 +268,7 @@ TEST(RaftInstallSnapshot, SnapshotNotNewerThanTheCommitIndexIsRefused) {
   follower.step(old, cluster.now_us);
   Ready ready = follower.take_ready();
   EXPECT_FALSE(ready.snapshot.has_value());
-  const auto answers = of_type(ready.messages, MessageType::SnapshotResponse);
+  const auto answers = of_type(ready.messages_after_persist, MessageType::SnapshotResponse);
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_TRUE(answers[0].reject);
   EXPECT_EQ(answers[0].commit, commit);
@@ -320,7 +320,7 @@ TEST(RaftInstallSnapshot, SnapshotOfAPrefixOfTheLogKeepsTheLog) {
                 0);
   Ready ready = follower.take_ready();
   EXPECT_FALSE(ready.snapshot.has_value()) << "nothing to install: the log holds it";
-  const auto answers = of_type(ready.messages, MessageType::SnapshotResponse);
+  const auto answers = of_type(ready.messages_after_persist, MessageType::SnapshotResponse);
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_FALSE(answers[0].reject);
   EXPECT_EQ(answers[0].commit, 3u);
@@ -408,7 +408,7 @@ TEST(RaftInstallSnapshot, SnapshotFailingItsChecksumIsNotInstalled) {
                 0);
   Ready ready = follower.take_ready();
   EXPECT_FALSE(ready.snapshot.has_value());
-  const auto answers = of_type(ready.messages, MessageType::SnapshotResponse);
+  const auto answers = of_type(ready.messages_after_persist, MessageType::SnapshotResponse);
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].snapshot_offset, 0u);
   EXPECT_LT(answers[0].commit, answers[0].index);
@@ -484,8 +484,9 @@ TEST(RaftInstallSnapshot, StaleTermChunkIsAnsweredWithTheNewerTerm) {
                 0);
   Ready ready = follower.take_ready();
   EXPECT_FALSE(ready.snapshot.has_value());
-  ASSERT_EQ(ready.messages.size(), 1u);
-  EXPECT_EQ(ready.messages[0].term, 5u);
+  EXPECT_TRUE(ready.messages.empty());
+  ASSERT_EQ(ready.messages_after_persist.size(), 1u);
+  EXPECT_EQ(ready.messages_after_persist[0].term, 5u);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "sim/check/checker.h"
+#include "check/checker.h"
 #include "tests/real/process_cluster.h"
 
 namespace confman::real::testing {

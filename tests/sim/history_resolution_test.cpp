@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/check/checker.h"
+#include "check/checker.h"
 #include "sim/history_resolution.h"
 
 namespace confman::sim {

@@ -1,4 +1,4 @@
-// The visualizer's data model and page (tools/visualizer/render.h): what a
+// The visualizer's data model and page (viz/render.h): what a
 // small synthetic run turns into, the downsampling bounds on large runs, and
 // that the page is self-contained (no network references, no way for data
 // to break out of its script element).
@@ -9,8 +9,8 @@
 
 #include <string>
 
-#include "sim/check/checker.h"
-#include "tools/visualizer/render.h"
+#include "check/checker.h"
+#include "viz/render.h"
 
 namespace confman::viz {
 namespace {

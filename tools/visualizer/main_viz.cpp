@@ -13,8 +13,8 @@
 #include <sstream>
 #include <string>
 
-#include "sim/check/checker.h"
-#include "tools/visualizer/render.h"
+#include "check/checker.h"
+#include "viz/render.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // confman-check speed on the conformance histories (testdata/conformance).
 //
-// Reference (sim/check goal, from the conformance README): Porcupine needs
+// Reference (check goal, from the conformance README): Porcupine needs
 // about 0.86 s for all 102 non-empty etcd histories, 0.35-0.48 s for the
 // slowest (etcd_002), and 1.5 ms for the 10-client kv history split per key.
 // Every benchmark first checks that the verdicts are those of verdicts.tsv:
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/check/checker.h"
+#include "check/checker.h"
 
 namespace {
 
