@@ -2,6 +2,7 @@
 # (docs/DESIGN.md, "Layout"): dependencies point one way, from the
 # runtimes (sim/, real/) and the tools down to core/ and check/, never back.
 #   core/     the C++ standard library only (CheckCoreSansIO.cmake checks which parts)
+#   schema/   nothing: the types writers and readers of traces share
 #   check/    core/util/ and itself: the judge depends on nothing it judges
 #   viz/      core/util/, check/ and itself
 #   sim/      core/, check/, viz/ and itself: never real/ or tools/
@@ -12,13 +13,14 @@ if(NOT ROOT_DIR)
 endif()
 # layer -> the project folders its files may include from
 set(allowed_core "core/")
-set(allowed_check "core/util/;check/")
-set(allowed_viz "core/util/;check/;viz/")
-set(allowed_sim "core/;check/;viz/;sim/")
+set(allowed_schema "schema/")
+set(allowed_check "core/util/;check/;schema/")
+set(allowed_viz "core/util/;check/;viz/;schema/")
+set(allowed_sim "core/;check/;viz/;sim/;schema/")
 set(allowed_real "core/;real/")
-set(project_folders "core/;check/;viz/;sim/;real/;tools/;tests/;fuzz/")
+set(project_folders "core/;schema/;check/;viz/;sim/;real/;tools/;tests/;fuzz/")
 set(violations "")
-foreach(layer core check viz sim real)
+foreach(layer core schema check viz sim real)
   file(GLOB_RECURSE sources "${ROOT_DIR}/${layer}/*.h" "${ROOT_DIR}/${layer}/*.cpp")
   foreach(source IN LISTS sources)
     file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"")

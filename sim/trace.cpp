@@ -27,7 +27,10 @@ void append_json_string(std::string& out, std::string_view value) {
 void Trace::mix(std::string_view bytes) { hash_ = hash_bytes(bytes, hash_); }
 void Trace::mix(std::int64_t value) { hash_ = hash_u64(static_cast<std::uint64_t>(value), hash_); }
 
-Trace::Event Trace::event(TimeUs t_us, std::string_view kind, NodeId node) {
+Trace::Event Trace::event(TimeUs t_us, TraceKind trace_kind, NodeId node) {
+  // The name, not the enum's value, folds into the hash: the hash of a run
+  // stays what it was as kinds are added.
+  const std::string_view kind = schema::trace_kind_name(trace_kind);
   events_ += 1;
   mix(t_us);
   mix(kind);

@@ -19,8 +19,11 @@
 #include <string_view>
 
 #include "core/types.h"
+#include "schema/trace_kind.h"
 
 namespace confman::sim {
+
+using schema::TraceKind;
 
 class Trace {
  public:
@@ -41,7 +44,7 @@ class Trace {
   // Writes JSON Lines to `out` if it is not null.
   explicit Trace(std::ostream* out) : out_(out) {}
 
-  Event event(TimeUs t_us, std::string_view kind, NodeId node);
+  Event event(TimeUs t_us, schema::TraceKind kind, NodeId node);
   std::uint64_t hash() const { return hash_; }
   std::uint64_t events() const { return events_; }
 

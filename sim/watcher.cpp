@@ -48,7 +48,7 @@ void Watcher::open_stream() {
   request.watch_prefix = prefix_;
   request.from_revision = position_ ? *position_ + 1 : 0;
   const NodeId node = 1 + random_.below(static_cast<std::uint64_t>(node_count_));
-  trace_.event(queue_.now_us(), "watch", node)
+  trace_.event(queue_.now_us(), TraceKind::Watch, node)
       .field("watcher", index_)
       .field("action", position_ ? "resume" : "open")
       .field("from", static_cast<std::int64_t>(request.from_revision));
@@ -73,7 +73,7 @@ void Watcher::on_response(const service::Response& response) {
       return;
     case service::Code::Compacted:
       // The history it needs is gone: start over from now, a new segment.
-      trace_.event(queue_.now_us(), "watch", 0).field("watcher", index_).field("action", "compacted");
+      trace_.event(queue_.now_us(), TraceKind::Watch, 0).field("watcher", index_).field("action", "compacted");
       position_.reset();
       abandon_and_resume(0);
       return;
@@ -106,7 +106,7 @@ void Watcher::on_batch(const service::WatchBatch& batch) {
 
 void Watcher::on_ended(std::uint64_t watch_id, service::Code code) {
   if (!current(watch_id)) return;
-  trace_.event(queue_.now_us(), "watch", 0).field("watcher", index_).field("action", service::code_name(code));
+  trace_.event(queue_.now_us(), TraceKind::Watch, 0).field("watcher", index_).field("action", service::code_name(code));
   if (code == service::Code::Compacted) position_.reset();
   abandon_and_resume(kRetryBackoffUs);
 }

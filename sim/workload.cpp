@@ -288,7 +288,7 @@ void Client::complete_write(const service::Response& response) {
 void Client::complete(EventType type, HistoryEvent event) {
   history_.record(std::move(event));
   {
-    Trace::Event traced = trace_.event(queue_.now_us(), "client", 0);
+    Trace::Event traced = trace_.event(queue_.now_us(), TraceKind::Client, 0);
     traced.field("client", index_)
         .field("op", op_kind_name(op_->kind))
         .field("outcome", event_type_name(type))

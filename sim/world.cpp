@@ -53,7 +53,7 @@ class World::NodeEnv final : public node::Transport, public service::ServiceOutp
 
   void send(NodeId to, Bytes frame) override {
     const auto type = raft::peek_message_type(frame);
-    world_.trace_.event(world_.now_us(), "send", id_)
+    world_.trace_.event(world_.now_us(), TraceKind::Send, id_)
         .field("to", static_cast<std::int64_t>(to))
         .field("type", type ? raft::message_type_name(*type) : "?")
         .field("bytes", static_cast<std::int64_t>(frame.size()));
@@ -61,7 +61,7 @@ class World::NodeEnv final : public node::Transport, public service::ServiceOutp
     for (std::uint8_t copy = 0; copy < plan.copies; ++copy) {
       auto shared = std::make_shared<Bytes>(copy + 1 < plan.copies ? frame : std::move(frame));
       if (world_.network_.maybe_corrupt(*shared)) {
-        world_.trace_.event(world_.now_us(), "corrupt", id_).field("to", static_cast<std::int64_t>(to));
+        world_.trace_.event(world_.now_us(), TraceKind::Corrupt, id_).field("to", static_cast<std::int64_t>(to));
       }
       World& world = world_;
       world_.queue_.schedule_after(plan.delay_us[copy], [&world, to, shared] { world.deliver_frame(to, *shared); });
@@ -87,7 +87,7 @@ class World::NodeEnv final : public node::Transport, public service::ServiceOutp
   }
 
   void on_status_change(const raft::RaftStatus& status) override {
-    world_.trace_.event(world_.now_us(), "status", id_)
+    world_.trace_.event(world_.now_us(), TraceKind::Status, id_)
         .field("role", raft::role_name(status.role))
         .field("term", static_cast<std::int64_t>(status.term))
         .field("leader", static_cast<std::int64_t>(status.leader))
@@ -106,21 +106,21 @@ class World::NodeEnv final : public node::Transport, public service::ServiceOutp
   }
 
   void on_apply(NodeId node, const raft::Entry& entry) override {
-    world_.trace_.event(world_.now_us(), "apply", node)
+    world_.trace_.event(world_.now_us(), TraceKind::Apply, node)
         .field("index", static_cast<std::int64_t>(entry.index))
         .field("term", static_cast<std::int64_t>(entry.term));
     world_.invariants_.on_apply(node, entry, world_.now_us());
   }
 
   void on_snapshot_installed(NodeId node, LogIndex index, Term term) override {
-    world_.trace_.event(world_.now_us(), "snapshot", node)
+    world_.trace_.event(world_.now_us(), TraceKind::Snapshot, node)
         .field("index", static_cast<std::int64_t>(index))
         .field("term", static_cast<std::int64_t>(term));
     world_.invariants_.on_snapshot_installed(node, index, term, world_.now_us());
   }
 
   void on_membership_change(NodeId node, const raft::Membership& membership, LogIndex index, bool committed) override {
-    world_.trace_.event(world_.now_us(), "membership-view", node)
+    world_.trace_.event(world_.now_us(), TraceKind::MembershipView, node)
         .field("index", static_cast<std::int64_t>(index))
         .field("committed", committed ? 1 : 0)
         .field("membership", membership.describe());
@@ -131,7 +131,7 @@ class World::NodeEnv final : public node::Transport, public service::ServiceOutp
   }
 
   void on_log_compacted(NodeId node, LogIndex through) override {
-    world_.trace_.event(world_.now_us(), "compact", node).field("through", static_cast<std::int64_t>(through));
+    world_.trace_.event(world_.now_us(), TraceKind::Compact, node).field("through", static_cast<std::int64_t>(through));
     world_.invariants_.on_log_compacted(node, through, world_.now_us());
   }
 
@@ -265,7 +265,7 @@ void World::after_node_input(SimNode& sim_node) {
   }
   if (sim_node.node().disk_full() != sim_node.disk_full) {
     sim_node.disk_full = sim_node.node().disk_full();
-    trace_.event(now_us(), sim_node.disk_full ? "disk-full" : "disk-space-back", sim_node.id);
+    trace_.event(now_us(), sim_node.disk_full ? TraceKind::DiskFull : TraceKind::DiskSpaceBack, sim_node.id);
   }
   schedule_wakeup(sim_node);
 }
@@ -273,7 +273,7 @@ void World::after_node_input(SimNode& sim_node) {
 void World::on_node_stopped(SimNode& sim_node) {
   // Fail-stop after a storage failure: the process exits, and an operator
   // (here: after a restart delay) starts it again from its disk.
-  trace_.event(now_us(), "stopped", sim_node.id).field("reason", sim_node.node().stop_reason());
+  trace_.event(now_us(), TraceKind::Stopped, sim_node.id).field("reason", sim_node.node().stop_reason());
   const NodeId id = sim_node.id;
   crash_quietly(sim_node);
   schedule_restart(id);
@@ -287,7 +287,7 @@ void World::schedule_restart(NodeId id) {
 
 void World::on_start_failed(SimNode& sim_node, const std::string& detail) {
   sim_node.service.reset();
-  trace_.event(now_us(), "start-failed", sim_node.id).field("detail", detail);
+  trace_.event(now_us(), TraceKind::StartFailed, sim_node.id).field("detail", detail);
   if (sim_node.storage->corrupted()) {
     // Detected and refused: the corrupted disk is never served from. The
     // node stays down (replacing a disk is an operator's job).
@@ -333,7 +333,7 @@ void World::run_on_node(SimNode& sim_node, std::function<void()> action) {
   if (sim_node.deferred.size() < kMaxDeferredPerNode) {
     sim_node.deferred.push_back(std::move(action));
   } else {
-    trace_.event(now_us(), "drop", sim_node.id).field("reason", "paused input queue full");
+    trace_.event(now_us(), TraceKind::Drop, sim_node.id).field("reason", "paused input queue full");
   }
 }
 
@@ -370,7 +370,7 @@ void World::crash(NodeId id) {
   SimNode& target = sim_node(id);
   if (!target.up()) return;
   faults_ += 1;
-  trace_.event(now_us(), "fault", id).field("fault", "crash");
+  trace_.event(now_us(), TraceKind::Fault, id).field("fault", "crash");
   record_fault(TimelineEvent{.action = TimelineAction::Crash, .node = id});
   crash_quietly(target);
 }
@@ -394,7 +394,7 @@ void World::crash_quietly(SimNode& target) {
 void World::restart(NodeId id) {
   SimNode& target = sim_node(id);
   if (target.up() || target.disk_lost) return;
-  trace_.event(now_us(), "fault", id).field("fault", "restart");
+  trace_.event(now_us(), TraceKind::Fault, id).field("fault", "restart");
   record_fault(TimelineEvent{.action = TimelineAction::Restart, .node = id});
   target.restarts += 1;
   start_node(target);
@@ -408,7 +408,7 @@ void World::record_fault(TimelineEvent event) {
 void World::partition(const std::vector<std::vector<NodeId>>& groups) {
   faults_ += 1;
   flap_generation_ += 1;
-  trace_.event(now_us(), "fault", 0).field("fault", "partition").field("groups", describe_groups(groups));
+  trace_.event(now_us(), TraceKind::Fault, 0).field("fault", "partition").field("groups", describe_groups(groups));
   network_.partition(groups, scenario_.total_nodes());
   record_fault(TimelineEvent{.action = TimelineAction::Partition, .groups = groups});
 }
@@ -416,7 +416,7 @@ void World::partition(const std::vector<std::vector<NodeId>>& groups) {
 void World::one_way(const std::vector<NodeId>& from, const std::vector<NodeId>& to) {
   faults_ += 1;
   flap_generation_ += 1;
-  trace_.event(now_us(), "fault", 0).field("fault", "one-way").field("groups", describe_groups({from, to}));
+  trace_.event(now_us(), TraceKind::Fault, 0).field("fault", "one-way").field("groups", describe_groups({from, to}));
   network_.one_way(from, to);
   record_fault(TimelineEvent{.action = TimelineAction::OneWay, .groups = {from, to}});
 }
@@ -424,7 +424,7 @@ void World::one_way(const std::vector<NodeId>& from, const std::vector<NodeId>& 
 void World::bridge(const std::vector<NodeId>& side_a, const std::vector<NodeId>& side_b, NodeId bridge_node) {
   faults_ += 1;
   flap_generation_ += 1;
-  trace_.event(now_us(), "fault", 0)
+  trace_.event(now_us(), TraceKind::Fault, 0)
       .field("fault", "bridge")
       .field("groups", describe_groups({side_a, side_b, {bridge_node}}));
   network_.bridge(side_a, side_b);
@@ -434,7 +434,7 @@ void World::bridge(const std::vector<NodeId>& side_a, const std::vector<NodeId>&
 void World::flap(NodeId a, NodeId b, TimeUs period_us) {
   faults_ += 1;
   flap_generation_ += 1;
-  trace_.event(now_us(), "fault", 0)
+  trace_.event(now_us(), TraceKind::Fault, 0)
       .field("fault", "flap")
       .field("groups", describe_groups({{a}, {b}}))
       .field("period_us", period_us);
@@ -452,7 +452,7 @@ void World::flap_step(NodeId a, NodeId b, TimeUs period_us, std::uint64_t genera
 void World::heal() {
   liveness_phase_ = false;  // every node is connected: nothing left to grow
   flap_generation_ += 1;
-  trace_.event(now_us(), "fault", 0).field("fault", "heal");
+  trace_.event(now_us(), TraceKind::Fault, 0).field("fault", "heal");
   network_.heal();
   record_fault(TimelineEvent{.action = TimelineAction::Heal});
 }
@@ -461,7 +461,7 @@ void World::pause(NodeId id, TimeUs duration_us) {
   SimNode& target = sim_node(id);
   if (!target.up() || target.paused) return;
   faults_ += 1;
-  trace_.event(now_us(), "fault", id).field("fault", "pause").field("duration_us", duration_us);
+  trace_.event(now_us(), TraceKind::Fault, id).field("fault", "pause").field("duration_us", duration_us);
   record_fault(TimelineEvent{.action = TimelineAction::Pause, .node = id, .duration_us = duration_us});
   target.paused = true;
   queue_.schedule_after(duration_us, [this, id, incarnation = target.incarnation] { resume(id, incarnation); });
@@ -470,7 +470,7 @@ void World::pause(NodeId id, TimeUs duration_us) {
 void World::resume(NodeId id, std::uint64_t incarnation) {
   SimNode& target = sim_node(id);
   if (!target.up() || target.incarnation != incarnation || !target.paused) return;
-  trace_.event(now_us(), "fault", id).field("fault", "resume");
+  trace_.event(now_us(), TraceKind::Fault, id).field("fault", "resume");
   target.paused = false;
   // The stalled process wakes up: first its overdue timers (it may still
   // believe it leads), then everything that queued up while it slept.
@@ -489,7 +489,7 @@ void World::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us) {
   SimNode& target = sim_node(id);
   if (target.disk_lost) return;
   faults_ += 1;
-  trace_.event(now_us(), "fault", id)
+  trace_.event(now_us(), TraceKind::Fault, id)
       .field("fault", timeline_action_name(action))
       .field("duration_us", duration_us);
   record_fault(TimelineEvent{.action = action, .node = id, .duration_us = duration_us});
@@ -512,7 +512,7 @@ void World::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us) {
       break;
     case TimelineAction::Corrupt: {
       const std::string record = target.storage->corrupt_random_record(nemesis_random_);
-      trace_.event(now_us(), "corrupted", id).field("record", record);
+      trace_.event(now_us(), TraceKind::Corrupted, id).field("record", record);
       // Restart so that start-up reads (and must reject) the record.
       if (target.up()) crash_quietly(target);
       schedule_restart(id);
@@ -525,7 +525,7 @@ void World::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us) {
 void World::clock_jump(NodeId id, TimeUs delta_us) {
   SimNode& target = sim_node(id);
   faults_ += 1;
-  trace_.event(now_us(), "fault", id).field("fault", "clock-jump").field("delta_us", delta_us);
+  trace_.event(now_us(), TraceKind::Fault, id).field("fault", "clock-jump").field("delta_us", delta_us);
   record_fault(TimelineEvent{.action = TimelineAction::ClockJump, .node = id, .delta_us = delta_us});
   target.clock.offset_us += delta_us;
   if (target.up() && !target.paused) {
@@ -601,7 +601,7 @@ void World::grow_liveness_quorum() {
   std::sort(quorum.begin(), quorum.end());
   // The harness's own healing, not a fault: traced, not counted.
   flap_generation_ += 1;
-  trace_.event(now_us(), "phase", 0).field("phase", "liveness").field("quorum", describe_groups({quorum}));
+  trace_.event(now_us(), TraceKind::Phase, 0).field("phase", "liveness").field("quorum", describe_groups({quorum}));
   network_.partition({quorum}, scenario_.total_nodes());
 }
 

@@ -43,10 +43,10 @@ raft::Membership World::current_membership() const {
 
 void World::membership_change(TimelineAction action, NodeId node) {
   faults_ += 1;
-  trace_.event(now_us(), "fault", node).field("fault", timeline_action_name(action));
+  trace_.event(now_us(), TraceKind::Fault, node).field("fault", timeline_action_name(action));
   record_fault(TimelineEvent{.action = action, .node = node});
   if (admin_ops_.size() >= kMaxAdminOps) {
-    trace_.event(now_us(), "membership", node).field("result", "dropped: too many requests in flight");
+    trace_.event(now_us(), TraceKind::Membership, node).field("result", "dropped: too many requests in flight");
     return;
   }
   const std::uint64_t number = ++admin_ops_started_;
@@ -59,7 +59,7 @@ void World::admin_attempt(std::uint64_t op_number) {
   if (found == admin_ops_.end()) return;  // settled
   AdminOp& op = found->second;
   if (now_us() >= op.deadline_us) {
-    trace_.event(now_us(), "membership", op.node)
+    trace_.event(now_us(), TraceKind::Membership, op.node)
         .field("action", timeline_action_name(op.action))
         .field("result", "gave up: not accepted in time");
     admin_ops_.erase(found);
@@ -86,12 +86,12 @@ void World::on_admin_response(const service::Response& response) {
   if (found == admin_ops_.end()) return;
   const AdminOp& op = found->second;
   if (response.code == service::Code::Ok) {
-    trace_.event(now_us(), "membership", op.node)
+    trace_.event(now_us(), TraceKind::Membership, op.node)
         .field("action", timeline_action_name(op.action))
         .field("result", response.membership ? response.membership->describe() : "done");
     admin_ops_.erase(found);
   } else if (response.code == service::Code::Invalid) {
-    trace_.event(now_us(), "membership", op.node)
+    trace_.event(now_us(), TraceKind::Membership, op.node)
         .field("action", timeline_action_name(op.action))
         .field("result", "refused: " + response.detail);
     admin_ops_.erase(found);

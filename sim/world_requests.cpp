@@ -61,7 +61,7 @@ void World::deliver_response(NodeId from, const service::Response& response) {
 
 void World::forward_request(NodeId from, NodeId leader, const service::Request& request) {
   forwards_ += 1;
-  trace_.event(now_us(), "forward", from)
+  trace_.event(now_us(), TraceKind::Forward, from)
       .field("to", static_cast<std::int64_t>(leader))
       .field("op", service::operation_name(request.operation));
   const std::uint64_t origin_incarnation = sim_node(from).incarnation;
@@ -112,7 +112,7 @@ void World::send_on_stream(std::uint64_t watch_id, std::function<void()> deliver
   const SimNetwork::Plan plan = network_.plan(stream.node, kClientEndpointBase + static_cast<EndpointId>(client));
   if (plan.copies == 0) {
     stream.broken = true;  // the connection is gone; the watcher will notice the silence
-    trace_.event(now_us(), "watch", stream.node).field("action", "stream-broken");
+    trace_.event(now_us(), TraceKind::Watch, stream.node).field("action", "stream-broken");
     return;
   }
   const TimeUs at_us = std::max(now_us() + plan.delay_us[0], stream.last_delivery_us);

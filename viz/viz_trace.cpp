@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "schema/trace_kind.h"
 #include "viz/viz_internal.h"
 
 namespace confman::viz::detail {
@@ -170,12 +171,19 @@ class TraceBuilder {
     end_us_ = std::max(end_us_, t_us);
     note_node(node);
     kind_counts_[kind] += 1;
-    if (kind == "send") return on_send(event, t_us, node);
-    if (kind == "status") return on_status(event, t_us, node);
-    if (kind == "apply") return on_apply(event, t_us, node);
-    if (kind == "fault") return on_fault(event, t_us, node);
-    if (kind == "client") return true;  // the history has the operations, with their invocations
-    if (kind == "phase") on_phase(event, t_us);
+    // Kinds this build does not know are shown as generic markers.
+    const std::optional<schema::TraceKind> known = schema::trace_kind_from_name(kind);
+    if (known) {
+      switch (*known) {
+        case schema::TraceKind::Send: return on_send(event, t_us, node);
+        case schema::TraceKind::Status: return on_status(event, t_us, node);
+        case schema::TraceKind::Apply: return on_apply(event, t_us, node);
+        case schema::TraceKind::Fault: return on_fault(event, t_us, node);
+        case schema::TraceKind::Client: return true;  // the history has the operations, with their invocations
+        case schema::TraceKind::Phase: on_phase(event, t_us); break;
+        default: break;
+      }
+    }
     add_marker(t_us, node, kind, describe_fields(event));
     return true;
   }
