@@ -4,19 +4,17 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
-#include <algorithm>
 
-#include "core/util/assert.h"
 #include "check/checker.h"
 #include "check/read_check.h"
 #include "check/watch_check.h"
+#include "core/util/assert.h"
+#include "sim/phases.h"
 #include "sim/world.h"
 
 namespace confman::sim {
 
 namespace {
-
-constexpr TimeUs kConvergenceCheckUs = 100'000;
 
 // The run in progress on this thread (runs in a sweep share nothing else).
 thread_local std::string t_current_run;
@@ -25,33 +23,6 @@ void report_assertion(std::string_view condition, std::string_view message, std:
   std::fprintf(stderr, "assertion failed: %.*s (%.*s) at %.*s:%d\n", static_cast<int>(message.size()), message.data(),
                static_cast<int>(condition.size()), condition.data(), static_cast<int>(file.size()), file.data(), line);
   if (!t_current_run.empty()) std::fprintf(stderr, "reproduce: %s\n", t_current_run.c_str());
-}
-
-// Returns an empty string when every member is up, one leader leads, and
-// every member has applied the leader's commit index with an equal state
-// digest. Nodes outside the leader's membership (spares, removed nodes) are
-// no replicas and are not compared.
-std::string convergence_gap(const World& world) {
-  const NodeId leader = world.leader();
-  if (leader == kNoNode) return "no leader";
-  const node::Node* leader_node = world.node(leader);
-  const LogIndex commit = leader_node->status().commit;
-  const std::uint64_t digest = leader_node->store().digest();
-  if (leader_node->raft().membership_index() > commit) return "the leader's membership change is not committed";
-  for (NodeId id : leader_node->membership().members()) {
-    if (world.disk_lost(id)) continue;  // refused its corrupted disk; not a replica any more
-    const node::Node* node = world.node(id);
-    if (node == nullptr) return "node " + std::to_string(id) + " is down";
-    if (node->applied_index() != commit) {
-      return "node " + std::to_string(id) + " applied " + std::to_string(node->applied_index()) + " of leader commit " +
-             std::to_string(commit);
-    }
-    if (node->store().digest() != digest) {
-      return "node " + std::to_string(id) + " state digest " + format_hash(node->store().digest()) +
-             " differs from leader's " + format_hash(digest) + " at index " + std::to_string(commit);
-    }
-  }
-  return {};
 }
 
 // Deterministic bound on the checker's search per key, so a seed gives the
@@ -123,60 +94,6 @@ void check_linearizability(const World& world, const Scenario& scenario, RunResu
   }
 }
 
-constexpr TimeUs kProbeRetryUs = 500'000;
-
-std::string describe_nodes(const std::vector<NodeId>& nodes) {
-  std::string text;
-  for (NodeId id : nodes) text += (text.empty() ? "" : ",") + std::to_string(id);
-  return "{" + text + "}";
-}
-
-NodeId leader_among(const World& world, const std::vector<NodeId>& nodes) {
-  const NodeId leader = world.leader();
-  return std::find(nodes.begin(), nodes.end(), leader) != nodes.end() ? leader : kNoNode;
-}
-
-// Liveness (after the safety phase): with a random majority connected and
-// everything else cut off, a leader must emerge and commit a write within
-// the bound. Raft promises no more than this.
-std::string run_liveness_phase(World& world, const Scenario& scenario) {  // "" when live
-  world.stop_clients();
-  world.heal_random_quorum();
-  const std::vector<NodeId>& quorum = world.liveness_quorum();  // may grow (World::grow_liveness_quorum)
-  const TimeUs deadline_us = world.now_us() + scenario.expect.liveness_bound_us;
-  TimeUs last_probe_us = -kProbeRetryUs;
-  while (world.now_us() < deadline_us && !world.invariants().violated()) {
-    world.run_until(world.now_us() + kConvergenceCheckUs);
-    if (world.probe_acknowledged()) return {};
-    const NodeId leader = leader_among(world, quorum);
-    if (leader != kNoNode && world.now_us() - last_probe_us >= kProbeRetryUs) {
-      world.send_probe_write(leader);
-      last_probe_us = world.now_us();
-    }
-  }
-  if (world.invariants().violated()) return {};
-  const NodeId leader = leader_among(world, quorum);
-  return "no liveness: " + std::to_string(scenario.expect.liveness_bound_us / 1000) +
-         " ms after connecting the majority " + describe_nodes(quorum) + ", " +
-         (leader == kNoNode ? std::string("it has no leader")
-                            : "leader " + std::to_string(leader) + " has not committed a write");
-}
-
-std::string run_convergence_phase(World& world, const Scenario& scenario) {
-  world.heal();
-  for (NodeId id = 1; id <= static_cast<NodeId>(world.node_count()); ++id) world.restart(id);
-  const TimeUs deadline_us = world.now_us() + scenario.expect.liveness_bound_us;
-  std::string gap = "not checked";
-  while (world.now_us() < deadline_us && !world.invariants().violated()) {
-    world.run_until(world.now_us() + kConvergenceCheckUs);
-    gap = convergence_gap(world);
-    if (gap.empty() && world.clients_idle()) return {};
-  }
-  if (world.invariants().violated()) return {};
-  if (gap.empty()) gap = "clients still waiting for answers";
-  return "no convergence within " + std::to_string(scenario.expect.liveness_bound_us / 1000) + " ms after the final heal: " + gap;
-}
-
 }  // namespace
 
 void install_assertion_reporter() { set_assertion_handler(report_assertion); }
@@ -191,6 +108,7 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
                                                  : nullptr;
   Trace trace(trace_out);
   World world(scenario, seed, trace);
+  LivenessPhase liveness(world, seed);
   world.start();
   world.run_until(scenario.duration_us);
   std::vector<TimelineEvent> injected_faults = world.fault_log();
@@ -203,8 +121,8 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   result.expected_violation_kind = scenario.expect.violation_kind;
   result.injected_faults = std::move(injected_faults);
   if (!world.invariants().violated()) {
-    const std::string liveness = run_liveness_phase(world, scenario);
-    if (!liveness.empty()) result.set_violation(ViolationKind::Liveness, liveness);
+    const std::string live = liveness.run(scenario);
+    if (!live.empty()) result.set_violation(ViolationKind::Liveness, live);
   }
   if (result.violation.empty() && !world.invariants().violated()) {
     const std::string convergence = run_convergence_phase(world, scenario);

@@ -89,7 +89,7 @@ struct NemesisOptions {
   std::uint32_t clock_jumps_per_minute = 0;
   std::uint32_t disk_faults_per_minute = 0;  // write errors, disk full, read errors, corruption, slow disk
   // Add a learner or voter, promote, remove, or transfer leadership, drawn
-  // from what the current membership allows (World::random_membership_change).
+  // from what the current membership allows (Operator::draw_change).
   std::uint32_t membership_changes_per_minute = 0;
   TimeUs disk_fault_max_us = 3'000'000;      // how long a full or slow disk lasts, at most
   TimeUs pause_max_us = 2'000'000;

@@ -25,7 +25,7 @@
 #include "real/storage/lmdb_storage.h"
 #include "real/storage/wal_storage.h"
 #include "sim/event_queue.h"
-#include "sim/sim_storage.h"
+#include "sim/storage/sim_storage.h"
 #include "tests/real/temp_dir.h"
 #include "tests/real/test_executor.h"
 

@@ -1,18 +1,33 @@
 #pragma once
 // One simulated host: its disk (which survives crashes), its clock, and the
 // node process (the request layer over the node) while it runs. Internal to
-// the World's implementation files.
+// the Cluster's implementation files.
+//
+// Fault model of the process. A crash kills it at any instant: its memory
+// is gone, input queued for it dies with it, and the disk loses every write
+// whose sync had not completed (sim/storage/sim_storage.h). A restart
+// starts a new incarnation from the disk alone, with fresh election
+// timeouts. A pause stalls it (a long GC, a stopped VM): it runs no code,
+// fires no timer and handles no input; messages and disk completions that
+// arrive meanwhile queue up (at most kMaxDeferredPerNode, in cluster.cpp;
+// beyond it they are dropped, as a stalled machine's socket buffers would)
+// and are handled in order when it resumes, after its overdue timers, so a paused leader wakes up
+// still believing it leads. A node that fails a write stops itself
+// (fail-stop) and is restarted later; one whose disk holds a corrupted
+// record refuses to start, and stays down for good.
+// What the cluster must survive: all of it, with at most a minority of the
+// voters down at once.
 
 #include <functional>
 #include <memory>
 #include <vector>
 
-#include "sim/sim_storage.h"
-#include "sim/world.h"
+#include "sim/cluster.h"
+#include "sim/storage/sim_storage.h"
 
 namespace confman::sim {
 
-struct World::SimNode {
+struct Cluster::SimNode {
   NodeId id = kNoNode;
   std::unique_ptr<SimStorage> storage;  // survives crashes: it is the disk
   std::unique_ptr<NodeEnv> env;

@@ -1,12 +1,13 @@
-// How requests, answers and watch streams travel in the simulated world.
+// How requests, answers and watch streams travel between clients and the
+// cluster's request layers.
 //
 // A client's request crosses the network to the node it chose. A follower
 // that forwards it to the leader sends it over the node-to-node network (a
 // partition between them loses it), and the leader's answer goes back
 // through the follower, which relays it to the client, as the real server's
 // HTTP forwarding does: if the follower crashed in between, the answer is
-// lost with its connection. Answers to the liveness probe and the operator
-// are consumed here.
+// lost with its connection. Answers for the operator and the liveness probe
+// are consumed where the node gives them (ClientSink::Path::Direct).
 //
 // A watch is a stream. Its messages (the answer to the watch request, event
 // batches, the end) leave the node in order and arrive in order, each no
@@ -16,12 +17,26 @@
 // failed would. The watcher notices the silence and resumes on another
 // node. Duplicates are delivered once.
 
-#include "sim/world.h"
-#include "sim/world_node.h"
+#include "sim/cluster.h"
+#include "sim/process/host.h"
+#include "sim/workload.h"
 
 namespace confman::sim {
 
-void World::route_response(NodeId from, const service::Response& response) {
+void Cluster::add_client(int index, ClientSink sink) { sinks_[index] = std::move(sink); }
+
+const ClientSink& Cluster::sink_of(std::uint64_t request_id) const {
+  auto found = sinks_.find(Client::client_of(request_id));
+  CONFMAN_ASSERT(found != sinks_.end(), "an answer for a client the cluster does not know");
+  return found->second;
+}
+
+void Cluster::send_request(int index, NodeId node, const service::Request& request) {
+  send_to(kClientEndpointBase + static_cast<EndpointId>(index), node,
+          [this, node, request] { deliver_request(node, request); });
+}
+
+void Cluster::route_response(NodeId from, const service::Response& response) {
   auto forwarded = forwarded_.find({from, response.id});
   if (forwarded == forwarded_.end()) {
     deliver_response(from, response);
@@ -38,28 +53,22 @@ void World::route_response(NodeId from, const service::Response& response) {
   });
 }
 
-void World::deliver_response(NodeId from, const service::Response& response) {
+void Cluster::deliver_response(NodeId from, const service::Response& response) {
   const int client = Client::client_of(response.id);
-  if (client == kProbeClient) {
-    if (response.code == service::Code::Ok) probe_acknowledged_ = true;
-    return;
+  const ClientSink& sink = sink_of(response.id);
+  switch (sink.path) {
+    case ClientSink::Path::Direct: sink.on_response(response); return;
+    case ClientSink::Path::Stream:
+      send_on_stream(response.id, [&sink, response] { sink.on_response(response); });
+      return;
+    case ClientSink::Path::Network:
+      send_to(from, kClientEndpointBase + static_cast<EndpointId>(client),
+              [&sink, response] { sink.on_response(response); });
+      return;
   }
-  if (client == kAdminClient) {
-    on_admin_response(response);
-    return;
-  }
-  if (client >= Watcher::kFirstClientIndex) {
-    const auto watcher = static_cast<std::size_t>(client - Watcher::kFirstClientIndex);
-    CONFMAN_ASSERT(watcher < watchers_.size(), "an answer for an unknown watcher");
-    send_on_stream(response.id, [this, watcher, response] { watchers_[watcher]->on_response(response); });
-    return;
-  }
-  CONFMAN_ASSERT(client >= 0 && static_cast<std::size_t>(client) < clients_.size(), "response for an unknown client");
-  Client* target = clients_[static_cast<std::size_t>(client)].get();
-  send_to(from, kClientEndpointBase + static_cast<EndpointId>(client), [target, response] { target->on_response(response); });
 }
 
-void World::forward_request(NodeId from, NodeId leader, const service::Request& request) {
+void Cluster::forward_request(NodeId from, NodeId leader, const service::Request& request) {
   forwards_ += 1;
   trace_.event(now_us(), TraceKind::Forward, from)
       .field("to", static_cast<std::int64_t>(leader))
@@ -73,22 +82,21 @@ void World::forward_request(NodeId from, NodeId leader, const service::Request& 
   });
 }
 
-void World::open_watch(int watcher, NodeId node, const service::Request& request) {
+void Cluster::open_watch(int index, NodeId node, const service::Request& request) {
   streams_[request.id] = Stream{.node = node};
-  send_to(kClientEndpointBase + static_cast<EndpointId>(Watcher::kFirstClientIndex + watcher), node,
-          [this, node, request] {
-            auto stream = streams_.find(request.id);
-            // Closed by the watcher before it arrived, or a duplicate.
-            if (stream == streams_.end() || stream->second.reached) return;
-            SimNode& target = sim_node(node);
-            if (!target.up()) return;
-            stream->second.reached = true;
-            stream->second.incarnation = target.incarnation;
-            deliver_request(node, request);
-          });
+  send_to(kClientEndpointBase + static_cast<EndpointId>(index), node, [this, node, request] {
+    auto stream = streams_.find(request.id);
+    // Closed by the watcher before it arrived, or a duplicate.
+    if (stream == streams_.end() || stream->second.reached) return;
+    SimNode& target = sim_node(node);
+    if (!target.up()) return;
+    stream->second.reached = true;
+    stream->second.incarnation = target.incarnation;
+    deliver_request(node, request);
+  });
 }
 
-void World::close_watch(std::uint64_t watch_id) {
+void Cluster::close_watch(std::uint64_t watch_id) {
   auto stream = streams_.find(watch_id);
   if (stream == streams_.end()) return;
   const Stream closed = stream->second;
@@ -104,7 +112,7 @@ void World::close_watch(std::uint64_t watch_id) {
   });
 }
 
-void World::send_on_stream(std::uint64_t watch_id, std::function<void()> deliver) {
+void Cluster::send_on_stream(std::uint64_t watch_id, std::function<void()> deliver) {
   auto found = streams_.find(watch_id);
   if (found == streams_.end() || found->second.broken) return;
   Stream& stream = found->second;
@@ -124,7 +132,7 @@ void World::send_on_stream(std::uint64_t watch_id, std::function<void()> deliver
   });
 }
 
-void World::record_committed(NodeId node, const kv::WriteRequest& request, const kv::WriteResult& result) {
+void Cluster::record_committed(NodeId node, const kv::WriteRequest& request, const kv::WriteResult& result) {
   if (request.client_id != 0 && result.status != kv::Status::StaleSequence) {
     applied_sessions_.emplace(std::make_pair(request.client_id, request.sequence), result);
   }
@@ -144,8 +152,9 @@ void World::record_committed(NodeId node, const kv::WriteRequest& request, const
     return;
   }
   if (!(known->second == change)) {
-    invariants_.fail(ViolationKind::StateMachineSafety, now_us(), "node " + std::to_string(node) + " applied a different change at revision " +
-                                   std::to_string(change.revision) + " than an earlier replica");
+    invariants_.fail(ViolationKind::StateMachineSafety, now_us(),
+                     "node " + std::to_string(node) + " applied a different change at revision " +
+                         std::to_string(change.revision) + " than an earlier replica");
   }
 }
 

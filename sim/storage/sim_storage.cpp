@@ -1,4 +1,4 @@
-#include "sim/sim_storage.h"
+#include "sim/storage/sim_storage.h"
 
 #include <algorithm>
 #include <memory>
