@@ -43,7 +43,7 @@ std::string describe_groups(const std::vector<std::vector<NodeId>>& groups) {
 // Connects one node to the cluster: its transport, the output of its
 // request layer and its observer (feeding the invariant checker and the
 // trace).
-class Cluster::NodeEnv final : public node::Transport, public service::ServiceOutput, public node::NodeObserver {
+class NodeEnv final : public node::Transport, public service::ServiceOutput, public node::NodeObserver {
  public:
   NodeEnv(Cluster& cluster, NodeId id) : cluster_(cluster), id_(id) {}
 
@@ -134,13 +134,13 @@ class Cluster::NodeEnv final : public node::Transport, public service::ServiceOu
 
 // The disk completes writes on its own schedule, but a paused process runs
 // no code: completions reach the node through the same gate as messages.
-class Cluster::GatedStorage final : public node::Storage {
+class GatedStorage final : public node::Storage {
  public:
-  GatedStorage(Cluster& cluster, SimNode& sim_node) : cluster_(cluster), sim_node_(sim_node) {}
+  GatedStorage(Cluster& cluster, Host& sim_node) : cluster_(cluster), sim_node_(sim_node) {}
   Result<node::StoredState, node::StorageError> load() override { return sim_node_.storage->load(); }
   void write(node::WriteBatch batch, std::function<void(node::StorageStatus)> on_complete) override {
     Cluster& cluster = cluster_;
-    SimNode& sim_node = sim_node_;
+    Host& sim_node = sim_node_;
     sim_node_.storage->write(std::move(batch), [&cluster, &sim_node, on_complete = std::move(on_complete)](
                                                    node::StorageStatus status) {
       cluster.run_on_node(sim_node, [&cluster, &sim_node, on_complete, status] {
@@ -152,7 +152,7 @@ class Cluster::GatedStorage final : public node::Storage {
 
  private:
   Cluster& cluster_;
-  SimNode& sim_node_;
+  Host& sim_node_;
 };
 
 Cluster::Cluster(const Scenario& scenario, std::uint64_t seed, EventQueue& queue, Trace& trace, Invariants& invariants)
@@ -165,7 +165,7 @@ Cluster::Cluster(const Scenario& scenario, std::uint64_t seed, EventQueue& queue
       clock_random_(derive_seed(seed, kStreamTimers)) {
   Random clock_random(derive_seed(seed, kStreamClocks));
   for (int i = 0; i < scenario.total_nodes(); ++i) {
-    auto sim_node = std::make_unique<SimNode>();
+    auto sim_node = std::make_unique<Host>();
     sim_node->id = static_cast<NodeId>(i + 1);
     sim_node->storage = std::make_unique<SimStorage>(queue_, scenario.storage,
                                                      derive_seed(seed, kStreamStorageBase + sim_node->id));
@@ -179,7 +179,7 @@ Cluster::Cluster(const Scenario& scenario, std::uint64_t seed, EventQueue& queue
 
 Cluster::~Cluster() = default;
 
-Cluster::SimNode& Cluster::sim_node(NodeId id) {
+Host& Cluster::sim_node(NodeId id) {
   CONFMAN_ASSERT(id >= 1 && id <= nodes_.size(), "node id out of range");
   return *nodes_[id - 1];
 }
@@ -189,12 +189,12 @@ bool Cluster::node_up(NodeId id) const { return nodes_[id - 1]->up(); }
 bool Cluster::disk_lost(NodeId id) const { return nodes_[id - 1]->disk_lost; }
 
 bool Cluster::corrupted(NodeId id) const {
-  const SimNode& target = *nodes_[id - 1];
+  const Host& target = *nodes_[id - 1];
   return target.disk_lost || target.storage->corrupted();
 }
 
 const node::Node* Cluster::node(NodeId id) const {
-  const SimNode& sim_node = *nodes_[id - 1];
+  const Host& sim_node = *nodes_[id - 1];
   return sim_node.up() ? &sim_node.node() : nullptr;
 }
 
@@ -202,7 +202,7 @@ void Cluster::start_nodes() {
   for (auto& sim_node : nodes_) start_node(*sim_node);
 }
 
-void Cluster::start_node(SimNode& sim_node) {
+void Cluster::start_node(Host& sim_node) {
   node::NodeConfig config;
   config.raft.id = sim_node.id;
   // Founding voters know the founding membership; a spare node starts empty
@@ -228,7 +228,7 @@ void Cluster::start_node(SimNode& sim_node) {
   after_node_input(sim_node);
 }
 
-void Cluster::after_node_input(SimNode& sim_node) {
+void Cluster::after_node_input(Host& sim_node) {
   if (!sim_node.up()) return;
   if (sim_node.node().stopped()) {
     on_node_stopped(sim_node);
@@ -241,7 +241,7 @@ void Cluster::after_node_input(SimNode& sim_node) {
   schedule_wakeup(sim_node);
 }
 
-void Cluster::on_node_stopped(SimNode& sim_node) {
+void Cluster::on_node_stopped(Host& sim_node) {
   // Fail-stop after a storage failure: the process exits, and an operator
   // (here: after a restart delay) starts it again from its disk.
   trace_.event(now_us(), TraceKind::Stopped, sim_node.id).field("reason", sim_node.node().stop_reason());
@@ -250,7 +250,7 @@ void Cluster::on_node_stopped(SimNode& sim_node) {
   if (restart_needed_) restart_needed_(id);
 }
 
-void Cluster::on_start_failed(SimNode& sim_node, const std::string& detail) {
+void Cluster::on_start_failed(Host& sim_node, const std::string& detail) {
   sim_node.service.reset();
   trace_.event(now_us(), TraceKind::StartFailed, sim_node.id).field("detail", detail);
   if (sim_node.storage->corrupted()) {
@@ -268,7 +268,7 @@ void Cluster::on_start_failed(SimNode& sim_node, const std::string& detail) {
                    "node " + std::to_string(sim_node.id) + " failed to start: " + detail);
 }
 
-void Cluster::schedule_wakeup(SimNode& sim_node) {
+void Cluster::schedule_wakeup(Host& sim_node) {
   TimeUs deadline_us = std::max(now_us(), sim_node.clock.global_us(sim_node.service->next_deadline_us()));
   if (sim_node.wakeup_at_us >= 0 && sim_node.wakeup_at_us <= deadline_us) return;
   // Clock fault model: a timer may fire late (a loaded machine, a GC pause).
@@ -290,7 +290,7 @@ void Cluster::send_to(EndpointId from, EndpointId to, const std::function<void()
   for (std::uint8_t copy = 0; copy < plan.copies; ++copy) queue_.schedule_after(plan.delay_us[copy], deliver);
 }
 
-void Cluster::run_on_node(SimNode& sim_node, std::function<void()> action) {
+void Cluster::run_on_node(Host& sim_node, std::function<void()> action) {
   if (!sim_node.up()) return;
   if (!sim_node.paused) {
     action();
@@ -304,7 +304,7 @@ void Cluster::run_on_node(SimNode& sim_node, std::function<void()> action) {
 }
 
 void Cluster::deliver_frame(NodeId to, const Bytes& frame) {
-  SimNode& target = sim_node(to);
+  Host& target = sim_node(to);
   if (!target.up()) return;  // a crashed node receives nothing
   if (target.paused) {
     run_on_node(target, [this, to, frame] { deliver_frame(to, frame); });
@@ -315,7 +315,7 @@ void Cluster::deliver_frame(NodeId to, const Bytes& frame) {
 }
 
 void Cluster::deliver_request(NodeId to, const service::Request& request) {
-  SimNode& target = sim_node(to);
+  Host& target = sim_node(to);
   if (!target.up()) return;
   if (target.paused) {
     run_on_node(target, [this, to, request] { deliver_request(to, request); });
@@ -328,14 +328,14 @@ void Cluster::deliver_request(NodeId to, const service::Request& request) {
 // --- what faults do ---
 
 bool Cluster::crash(NodeId id) {
-  SimNode& target = sim_node(id);
+  Host& target = sim_node(id);
   if (!target.up()) return false;
   trace_.event(now_us(), TraceKind::Fault, id).field("fault", "crash");
   crash_quietly(target);
   return true;
 }
 
-void Cluster::crash_quietly(SimNode& target) {
+void Cluster::crash_quietly(Host& target) {
   LogIndex durable_commit = 0;
   if (const auto& record = target.storage->durable().hard_state) {
     if (auto hard_state = node::decode_hard_state_record(*record)) durable_commit = hard_state->commit;
@@ -352,7 +352,7 @@ void Cluster::crash_quietly(SimNode& target) {
 }
 
 bool Cluster::restart(NodeId id) {
-  SimNode& target = sim_node(id);
+  Host& target = sim_node(id);
   if (target.up() || target.disk_lost) return false;
   trace_.event(now_us(), TraceKind::Fault, id).field("fault", "restart");
   target.restarts += 1;
@@ -413,7 +413,7 @@ void Cluster::connect_only(const std::vector<NodeId>& quorum) {
 }
 
 bool Cluster::pause(NodeId id, TimeUs duration_us) {
-  SimNode& target = sim_node(id);
+  Host& target = sim_node(id);
   if (!target.up() || target.paused) return false;
   trace_.event(now_us(), TraceKind::Fault, id).field("fault", "pause").field("duration_us", duration_us);
   target.paused = true;
@@ -422,7 +422,7 @@ bool Cluster::pause(NodeId id, TimeUs duration_us) {
 }
 
 void Cluster::resume(NodeId id, std::uint64_t incarnation) {
-  SimNode& target = sim_node(id);
+  Host& target = sim_node(id);
   if (!target.up() || target.incarnation != incarnation || !target.paused) return;
   trace_.event(now_us(), TraceKind::Fault, id).field("fault", "resume");
   target.paused = false;
@@ -440,7 +440,7 @@ void Cluster::resume(NodeId id, std::uint64_t incarnation) {
 }
 
 bool Cluster::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us, Random& random) {
-  SimNode& target = sim_node(id);
+  Host& target = sim_node(id);
   if (target.disk_lost) return false;
   trace_.event(now_us(), TraceKind::Fault, id)
       .field("fault", timeline_action_name(action))
@@ -476,7 +476,7 @@ bool Cluster::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us, R
 }
 
 void Cluster::clock_jump(NodeId id, TimeUs delta_us) {
-  SimNode& target = sim_node(id);
+  Host& target = sim_node(id);
   trace_.event(now_us(), TraceKind::Fault, id).field("fault", "clock-jump").field("delta_us", delta_us);
   target.clock.offset_us += delta_us;
   if (target.up() && !target.paused) {

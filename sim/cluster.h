@@ -40,6 +40,8 @@
 
 namespace confman::sim {
 
+struct Host;  // sim/process/host.h: one host, its devices and its process
+
 // Where the answers to one client index go (client indexes are the high
 // bits of request ids, Client::request_id).
 struct ClientSink {
@@ -128,23 +130,22 @@ class Cluster {
   const Scenario& scenario() const { return scenario_; }
 
  private:
-  struct SimNode;
-  class NodeEnv;
-  class GatedStorage;
+  friend class NodeEnv;
+  friend class GatedStorage;
 
-  SimNode& sim_node(NodeId id);
-  void start_node(SimNode& sim_node);
-  void after_node_input(SimNode& sim_node);
-  void schedule_wakeup(SimNode& sim_node);
+  Host& sim_node(NodeId id);
+  void start_node(Host& sim_node);
+  void after_node_input(Host& sim_node);
+  void schedule_wakeup(Host& sim_node);
   void deliver_frame(NodeId to, const Bytes& frame);
   void deliver_request(NodeId to, const service::Request& request);
   void send_to(EndpointId from, EndpointId to, const std::function<void()>& deliver);
-  void run_on_node(SimNode& sim_node, std::function<void()> action);
+  void run_on_node(Host& sim_node, std::function<void()> action);
   void resume(NodeId id, std::uint64_t incarnation);
   void flap_step(NodeId a, NodeId b, TimeUs period_us, std::uint64_t generation, bool up);
-  void crash_quietly(SimNode& target);
-  void on_node_stopped(SimNode& sim_node);
-  void on_start_failed(SimNode& sim_node, const std::string& detail);
+  void crash_quietly(Host& target);
+  void on_node_stopped(Host& sim_node);
+  void on_start_failed(Host& sim_node, const std::string& detail);
   // Answers, forwards and watch streams (cluster_requests.cpp).
   void route_response(NodeId from, const service::Response& response);
   void deliver_response(NodeId from, const service::Response& response);
@@ -160,7 +161,7 @@ class Cluster {
   Invariants& invariants_;
   SimNetwork network_;
   Random clock_random_;  // late timers
-  std::vector<std::unique_ptr<SimNode>> nodes_;  // nodes_[id - 1]
+  std::vector<std::unique_ptr<Host>> nodes_;  // nodes_[id - 1]
   std::map<int, ClientSink> sinks_;              // by client index
   check::CommittedHistory committed_;
   AppliedSessions applied_sessions_;

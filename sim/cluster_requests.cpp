@@ -47,7 +47,7 @@ void Cluster::route_response(NodeId from, const service::Response& response) {
   // Back to the follower that forwarded it, which relays it if it is still
   // the process that held the client's connection.
   send_to(from, via.origin, [this, via, response] {
-    SimNode& origin = sim_node(via.origin);
+    Host& origin = sim_node(via.origin);
     if (!origin.up() || origin.incarnation != via.origin_incarnation) return;
     deliver_response(via.origin, response);
   });
@@ -75,7 +75,7 @@ void Cluster::forward_request(NodeId from, NodeId leader, const service::Request
       .field("op", service::operation_name(request.operation));
   const std::uint64_t origin_incarnation = sim_node(from).incarnation;
   send_to(from, leader, [this, from, origin_incarnation, leader, request] {
-    SimNode& target = sim_node(leader);
+    Host& target = sim_node(leader);
     if (!target.up()) return;
     forwarded_[{leader, request.id}] = Forwarded{from, origin_incarnation};
     deliver_request(leader, request);
@@ -88,7 +88,7 @@ void Cluster::open_watch(int index, NodeId node, const service::Request& request
     auto stream = streams_.find(request.id);
     // Closed by the watcher before it arrived, or a duplicate.
     if (stream == streams_.end() || stream->second.reached) return;
-    SimNode& target = sim_node(node);
+    Host& target = sim_node(node);
     if (!target.up()) return;
     stream->second.reached = true;
     stream->second.incarnation = target.incarnation;
@@ -104,7 +104,7 @@ void Cluster::close_watch(std::uint64_t watch_id) {
   if (!closed.reached) return;
   // The node hears of it when it next runs (never from inside its own call).
   queue_.schedule_after(0, [this, closed, watch_id] {
-    SimNode& target = sim_node(closed.node);
+    Host& target = sim_node(closed.node);
     if (!target.up() || target.incarnation != closed.incarnation) return;
     run_on_node(target, [&target, watch_id] {
       if (target.up()) target.service->cancel_watch(watch_id);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "sim/runner.h"
 
 namespace confman::sim {
 

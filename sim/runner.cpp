@@ -170,11 +170,6 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   return result;
 }
 
-std::string format_hash(std::uint64_t hash) {
-  char buffer[19];
-  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
-  return buffer;
-}
 
 std::string reproduce_command(const RunResult& result) {
   return "confman-sim run " + result.scenario_path + " --seed " + std::to_string(result.seed) +

@@ -82,7 +82,6 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
 // in progress on that thread before the process aborts.
 void install_assertion_reporter();
 
-std::string format_hash(std::uint64_t hash);
 std::string summary_line(const RunResult& result);
 std::string reproduce_command(const RunResult& result);
 

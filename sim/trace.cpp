@@ -1,5 +1,7 @@
 #include "sim/trace.h"
 
+#include <cstdio>
+
 #include "core/util/codec.h"
 
 namespace confman::sim {
@@ -72,6 +74,12 @@ Trace::Event::~Event() {
     trace_.line_ += "}\n";
     *trace_.out_ << trace_.line_;
   }
+}
+
+std::string format_hash(std::uint64_t hash) {
+  char buffer[19];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
 }
 
 }  // namespace confman::sim

@@ -25,6 +25,9 @@ namespace confman::sim {
 
 using schema::TraceKind;
 
+// A trace hash as printed everywhere: 16 hex digits.
+std::string format_hash(std::uint64_t hash);
+
 class Trace {
  public:
   class Event {

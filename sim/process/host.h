@@ -1,7 +1,7 @@
 #pragma once
 // One simulated host: its disk (which survives crashes), its clock, and the
 // node process (the request layer over the node) while it runs. Internal to
-// the Cluster's implementation files.
+// the Cluster's implementation (cluster.cpp, cluster_requests.cpp).
 //
 // Fault model of the process. A crash kills it at any instant: its memory
 // is gone, input queued for it dies with it, and the disk loses every write
@@ -22,16 +22,19 @@
 #include <memory>
 #include <vector>
 
-#include "sim/cluster.h"
+#include "core/service/service.h"
+#include "sim/clock/node_clock.h"
 #include "sim/storage/sim_storage.h"
 
 namespace confman::sim {
 
-struct Cluster::SimNode {
+class NodeEnv;  // cluster.cpp: connects the node to the cluster
+
+struct Host {
   NodeId id = kNoNode;
   std::unique_ptr<SimStorage> storage;  // survives crashes: it is the disk
-  std::unique_ptr<NodeEnv> env;
-  std::unique_ptr<GatedStorage> gated_storage;
+  std::unique_ptr<NodeEnv> env;               // its transport, request layer output and observer
+  std::unique_ptr<node::Storage> gated_storage;  // the disk, behind the process's pause gate
   std::unique_ptr<service::Service> service;  // the node behind its request layer; null while crashed
   NodeClock clock;
   TimeUs wakeup_at_us = -1;             // earliest scheduled wakeup, -1 if none
