@@ -15,9 +15,9 @@ namespace confman::check {
 
 struct CommittedChange {
   std::uint64_t revision = 0;
-  std::string key;
+  std::string key{};
   bool deleted = false;
-  std::string value;                  // puts
+  std::string value{};                // puts
   std::uint64_t create_revision = 0;  // puts: the key's, after the put
   std::uint64_t version = 0;          // puts: the key's, after the put
   bool operator==(const CommittedChange&) const = default;

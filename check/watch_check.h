@@ -17,11 +17,11 @@ namespace confman::check {
 
 struct WatchSegment {
   std::int64_t watcher = 0;
-  std::string key;  // a key, or a namespace ending in '/' with prefix
+  std::string key{};  // a key, or a namespace ending in '/' with prefix
   bool prefix = false;
   std::uint64_t start_revision = 0;    // the first revision the segment covers
   std::uint64_t through_revision = 0;  // the last (start - 1: it covers nothing yet)
-  std::vector<CommittedChange> received;
+  std::vector<CommittedChange> received{};
 };
 
 struct WatchCheckResult {

@@ -77,6 +77,10 @@ class NodeEnv final : public node::Transport, public service::ServiceOutput, pub
     const ClientSink& sink = cluster_.sink_of(watch_id);
     cluster_.send_on_stream(watch_id, [&sink, watch_id, code] { sink.on_ended(watch_id, code); });
   }
+  void cluster_event(std::uint64_t watch_id, const service::ClusterState& state) override {
+    const ClientSink& sink = cluster_.sink_of(watch_id);
+    cluster_.send_on_stream(watch_id, [&sink, watch_id, state] { sink.on_cluster(watch_id, state); });
+  }
 
   void on_status_change(const raft::RaftStatus& status) override {
     cluster_.trace_.event(cluster_.now_us(), TraceKind::Status, id_)

@@ -54,6 +54,7 @@ struct ClientSink {
   std::function<void(const service::Response&)> on_response{};
   std::function<void(const service::WatchBatch&)> on_batch{};            // Stream
   std::function<void(std::uint64_t watch_id, service::Code)> on_ended{};  // Stream
+  std::function<void(std::uint64_t watch_id, const service::ClusterState&)> on_cluster{};  // Stream
 };
 
 std::string describe_groups(const std::vector<std::vector<NodeId>>& groups);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "check/checker.h"
+#include "check/cluster_check.h"
 #include "check/read_check.h"
 #include "check/watch_check.h"
 #include "core/util/assert.h"
@@ -65,6 +66,8 @@ void check_reads_and_watches(const World& world, RunResult& result) {
   if (!reads.violation.empty()) result.set_violation(ViolationKind::ReadConsistency, reads.violation);
   const check::WatchCheckResult watches = check::check_watches(world.watch_segments(), world.committed());
   if (!watches.violation.empty()) result.set_violation(ViolationKind::Watch, watches.violation);
+  const check::ClusterCheckResult views = check::check_cluster_observations(world.cluster_observations());
+  if (!views.violation.empty()) result.set_violation(ViolationKind::ClusterView, views.violation);
 }
 
 void check_linearizability(const World& world, const Scenario& scenario, RunResult& result) {

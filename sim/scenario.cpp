@@ -227,7 +227,7 @@ void parse_workload(const toml::value& root, Scenario& scenario) {
   const toml::value& workload = root.at("workload");
   require_known_keys(workload,
                      {"clients", "keys", "think_min_ms", "think_max_ms", "mix", "read_consistency", "reads",
-                      "redirects", "any_node", "watchers", "attempt_timeout_ms", "op_timeout_ms"},
+                      "redirects", "any_node", "watchers", "cluster_watchers", "attempt_timeout_ms", "op_timeout_ms"},
                      "[workload]");
   WorkloadOptions& options = scenario.workload;
   options.clients = static_cast<int>(integer_in(workload, "clients", 0, kMaxClients, options.clients));
@@ -244,6 +244,8 @@ void parse_workload(const toml::value& root, Scenario& scenario) {
   if (workload.contains("redirects")) options.redirect_ppm = probability_in(workload, "redirects");
   if (workload.contains("any_node")) options.any_node_ppm = probability_in(workload, "any_node");
   options.watchers = static_cast<int>(integer_in(workload, "watchers", 0, kMaxWatchers, options.watchers));
+  options.cluster_watchers =
+      static_cast<int>(integer_in(workload, "cluster_watchers", 0, kMaxWatchers, options.cluster_watchers));
   options.attempt_timeout_us = millis_in(workload, "attempt_timeout_ms", 1, 600'000, options.attempt_timeout_us);
   options.op_timeout_us = millis_in(workload, "op_timeout_ms", 1, 3'600'000, options.op_timeout_us);
 }

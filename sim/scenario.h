@@ -78,6 +78,7 @@ struct WorkloadOptions {
   // last leader the client heard of (so followers forward).
   std::uint32_t any_node_ppm = 250'000;
   int watchers = 2;                     // watch clients (sim/watcher.h)
+  int cluster_watchers = 1;             // cluster watch clients (sim/cluster_watcher.h)
   TimeUs attempt_timeout_us = 500'000;  // then retry (same session sequence)
   TimeUs op_timeout_us = 5'000'000;     // then give up: outcome unknown
 };

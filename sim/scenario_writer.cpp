@@ -98,7 +98,7 @@ std::string scenario_to_toml(const Scenario& s) {
         << ", read_your_writes = " << w.read_your_writes_weight << ", stale = " << w.stale_read_weight << " }\n";
   }
   out << "redirects = " << probability(w.redirect_ppm) << "\nany_node = " << probability(w.any_node_ppm)
-      << "\nwatchers = " << w.watchers << "\nattempt_timeout_ms = " << ms(w.attempt_timeout_us)
+      << "\nwatchers = " << w.watchers << "\ncluster_watchers = " << w.cluster_watchers << "\nattempt_timeout_ms = " << ms(w.attempt_timeout_us)
       << "\nop_timeout_ms = " << ms(w.op_timeout_us) << "\n";
   const NemesisOptions& n = s.nemesis;
   out << "\n[nemesis]\npartitions_per_minute = " << n.partitions_per_minute

@@ -49,6 +49,7 @@ void draw_requests(Random& random, WorkloadOptions& workload) {
   workload.redirect_ppm = static_cast<std::uint32_t>(random.between(0, 1'000'000));
   workload.any_node_ppm = static_cast<std::uint32_t>(random.between(0, 1'000'000));
   workload.watchers = static_cast<int>(random.between(0, 4));
+  workload.cluster_watchers = static_cast<int>(random.between(0, 2));
 }
 
 void draw_faults(Random& random, Scenario& scenario) {

@@ -10,7 +10,8 @@ constexpr std::array kAll{ViolationKind::None,          ViolationKind::ElectionS
                           ViolationKind::StateMachineSafety, ViolationKind::CommitRegression,
                           ViolationKind::LogContinuity, ViolationKind::StartFailure,
                           ViolationKind::Linearizability, ViolationKind::ReadConsistency,
-                          ViolationKind::Watch,         ViolationKind::CheckerUnknown,
+                          ViolationKind::Watch,         ViolationKind::ClusterView,
+                          ViolationKind::CheckerUnknown,
                           ViolationKind::HistoryUnreadable, ViolationKind::Liveness,
                           ViolationKind::Convergence,   ViolationKind::NoProgress};
 }  // namespace
@@ -28,6 +29,7 @@ const char* violation_kind_name(ViolationKind kind) {
     case ViolationKind::Linearizability: return "linearizability";
     case ViolationKind::ReadConsistency: return "read-consistency";
     case ViolationKind::Watch: return "watch";
+    case ViolationKind::ClusterView: return "cluster-view";
     case ViolationKind::CheckerUnknown: return "checker-unknown";
     case ViolationKind::HistoryUnreadable: return "history-unreadable";
     case ViolationKind::Liveness: return "liveness";

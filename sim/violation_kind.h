@@ -22,6 +22,7 @@ enum class ViolationKind : std::uint8_t {
   Linearizability,      // the client history is not linearizable
   ReadConsistency,      // a read returned a state that never was, or broke read-your-writes
   Watch,                // a watch missed, repeated or reordered a change
+  ClusterView,          // cluster watches were told of two leaders in a term, or a term going back
   CheckerUnknown,       // the linearizability checker could not decide
   HistoryUnreadable,    // the simulator wrote a history the checker cannot read
   Liveness,             // a connected majority did not commit a write in time

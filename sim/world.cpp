@@ -7,6 +7,7 @@ namespace confman::sim {
 namespace {
 constexpr std::uint64_t kStreamClientBase = 1000;   // derive_seed labels (cluster.cpp lists the others)
 constexpr std::uint64_t kStreamWatcherBase = 2000;
+constexpr std::uint64_t kStreamClusterWatcherBase = 3000;
 }  // namespace
 
 World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
@@ -46,12 +47,29 @@ World::World(const Scenario& scenario, std::uint64_t seed, Trace& trace)
                                      watcher->on_ended(id, code);
                                    }});
   }
+  for (int i = 0; i < scenario.workload.cluster_watchers; ++i) {
+    cluster_watchers_.push_back(std::make_unique<ClusterWatcher>(
+        i, scenario.total_nodes(), derive_seed(seed, kStreamClusterWatcherBase + static_cast<std::uint64_t>(i)), queue_,
+        [this](int index, NodeId node, const service::Request& request) { cluster_.open_watch(index, node, request); },
+        [this](std::uint64_t watch_id) { cluster_.close_watch(watch_id); }));
+    ClusterWatcher* watcher = cluster_watchers_.back().get();
+    cluster_.add_client(ClusterWatcher::kFirstClientIndex + i,
+                        ClientSink{.path = ClientSink::Path::Stream,
+                                   .on_response = [watcher](const service::Response& r) { watcher->on_response(r); },
+                                   .on_ended = [watcher](std::uint64_t id, service::Code code) {
+                                     watcher->on_ended(id, code);
+                                   },
+                                   .on_cluster = [watcher](std::uint64_t id, const service::ClusterState& state) {
+                                     watcher->on_event(id, state);
+                                   }});
+  }
 }
 
 void World::start() {
   cluster_.start_nodes();
   for (auto& client : clients_) client->start();
   for (auto& watcher : watchers_) watcher->start();
+  for (auto& watcher : cluster_watchers_) watcher->start();
   nemesis_.start();
 }
 
@@ -65,6 +83,7 @@ void World::run_until(TimeUs until_us) {
 void World::stop_clients() {
   for (auto& client : clients_) client->stop_issuing();
   for (auto& watcher : watchers_) watcher->stop();
+  for (auto& watcher : cluster_watchers_) watcher->stop();
   operator_.stop();
 }
 
@@ -84,6 +103,14 @@ std::vector<check::WatchSegment> World::watch_segments() const {
     segments.insert(segments.end(), watcher->segments().begin(), watcher->segments().end());
   }
   return segments;
+}
+
+std::vector<check::ClusterObservation> World::cluster_observations() const {
+  std::vector<check::ClusterObservation> observations;
+  for (const auto& watcher : cluster_watchers_) {
+    observations.insert(observations.end(), watcher->observations().begin(), watcher->observations().end());
+  }
+  return observations;
 }
 
 std::uint64_t World::watch_events() const {

@@ -19,6 +19,7 @@
 #include "sim/operator.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
+#include "sim/cluster_watcher.h"
 #include "sim/watcher.h"
 #include "sim/workload.h"
 
@@ -56,6 +57,7 @@ class World {
   const check::CommittedHistory& committed() const { return cluster_.committed(); }
   const AppliedSessions& applied_sessions() const { return cluster_.applied_sessions(); }
   std::vector<check::WatchSegment> watch_segments() const;
+  std::vector<check::ClusterObservation> cluster_observations() const;
   std::uint64_t watch_events() const;
   std::uint64_t watch_resumptions() const;
   std::uint64_t forwards() const { return cluster_.forwards(); }
@@ -78,6 +80,7 @@ class World {
   Nemesis nemesis_;
   std::vector<std::unique_ptr<Client>> clients_;
   std::vector<std::unique_ptr<Watcher>> watchers_;
+  std::vector<std::unique_ptr<ClusterWatcher>> cluster_watchers_;
 };
 
 }  // namespace confman::sim

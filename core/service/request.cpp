@@ -13,6 +13,7 @@ const char* operation_name(Operation operation) {
     case Operation::PromoteMember: return "promote-member";
     case Operation::RemoveMember: return "remove-member";
     case Operation::TransferLeader: return "transfer-leader";
+    case Operation::WatchCluster: return "watch-cluster";
   }
   return "unknown";
 }

@@ -14,6 +14,7 @@
 #include "core/kv/command.h"
 #include "core/kv/event_log.h"
 #include "core/raft/membership.h"
+#include "core/raft/raft.h"
 #include "core/types.h"
 
 namespace confman::service {
@@ -28,6 +29,7 @@ enum class Operation : std::uint8_t {
   PromoteMember,   // member
   RemoveMember,    // member
   TransferLeader,  // member: the voter to lead
+  WatchCluster,    // the node's view of the cluster now, then at every change of it
 };
 const char* operation_name(Operation operation);
 
@@ -113,6 +115,22 @@ struct WatchBatch {
   std::uint64_t through_revision = 0;
 };
 
+// A node's view of the cluster, as a cluster watch delivers it: sent when
+// the watch opens and whenever the role, term, leader or membership (or
+// whether the membership change is committed) changes on this node.
+struct ClusterState {
+  NodeId node = kNoNode;
+  raft::Role role = raft::Role::Follower;
+  Term term = 0;
+  NodeId leader = kNoNode;
+  LogIndex commit = 0;
+  LogIndex applied = 0;
+  std::uint64_t revision = 0;
+  raft::Membership membership{};
+  LogIndex membership_index = 0;
+  bool membership_committed = true;
+};
+
 // The effects of the service, implemented by its embedding. Calls never
 // re-enter the service.
 class ServiceOutput {
@@ -126,6 +144,8 @@ class ServiceOutput {
   // The watch is over (Compacted: its events are gone after a snapshot
   // replaced the store; Stopped: the node stopped). Nothing more follows.
   virtual void watch_ended(std::uint64_t watch_id, Code code, std::string detail) = 0;
+  // A cluster watch's event (Operation::WatchCluster).
+  virtual void cluster_event(std::uint64_t watch_id, const ClusterState& state) = 0;
 };
 
 }  // namespace confman::service

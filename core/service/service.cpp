@@ -128,6 +128,7 @@ void Service::handle(Request request, TimeUs now_us) {
     case Operation::PromoteMember:
     case Operation::RemoveMember: change_membership(std::move(request)); break;
     case Operation::TransferLeader: transfer(std::move(request)); break;
+    case Operation::WatchCluster: watch_cluster(request); break;
   }
   after_input();
 }
@@ -156,6 +157,7 @@ std::optional<Response> Service::refusal(const Request& request) const {
     case Operation::TransferLeader:
       if (request.member == kNoNode) return refuse(request, Code::Invalid, "a member id other than 0");
       return std::nullopt;
+    case Operation::WatchCluster: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -215,6 +217,55 @@ void Service::watch(const Request& request) {
   // The answer opens the stream; the events already kept follow it.
   output_.respond(Response{.id = request.id, .revision = node_.store().revision()});
   watches_.deliver(node_.store(), output_);
+}
+
+void Service::watch_cluster(const Request& request) {
+  if (cluster_watches_.count(request.id) != 0 || watches_.size() + cluster_watches_.size() >= config_.max_watches) {
+    const bool in_use = cluster_watches_.count(request.id) != 0;
+    output_.respond(refuse(request, in_use ? Code::Invalid : Code::TooManyWatches,
+                           in_use ? "watch id " + std::to_string(request.id) + " is in use"
+                                  : "this node has " + std::to_string(open_watches()) + " open watches, its limit"));
+    return;
+  }
+  publish_cluster_state();  // the others first hear of any change, so all share the last state sent
+  cluster_watches_.insert(request.id);
+  output_.respond(Response{.id = request.id, .revision = node_.store().revision()});
+  last_cluster_state_ = cluster_state();
+  output_.cluster_event(request.id, *last_cluster_state_);
+}
+
+ClusterState Service::cluster_state() const {
+  const raft::RaftStatus status = node_.status();
+  return ClusterState{.node = status.id,
+                      .role = status.role,
+                      .term = status.term,
+                      .leader = status.leader,
+                      .commit = status.commit,
+                      .applied = node_.applied_index(),
+                      .revision = node_.store().revision(),
+                      .membership = node_.membership(),
+                      .membership_index = node_.raft().membership_index(),
+                      .membership_committed = node_.raft().membership_index() <= status.commit};
+}
+
+// Every cluster watch hears of a change of role, term, leader or
+// membership; commit and apply progress alone is no event (it would be one
+// per write).
+void Service::publish_cluster_state() {
+  if (cluster_watches_.empty()) {
+    last_cluster_state_.reset();
+    return;
+  }
+  const ClusterState state = cluster_state();
+  if (last_cluster_state_) {
+    const ClusterState& last = *last_cluster_state_;
+    const bool same = last.role == state.role && last.term == state.term && last.leader == state.leader &&
+                      last.membership == state.membership && last.membership_index == state.membership_index &&
+                      last.membership_committed == state.membership_committed;
+    if (same) return;
+  }
+  last_cluster_state_ = state;
+  for (std::uint64_t watch_id : cluster_watches_) output_.cluster_event(watch_id, state);
 }
 
 void Service::change_membership(Request request) {
@@ -279,7 +330,8 @@ void Service::answer_from_node(const Request& request, const node::ClientRespons
                                .revision = node_.store().revision(),
                                .membership = response.membership});
       return;
-    case Operation::Watch: break;
+    case Operation::Watch:
+    case Operation::WatchCluster: break;
   }
   CONFMAN_ASSERT(false, "a watch never waits for the node");
 }
@@ -338,9 +390,11 @@ void Service::on_store_changed() {
     output_.respond(read_locally(request, node_.store()));
   }
   watches_.deliver(node_.store(), output_);
+  publish_cluster_state();
 }
 
 void Service::after_input() {
+  publish_cluster_state();
   if (!node_.stopped() || stop_handled_) return;
   // Fail-stop: the node answered what it held; the service answers the rest.
   stop_handled_ = true;
@@ -350,6 +404,9 @@ void Service::after_input() {
     output_.respond(refuse(request, Code::Stopped, detail));
   }
   watches_.end_all(Code::Stopped, detail, output_);
+  const std::set<std::uint64_t> cluster_watches = std::move(cluster_watches_);
+  cluster_watches_.clear();
+  for (std::uint64_t watch_id : cluster_watches) output_.watch_ended(watch_id, Code::Stopped, detail);
 }
 
 }  // namespace confman::service

@@ -21,7 +21,9 @@
 //     client's revision, or answers Timeout after its wait;
 //   - a stale read is this node's store as it is;
 //   - watches are served from the replicated event log (watch_registry.h),
-//     with a progress notice every watch_progress_interval_us.
+//     with a progress notice every watch_progress_interval_us;
+//   - a cluster watch gets this node's view of the cluster (ClusterState)
+//     when it opens and at every change of role, term, leader or membership.
 // Answers and events leave through ServiceOutput; a request's answer leaves
 // exactly once, unless it was forwarded (its answer is then the leader's).
 //
@@ -33,6 +35,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "core/node/node.h"
 #include "core/service/reads.h"
@@ -62,15 +65,19 @@ class Service final : private node::ClientResponder {
   void receive(ByteView frame, TimeUs now_us);  // a Raft message from a peer
   void tick(TimeUs now_us);
   void handle(Request request, TimeUs now_us);  // a client request
-  // The client of a watch went away: nothing more is sent for it.
-  void cancel_watch(std::uint64_t watch_id) { watches_.cancel(watch_id); }
+  // The client of a watch (or cluster watch) went away: nothing more is sent for it.
+  void cancel_watch(std::uint64_t watch_id) {
+    watches_.cancel(watch_id);
+    cluster_watches_.erase(watch_id);
+  }
   TimeUs next_deadline_us() const;
 
   const node::Node& node() const { return node_; }
   const ServiceConfig& config() const { return config_; }
   std::size_t pending_bytes() const { return pending_bytes_; }
   std::size_t pending_requests() const { return pending_.size() + read_waits_.size(); }
-  std::size_t open_watches() const { return watches_.size(); }
+  std::size_t open_watches() const { return watches_.size() + cluster_watches_.size(); }
+  ClusterState cluster_state() const;
 
  private:
   // node::ClientResponder
@@ -81,6 +88,8 @@ class Service final : private node::ClientResponder {
   void read(Request request);
   void write(Request request);
   void watch(const Request& request);
+  void watch_cluster(const Request& request);
+  void publish_cluster_state();
   void change_membership(Request request);
   void transfer(Request request);
   void submit_to_node(Request request, node::ClientRequest node_request);
@@ -103,6 +112,8 @@ class Service final : private node::ClientResponder {
   WatchRegistry watches_;
   TimeUs next_progress_us_ = 0;
   bool stop_handled_ = false;
+  std::set<std::uint64_t> cluster_watches_;  // ids; ordered, so events go out in a fixed order
+  std::optional<ClusterState> last_cluster_state_;  // as last sent
 };
 
 }  // namespace confman::service

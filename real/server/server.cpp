@@ -188,6 +188,10 @@ void ConfmanServer::open_watch_stream(std::uint64_t watch_id, std::shared_ptr<ht
 
 void ConfmanServer::watch_events(service::WatchBatch batch) { watch_streams_.send(batch); }
 
+void ConfmanServer::cluster_event(std::uint64_t watch_id, const service::ClusterState& state) {
+  watch_streams_.send_cluster(watch_id, cluster_state_json(*this, state));
+}
+
 void ConfmanServer::watch_ended(std::uint64_t watch_id, service::Code code, std::string detail) {
   watch_streams_.end(watch_id, std::string(service::code_name(code)) + ": " + detail);
 }
@@ -234,7 +238,6 @@ void ConfmanServer::on_status_change(const raft::RaftStatus& status) {
   if (!role_changed) return;
   log("status", std::string("role=") + raft::role_name(status.role) + " term=" + std::to_string(status.term) +
                     " leader=" + std::to_string(status.leader));
-  if (service_) watch_streams_.publish_cluster(cluster_state_json(*this));
 }
 
 void ConfmanServer::on_membership_change(NodeId, const raft::Membership& membership, LogIndex index, bool committed) {
@@ -242,7 +245,6 @@ void ConfmanServer::on_membership_change(NodeId, const raft::Membership& members
                         " committed=" + (committed ? "true" : "false"));
   if (!service_) return;  // start-up: learned once the node has loaded
   learn_member_addresses(membership);
-  watch_streams_.publish_cluster(cluster_state_json(*this));
 }
 
 // A member added by a membership change brought its addresses with it, as

@@ -76,6 +76,7 @@ class ConfmanServer final : public service::ServiceOutput, public node::NodeObse
   void forward(NodeId leader, const service::Request& request) override;
   void watch_events(service::WatchBatch batch) override;
   void watch_ended(std::uint64_t watch_id, service::Code code, std::string detail) override;
+  void cluster_event(std::uint64_t watch_id, const service::ClusterState& state) override;
   // node::NodeObserver
   void on_status_change(const raft::RaftStatus& status) override;
   void on_membership_change(NodeId node, const raft::Membership& membership, LogIndex index, bool committed) override;

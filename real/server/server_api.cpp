@@ -30,6 +30,7 @@ constexpr std::size_t kDefaultListLimit = 100;
 
 // Members, leader, term and indexes as this node sees them (defined below).
 json::object cluster_state(const ConfmanServer& server);
+json::object cluster_state(const ConfmanServer& server, const service::ClusterState& view);
 
 Response json_response(unsigned status, const json::value& body) {
   return Response{status, "application/json", {}, json::serialize(body)};
@@ -467,7 +468,14 @@ void route(const std::shared_ptr<Call>& call) {
     return call->respond(json_response(200, cluster_state(call->server)));
   }
   if (path == "/api/v1/cluster/watch" && method == "GET") {
-    return call->server.watch_streams().add_cluster_watcher(call->exchange, cluster_state_json(call->server));
+    // Served by this node (its own view, as the request layer reports it).
+    return call->server.submit(
+        service::Request{.operation = service::Operation::WatchCluster},
+        [call](const service::Response& response) {
+          if (response.code != service::Code::Ok) return call->respond(failure(call, response));
+          call->server.watch_streams().open_cluster(response.id, call->exchange);
+        },
+        [call](NodeId) { call->respond(problem(500, "Internal Server Error", "a watch was routed to the leader")); });
   }
   if (path == "/api/v1/cluster/leader" && method == "POST") return serve_transfer(call);
   if (starts_with(kMembersPath)) return serve_members(call);
@@ -478,9 +486,7 @@ void route(const std::shared_ptr<Call>& call) {
 
 namespace {
 
-json::object cluster_state(const ConfmanServer& server) {
-  const node::Node& node = server.node();
-  const raft::RaftStatus status = node.status();
+json::object cluster_state(const ConfmanServer& server, const service::ClusterState& view) {
   json::array members;
   auto add = [&](NodeId id, const char* role) {
     json::object member{{"id", id}, {"role", role}};
@@ -488,23 +494,28 @@ json::object cluster_state(const ConfmanServer& server) {
     if (const HostPort* client = server.client_address(id)) member["clientUrl"] = client->describe();
     members.push_back(std::move(member));
   };
-  for (NodeId id : node.membership().voters) add(id, "voter");
-  for (NodeId id : node.membership().learners) add(id, "learner");
-  json::object state{{"id", status.id},
-                     {"role", raft::role_name(status.role)},
-                     {"leader", status.leader},
-                     {"term", status.term},
-                     {"commitIndex", status.commit},
-                     {"appliedIndex", node.applied_index()},
-                     {"revision", node.store().revision()},
+  for (NodeId id : view.membership.voters) add(id, "voter");
+  for (NodeId id : view.membership.learners) add(id, "learner");
+  json::object state{{"id", view.node},
+                     {"role", raft::role_name(view.role)},
+                     {"leader", view.leader},
+                     {"term", view.term},
+                     {"commitIndex", view.commit},
+                     {"appliedIndex", view.applied},
+                     {"revision", view.revision},
                      {"members", std::move(members)},
-                     {"membershipIndex", node.raft().membership_index()}};
+                     {"membershipIndex", view.membership_index},
+                     {"membershipCommitted", view.membership_committed}};
   return state;
 }
 
+json::object cluster_state(const ConfmanServer& server) { return cluster_state(server, server.service().cluster_state()); }
+
 }  // namespace
 
-std::string cluster_state_json(const ConfmanServer& server) { return json::serialize(cluster_state(server)); }
+std::string cluster_state_json(const ConfmanServer& server, const service::ClusterState& view) {
+  return json::serialize(cluster_state(server, view));
+}
 
 http::Handler make_api_handler(ConfmanServer& server) {
   return [&server](std::shared_ptr<Exchange> exchange) {

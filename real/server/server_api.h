@@ -28,6 +28,7 @@
 
 #include <string>
 
+#include "core/service/request.h"
 #include "real/http/http_server.h"
 
 namespace confman::real {
@@ -35,6 +36,8 @@ namespace confman::real {
 class ConfmanServer;
 
 http::Handler make_api_handler(ConfmanServer& server);
-std::string cluster_state_json(const ConfmanServer& server);
+// A node's view of the cluster (the request layer's ClusterState), with the
+// members' addresses, as /api/v1/cluster and the cluster watch show it.
+std::string cluster_state_json(const ConfmanServer& server, const service::ClusterState& view);
 
 }  // namespace confman::real

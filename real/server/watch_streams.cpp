@@ -33,17 +33,22 @@ namespace {
 std::string progress_json(std::uint64_t revision) { return "{\"revision\":" + std::to_string(revision) + "}"; }
 }  // namespace
 
-void WatchStreams::open(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream,
-                        std::optional<std::uint64_t> starts_after) {
-  stream->start_stream({});
-  if (starts_after) stream->send(sse_event("progress", progress_json(*starts_after)));
+void WatchStreams::watch_close(std::uint64_t watch_id, const std::shared_ptr<http::Exchange>& stream) {
   // The client leaving ends the watch in the request layer.
   stream->on_close([self = std::weak_ptr<WatchStreams*>(self_), watch_id] {
     auto alive = self.lock();
     if (!alive) return;
     WatchStreams& streams = **alive;
-    if (streams.streams_.erase(watch_id) != 0) streams.cancel_later_(watch_id);
+    const bool known = streams.streams_.erase(watch_id) + streams.cluster_streams_.erase(watch_id) != 0;
+    if (known) streams.cancel_later_(watch_id);
   });
+}
+
+void WatchStreams::open(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream,
+                        std::optional<std::uint64_t> starts_after) {
+  stream->start_stream({});
+  if (starts_after) stream->send(sse_event("progress", progress_json(*starts_after)));
+  watch_close(watch_id, stream);
   streams_[watch_id] = std::move(stream);
 }
 
@@ -77,22 +82,27 @@ void WatchStreams::end(std::uint64_t watch_id, const std::string& reason) {
   stream->end();
 }
 
-void WatchStreams::add_cluster_watcher(std::shared_ptr<http::Exchange> stream, const std::string& current_state_json) {
-  std::erase_if(cluster_streams_, [](const auto& open_stream) { return !open_stream->open(); });
+void WatchStreams::open_cluster(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream) {
   stream->start_stream({});
-  stream->send(sse_event("cluster", current_state_json));
-  cluster_streams_.push_back(std::move(stream));
+  watch_close(watch_id, stream);
+  cluster_streams_[watch_id] = std::move(stream);
 }
 
-void WatchStreams::publish_cluster(const std::string& state_json) {
-  std::erase_if(cluster_streams_, [](const auto& stream) { return !stream->open(); });
-  const std::string text = sse_event("cluster", state_json);
-  for (auto& stream : cluster_streams_) stream->send(text);
+void WatchStreams::send_cluster(std::uint64_t watch_id, const std::string& state_json) {
+  auto found = cluster_streams_.find(watch_id);
+  if (found == cluster_streams_.end()) return;
+  if (!found->second->open()) {
+    cluster_streams_.erase(found);
+    cancel_later_(watch_id);
+    return;
+  }
+  found->second->send(sse_event("cluster", state_json));
 }
 
 void WatchStreams::keep_cluster_streams_alive() {
-  std::erase_if(cluster_streams_, [](const auto& stream) { return !stream->open(); });
-  for (auto& stream : cluster_streams_) stream->send(": keep-alive\n\n");
+  for (auto& [watch_id, stream] : cluster_streams_) {
+    if (stream->open()) stream->send(": keep-alive\n\n");
+  }
 }
 
 }  // namespace confman::real

@@ -40,15 +40,19 @@ class WatchStreams {
   void open(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream, std::optional<std::uint64_t> starts_after);
   void send(const service::WatchBatch& batch);
   void end(std::uint64_t watch_id, const std::string& reason);
-  void add_cluster_watcher(std::shared_ptr<http::Exchange> stream, const std::string& current_state_json);
-  void publish_cluster(const std::string& state_json);
+  // A cluster watch's stream opens; its events come from the request layer
+  // too (the first one at once: the node's view now).
+  void open_cluster(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream);
+  void send_cluster(std::uint64_t watch_id, const std::string& state_json);
   void keep_cluster_streams_alive();
   std::size_t key_watches() const { return streams_.size(); }
   std::size_t cluster_watches() const { return cluster_streams_.size(); }
 
  private:
+  void watch_close(std::uint64_t watch_id, const std::shared_ptr<http::Exchange>& stream);
+  // Both kinds share one id space (the request ids of the watches).
   std::map<std::uint64_t, std::shared_ptr<http::Exchange>> streams_;
-  std::vector<std::shared_ptr<http::Exchange>> cluster_streams_;
+  std::map<std::uint64_t, std::shared_ptr<http::Exchange>> cluster_streams_;
   CancelFn cancel_later_;
   // Close callbacks may run after this object is gone (connections close
   // while the server shuts down): they hold this weakly.

@@ -4,68 +4,15 @@
 // request that never completes, a closed connection), and the node keeps
 // serving throughout.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include "tests/real/process_cluster.h"
+#include "tests/real/raw_connection.h"
 
 namespace confman::real::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A raw TCP connection to the server, so requests can be as broken as needed.
-class RawConnection {
- public:
-  explicit RawConnection(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  }
-  ~RawConnection() { ::close(fd_); }
-  bool connected() const { return connected_; }
-  void send(const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return;  // the server may close early (e.g. 413): what it said is still readable
-      sent += static_cast<std::size_t>(n);
-    }
-  }
-  // Everything the server sends until it closes the connection, or until
-  // timeout passes (then timed_out() is true).
-  std::string read_until_closed(std::chrono::milliseconds timeout) {
-    std::string received;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[4096];
-    for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) {
-        timed_out_ = true;
-        return received;
-      }
-      pollfd descriptor{fd_, POLLIN, 0};
-      if (::poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) continue;
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0) return received;
-      received.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  bool timed_out() const { return timed_out_; }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-  bool timed_out_ = false;
-};
 
 unsigned status_of(const std::string& response) {
   if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return 0;

@@ -27,6 +27,9 @@ class RecordingOutput final : public ServiceOutput {
   void watch_ended(std::uint64_t watch_id, Code code, std::string detail) override {
     ended.push_back({watch_id, code, std::move(detail)});
   }
+  void cluster_event(std::uint64_t watch_id, const ClusterState& state) override {
+    cluster_events.push_back({watch_id, state});
+  }
   // The answer to request `id`, if any.
   const Response* answer(std::uint64_t id) const {
     for (const Response& response : responses) {
@@ -55,6 +58,7 @@ class RecordingOutput final : public ServiceOutput {
   std::vector<Forward> forwards;
   std::vector<WatchBatch> batches;
   std::vector<Ended> ended;
+  std::vector<std::pair<std::uint64_t, ClusterState>> cluster_events;
 };
 
 class ServiceCluster {

@@ -264,6 +264,36 @@ TEST(Service, IdleWatchesGetProgressNotices) {
   EXPECT_EQ(through, 1u);
 }
 
+// A cluster watch hears the node's view when it opens and at each change of
+// role, term, leader or membership, and not at every write.
+TEST(Service, ClusterWatchesHearEveryChangeOfRoleTermLeaderOrMembership) {
+  ServiceCluster cluster(3);
+  const NodeId leader = cluster.await_leader();
+  const NodeId follower = follower_of(leader);
+  const std::optional<Response> opened = cluster.call(follower, Request{.operation = Operation::WatchCluster});
+  ASSERT_EQ(opened->code, Code::Ok);
+  const auto& events = cluster.output(follower).cluster_events;
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].second.leader, leader);
+  EXPECT_EQ(events[0].second.role, raft::Role::Follower);
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(cluster.put(leader, "/a", std::to_string(i))->code, Code::Ok);
+  cluster.settle();
+  EXPECT_EQ(events.size(), 1u) << "writes alone are no cluster event";
+  ASSERT_EQ(cluster.call(leader, Request{.operation = Operation::AddMember, .member = 7, .member_record = "r"})->code,
+            Code::Ok);
+  cluster.settle();
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_TRUE(events.back().second.membership.is_learner(7));
+  EXPECT_TRUE(events.back().second.membership_committed);
+  // The leader goes: the follower's view changes (no leader, a new term...).
+  const std::size_t before = events.size();
+  cluster.crash(leader);
+  cluster.run_for(100'000);
+  ASSERT_GT(events.size(), before);
+  EXPECT_GT(events.back().second.term, events[0].second.term);
+  EXPECT_NE(events.back().second.leader, leader);
+}
+
 TEST(Service, RequestsBeyondThePendingBoundAreBusy) {
   ServiceCluster cluster(3, ServiceConfig{.max_pending_bytes = 3 * kRequestOverheadBytes});
   const NodeId leader = cluster.await_leader();
