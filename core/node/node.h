@@ -129,6 +129,7 @@ class Node {
     LogIndex compact_through = 0;
   };
 
+  void advance_clock(TimeUs now_us);
   void after_input();
   void pump();
   void on_write_complete(StorageStatus status);

@@ -63,6 +63,15 @@ std::optional<TimeUs> ReadWaits::next_deadline_us() const {
   return *deadlines_.begin();
 }
 
+void ReadWaits::shift_deadlines(TimeUs back_us) {
+  std::multiset<TimeUs> shifted;
+  for (auto& [revision, wait] : waits_) {
+    wait.deadline_us -= back_us;
+    shifted.insert(wait.deadline_us);
+  }
+  deadlines_ = std::move(shifted);
+}
+
 std::vector<Request> ReadWaits::take_all() {
   std::vector<Request> all;
   for (auto& [revision, wait] : waits_) all.push_back(std::move(wait.request));

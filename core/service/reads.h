@@ -25,6 +25,8 @@ class ReadWaits {
   // The reads whose deadline has passed.
   std::vector<Request> take_expired(TimeUs now_us);
   std::optional<TimeUs> next_deadline_us() const;
+  // Every deadline moves back by back_us (the clock went backwards).
+  void shift_deadlines(TimeUs back_us);
   std::vector<Request> take_all();
   std::size_t size() const { return waits_.size(); }
 

@@ -67,14 +67,25 @@ Result<Done, node::StartError> Service::start(TimeUs now_us) {
   return node_.start(now_us);
 }
 
-void Service::receive(ByteView frame, TimeUs now_us) {
+// A clock that went backwards counts as no time passed, as in Raft and the
+// node: the service's own deadlines move back with it.
+void Service::advance_clock(TimeUs now_us) {
+  if (now_us < now_us_) {
+    const TimeUs back_us = now_us_ - now_us;
+    next_progress_us_ -= back_us;
+    read_waits_.shift_deadlines(back_us);
+  }
   now_us_ = now_us;
+}
+
+void Service::receive(ByteView frame, TimeUs now_us) {
+  advance_clock(now_us);
   node_.receive(frame, now_us);
   after_input();
 }
 
 void Service::tick(TimeUs now_us) {
-  now_us_ = now_us;
+  advance_clock(now_us);
   node_.tick(now_us);
   for (const Request& request : read_waits_.take_expired(now_us)) {
     release(request);
@@ -103,7 +114,7 @@ void Service::send_progress_if_due() {
 }
 
 void Service::handle(Request request, TimeUs now_us) {
-  now_us_ = now_us;
+  advance_clock(now_us);
   if (auto refused = refusal(request)) {
     output_.respond(std::move(*refused));
     return;

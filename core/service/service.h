@@ -98,6 +98,7 @@ class Service final : private node::ClientResponder {
   void not_leader(const Request& request, NodeId leader_hint);
   void hold(const Request& request) { pending_bytes_ += request_bytes(request); }
   void release(const Request& request) { pending_bytes_ -= request_bytes(request); }
+  void advance_clock(TimeUs now_us);
   void after_input();
   void send_progress_if_due();
 

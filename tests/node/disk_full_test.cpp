@@ -93,6 +93,25 @@ TEST(DiskFull, RefusedWriteIsHeldAndRetriedWhileTheNodeStaysUp) {
   EXPECT_EQ(single.node.disk_full_refusals(), 1u);
 }
 
+// The bug this prevents: the retry deadline stayed where it was when the
+// clock stepped back, so a node kept out of the cluster for the length of
+// the jump (swarm seed 235 of timeline-split-5: 15 s).
+TEST(DiskFull, AClockThatStepsBackDoesNotPutOffTheRetry) {
+  SingleNode single;
+  single.become_leader();
+  single.node.submit(put(1, "/a", "x"), 20'000);
+  single.storage.complete_next(StorageStatus::DiskFull);
+  ASSERT_EQ(single.node.next_deadline_us(), 20'000 + kRetryUs);
+  // The clock steps back 15 s. The node counts no time as passed since its
+  // last input (the refusal): the retry is due a retry interval after the
+  // reading that went back, not 15 s later.
+  const TimeUs jumped_us = 20'000 + 5'000 - 15'000'000;
+  single.node.tick(jumped_us);
+  EXPECT_EQ(single.node.next_deadline_us(), jumped_us + kRetryUs);
+  single.node.tick(jumped_us + kRetryUs);
+  EXPECT_EQ(single.storage.pending.size(), 1u) << "the retry waited for the clock to catch up";
+}
+
 TEST(DiskFull, WritesAndLinearizableReadsAreRefusedWithNoSpaceStaleReadsServed) {
   SingleNode single;
   single.become_leader();

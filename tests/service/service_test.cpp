@@ -155,6 +155,31 @@ TEST(Service, AReadYourWritesReadThatCannotCatchUpTimesOut) {
   EXPECT_NE(read->detail.find("had not applied revision 1"), std::string::npos) << read->detail;
 }
 
+// A clock that steps back does not put off a read's timeout by the jump
+// (the service's deadlines move back with it, as Raft's do).
+TEST(Service, AReadWaitTimesOutOnTimeWhenTheClockStepsBack) {
+  ServiceCluster cluster(3);
+  const NodeId leader = cluster.await_leader();
+  const NodeId follower = follower_of(leader);
+  cluster.settle();
+  cluster.cut.insert(follower);
+  const std::uint64_t id = cluster.next_id();
+  cluster[follower].handle(Request{.id = id,
+                                   .operation = Operation::Get,
+                                   .key = "/a",
+                                   .consistency = Consistency::ReadYourWrites,
+                                   .min_revision = 99,
+                                   .wait_timeout_us = 20'000},
+                           cluster.now_us);
+  const TimeUs jumped_us = cluster.now_us - 10'000'000;
+  cluster[follower].tick(jumped_us);
+  EXPECT_LE(cluster[follower].next_deadline_us(), jumped_us + 20'000);
+  cluster[follower].tick(jumped_us + 20'000);
+  const Response* answer = cluster.output(follower).answer(id);
+  ASSERT_NE(answer, nullptr) << "the wait was put off by the jump";
+  EXPECT_EQ(answer->code, Code::Timeout);
+}
+
 // Adding a member is one replicated command: the Config entry carries the
 // member's address record, and every replica's registry holds it.
 TEST(Service, AddingAMemberIsOneCommandCarryingItsAddresses) {
