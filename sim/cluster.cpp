@@ -83,6 +83,7 @@ class NodeEnv final : public node::Transport, public service::ServiceOutput, pub
   }
 
   void on_status_change(const raft::RaftStatus& status) override {
+    cluster_.note_leadership();
     cluster_.trace_.event(cluster_.now_us(), TraceKind::Status, id_)
         .field("role", raft::role_name(status.role))
         .field("term", static_cast<std::int64_t>(status.term))
@@ -339,6 +340,18 @@ bool Cluster::crash(NodeId id) {
   return true;
 }
 
+void Cluster::note_leadership() {
+  const TimeUs now = now_us();
+  if (had_leader_) leader_time_us_ += now - leadership_noted_at_us_;
+  leadership_noted_at_us_ = now;
+  had_leader_ = leader() != kNoNode;
+}
+
+TimeUs Cluster::leader_time_us() {
+  note_leadership();
+  return leader_time_us_;
+}
+
 void Cluster::crash_quietly(Host& target) {
   LogIndex durable_commit = 0;
   if (const auto& record = target.storage->durable().hard_state) {
@@ -353,6 +366,7 @@ void Cluster::crash_quietly(Host& target) {
   target.incarnation += 1;
   target.disk_full = false;
   invariants_.on_crash(target.id, durable_commit);
+  note_leadership();  // the leader may be gone
 }
 
 bool Cluster::restart(NodeId id) {

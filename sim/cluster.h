@@ -127,6 +127,9 @@ class Cluster {
   // What each client session's writes did, as the first replica applied them.
   const AppliedSessions& applied_sessions() const { return applied_sessions_; }
   std::uint64_t forwards() const { return forwards_; }
+  // How long, so far, some live node believed it led (a leader the clients
+  // could have reached).
+  TimeUs leader_time_us();
   const SimNetwork& network() const { return network_; }
   const Scenario& scenario() const { return scenario_; }
 
@@ -154,6 +157,7 @@ class Cluster {
   void send_on_stream(std::uint64_t watch_id, std::function<void()> deliver);
   void record_committed(NodeId node, const kv::WriteRequest& request, const kv::WriteResult& result);
   const ClientSink& sink_of(std::uint64_t request_id) const;
+  void note_leadership();
 
   Scenario scenario_;
   std::uint64_t seed_;
@@ -177,6 +181,9 @@ class Cluster {
   };
   std::map<std::pair<NodeId, std::uint64_t>, Forwarded> forwarded_;
   std::uint64_t forwards_ = 0;
+  TimeUs leader_time_us_ = 0;
+  TimeUs leadership_noted_at_us_ = 0;
+  bool had_leader_ = false;
   // Open watch streams, by watch id (send_on_stream).
   struct Stream {
     NodeId node = kNoNode;
