@@ -67,6 +67,10 @@ void Raft::advance_clock(TimeUs now_us) {
   heartbeat_deadline_us_ -= back_us;
   check_quorum_deadline_us_ -= back_us;
   last_leader_contact_us_ -= back_us;
+  // Forgetting these two put a leader's abandoned transfer off by the jump,
+  // refusing every proposal meanwhile (swarm seed 828 of chaos-5: 17 s).
+  transfer_deadline_us_ -= back_us;
+  last_write_taken_us_ -= back_us;
   now_us_ = now_us;
 }
 

@@ -281,6 +281,20 @@ TEST(LeadershipTransfer, IsAbandonedAfterAnElectionTimeout) {
   EXPECT_TRUE(cluster[1].propose(Bytes{1}, cluster.now_us).ok());
 }
 
+// A clock that steps back counts as no time passed (Raft::advance_clock):
+// the transfer is still abandoned an election timeout later, not an
+// election timeout plus the jump (which kept the leader refusing proposals).
+TEST(LeadershipTransfer, IsAbandonedOnTimeWhenTheClockStepsBack) {
+  Cluster cluster(3);
+  cluster.elect(1);
+  ASSERT_TRUE(cluster[1].transfer_leadership(3, cluster.now_us).ok());
+  cluster.now_us -= 20'000'000;
+  cluster[1].tick(cluster.now_us);
+  tick_all(cluster, {1}, 100, 11, {3});
+  EXPECT_EQ(cluster[1].transfer_target(), kNoNode);
+  EXPECT_TRUE(cluster[1].propose(Bytes{1}, cluster.now_us).ok());
+}
+
 TEST(LeadershipTransfer, OnlyToAVoter) {
   Cluster cluster(3);
   cluster.elect(1);
