@@ -14,6 +14,7 @@ const char* operation_name(Operation operation) {
     case Operation::RemoveMember: return "remove-member";
     case Operation::TransferLeader: return "transfer-leader";
     case Operation::WatchCluster: return "watch-cluster";
+    case Operation::ClusterStatus: return "cluster-status";
   }
   return "unknown";
 }

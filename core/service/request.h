@@ -30,6 +30,7 @@ enum class Operation : std::uint8_t {
   RemoveMember,    // member
   TransferLeader,  // member: the voter to lead
   WatchCluster,    // the node's view of the cluster now, then at every change of it
+  ClusterStatus,   // a view of the cluster: the leader's (Linearizable: forwarded there) or this node's (Stale)
 };
 const char* operation_name(Operation operation);
 
@@ -70,6 +71,22 @@ struct Request {
   bool redirect = false;
 };
 
+// A node's view of the cluster, as a cluster watch delivers it: sent when
+// the watch opens and whenever the role, term, leader or membership (or
+// whether the membership change is committed) changes on this node.
+struct ClusterState {
+  NodeId node = kNoNode;
+  raft::Role role = raft::Role::Follower;
+  Term term = 0;
+  NodeId leader = kNoNode;
+  LogIndex commit = 0;
+  LogIndex applied = 0;
+  std::uint64_t revision = 0;
+  raft::Membership membership{};
+  LogIndex membership_index = 0;
+  bool membership_committed = true;
+};
+
 enum class Code : std::uint8_t {
   Ok,
   NotFound,            // Get: no such key; Delete: nothing to delete
@@ -104,6 +121,7 @@ struct Response {
   std::optional<std::string> next_after{};  // List: more keys follow; pass as list_after
   std::optional<raft::Membership> membership{};  // membership changes
   std::uint64_t compacted_revision = 0;     // Compacted: a watch must start above this
+  std::optional<ClusterState> cluster{};    // ClusterStatus
 };
 
 // Events for one watch, in revision order. Every change to a watched key
@@ -113,22 +131,6 @@ struct WatchBatch {
   std::uint64_t watch_id = 0;  // the Watch request's id
   std::vector<kv::Event> events{};
   std::uint64_t through_revision = 0;
-};
-
-// A node's view of the cluster, as a cluster watch delivers it: sent when
-// the watch opens and whenever the role, term, leader or membership (or
-// whether the membership change is committed) changes on this node.
-struct ClusterState {
-  NodeId node = kNoNode;
-  raft::Role role = raft::Role::Follower;
-  Term term = 0;
-  NodeId leader = kNoNode;
-  LogIndex commit = 0;
-  LogIndex applied = 0;
-  std::uint64_t revision = 0;
-  raft::Membership membership{};
-  LogIndex membership_index = 0;
-  bool membership_committed = true;
 };
 
 // The effects of the service, implemented by its embedding. Calls never

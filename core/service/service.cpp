@@ -140,6 +140,7 @@ void Service::handle(Request request, TimeUs now_us) {
     case Operation::RemoveMember: change_membership(std::move(request)); break;
     case Operation::TransferLeader: transfer(std::move(request)); break;
     case Operation::WatchCluster: watch_cluster(request); break;
+    case Operation::ClusterStatus: cluster_status(request); break;
   }
   after_input();
 }
@@ -168,7 +169,8 @@ std::optional<Response> Service::refusal(const Request& request) const {
     case Operation::TransferLeader:
       if (request.member == kNoNode) return refuse(request, Code::Invalid, "a member id other than 0");
       return std::nullopt;
-    case Operation::WatchCluster: return std::nullopt;
+    case Operation::WatchCluster:
+    case Operation::ClusterStatus: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -243,6 +245,20 @@ void Service::watch_cluster(const Request& request) {
   output_.respond(Response{.id = request.id, .revision = node_.store().revision()});
   last_cluster_state_ = cluster_state();
   output_.cluster_event(request.id, *last_cluster_state_);
+}
+
+// The leader's view unless this node's is asked for: a follower may be
+// behind, and a removed node never hears of its removal. With no leader
+// known (or a leader that moved under a forwarded request), this node's
+// view is the best there is, and an operator in an outage wants it.
+void Service::cluster_status(const Request& request) {
+  const raft::RaftStatus status = node_.status();
+  const bool elsewhere = status.role != raft::Role::Leader && status.leader != kNoNode && !request.forwarded;
+  if (request.consistency != Consistency::Stale && elsewhere) {
+    not_leader(request, status.leader);
+    return;
+  }
+  output_.respond(Response{.id = request.id, .revision = node_.store().revision(), .cluster = cluster_state()});
 }
 
 ClusterState Service::cluster_state() const {
@@ -342,9 +358,10 @@ void Service::answer_from_node(const Request& request, const node::ClientRespons
                                .membership = response.membership});
       return;
     case Operation::Watch:
-    case Operation::WatchCluster: break;
+    case Operation::WatchCluster:
+    case Operation::ClusterStatus: break;
   }
-  CONFMAN_ASSERT(false, "a watch never waits for the node");
+  CONFMAN_ASSERT(false, "watches and cluster status never wait for the node");
 }
 
 void Service::answer_failure(const Request& request, const node::ClientResponse& response) {

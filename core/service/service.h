@@ -89,6 +89,7 @@ class Service final : private node::ClientResponder {
   void write(Request request);
   void watch(const Request& request);
   void watch_cluster(const Request& request);
+  void cluster_status(const Request& request);
   void publish_cluster_state();
   void change_membership(Request request);
   void transfer(Request request);

@@ -458,14 +458,12 @@ void route(const std::shared_ptr<Call>& call) {
   }
   if (starts_with(kWatchPrefix) && method == "GET") return serve_watch(call);
   if (path == "/api/v1/cluster" && method == "GET") {
-    // The leader's view unless the local one is asked for: a follower may be
-    // behind, and a removed node never hears of its removal.
-    const raft::RaftStatus status = call->server.node().status();
     const bool local = call->target.param("local") && *call->target.param("local") == "true";
-    if (!local && status.role != raft::Role::Leader && status.leader != kNoNode && !call->forwarded()) {
-      return forward_to_leader(call, status.leader);
-    }
-    return call->respond(json_response(200, cluster_state(call->server)));
+    service::Request request{.operation = service::Operation::ClusterStatus};
+    request.consistency = local ? service::Consistency::Stale : service::Consistency::Linearizable;
+    return submit(call, request, [call](const service::Response& response) {
+      call->respond(json_response(200, cluster_state(call->server, *response.cluster)));
+    });
   }
   if (path == "/api/v1/cluster/watch" && method == "GET") {
     // Served by this node (its own view, as the request layer reports it).

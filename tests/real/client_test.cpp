@@ -18,6 +18,7 @@
 #include "real/client/sse_parser.h"
 #include "real/client/url_encode.h"
 #include "tests/real/fake_http_server.h"
+#include "tests/real/raw_connection.h"
 #include "tests/real/server_process.h"
 #include "tests/real/subprocess.h"
 
@@ -488,6 +489,35 @@ TEST(ClientHistoryTest, AWatchResumedAfterARestartGetsEveryLaterChangeOnce) {
   EXPECT_EQ(watch.events()[1].key_value.revision, revisions[3]);
   EXPECT_EQ(watch.events()[2].key_value.revision, revisions[4]);
   EXPECT_EQ(watch.events()[3].key_value.revision, sixth->revision);
+}
+
+// The same over raw HTTP, as a browser's EventSource resumes: the header
+// Last-Event-ID names the last event seen, after a kill -9 and a restart.
+TEST(ClientHistoryTest, LastEventIdAfterARestartResumesWithEveryLaterChangeOnce) {
+  ServerProcess server({"--snapshot-entries=3"});
+  Client client(options_for({server.endpoint()}));
+  std::vector<std::uint64_t> revisions;
+  for (int i = 1; i <= 5; ++i) {
+    auto written = client.put("/le/" + std::to_string(i), std::to_string(i));
+    ASSERT_TRUE(written);
+    revisions.push_back(written->revision);
+  }
+  server.restart();
+  RawConnection stream(server.client_port());
+  ASSERT_TRUE(stream.connected());
+  stream.send("GET /api/v1/watch/le/?prefix=true HTTP/1.1\r\nHost: x\r\nLast-Event-ID: " +
+              std::to_string(revisions[1]) + "\r\n\r\n");
+  std::string seen = stream.read_until_closed(std::chrono::milliseconds(1000));
+  auto written = client.put("/le/6", "6");
+  ASSERT_TRUE(written);
+  seen += stream.read_until_closed(std::chrono::milliseconds(1000));
+  std::vector<std::uint64_t> ids;
+  static const std::regex id_line("id: ([0-9]+)");
+  for (auto it = std::sregex_iterator(seen.begin(), seen.end(), id_line); it != std::sregex_iterator(); ++it) {
+    ids.push_back(std::stoull((*it)[1].str()));
+  }
+  const std::vector<std::uint64_t> expected{revisions[2], revisions[3], revisions[4], written->revision};
+  EXPECT_EQ(ids, expected) << seen;
 }
 
 TEST_F(ClientTest, AWatchResumesAfterTheServerRestarts) {

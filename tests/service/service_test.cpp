@@ -319,6 +319,23 @@ TEST(Service, ClusterWatchesHearEveryChangeOfRoleTermLeaderOrMembership) {
   EXPECT_NE(events.back().second.leader, leader);
 }
 
+TEST(Service, ClusterStatusIsTheLeadersViewUnlessThisNodesIsAskedFor) {
+  ServiceCluster cluster(3);
+  const NodeId leader = cluster.await_leader();
+  const NodeId follower = follower_of(leader);
+  const std::uint64_t id = cluster.next_id();
+  cluster[follower].handle(Request{.id = id, .operation = Operation::ClusterStatus}, cluster.now_us);
+  ASSERT_EQ(cluster.output(follower).forwards.size(), 1u);
+  EXPECT_EQ(cluster.output(follower).forwards[0].leader, leader);
+  const std::optional<Response> local =
+      cluster.call(follower, Request{.operation = Operation::ClusterStatus, .consistency = Consistency::Stale});
+  ASSERT_EQ(local->code, Code::Ok);
+  EXPECT_EQ(local->cluster->node, follower);
+  EXPECT_EQ(local->cluster->leader, leader);
+  const std::optional<Response> at_leader = cluster.call(leader, Request{.operation = Operation::ClusterStatus});
+  EXPECT_EQ(at_leader->cluster->role, raft::Role::Leader);
+}
+
 TEST(Service, RequestsBeyondThePendingBoundAreBusy) {
   ServiceCluster cluster(3, ServiceConfig{.max_pending_bytes = 3 * kRequestOverheadBytes});
   const NodeId leader = cluster.await_leader();
