@@ -219,6 +219,7 @@ void Cluster::start_node(Host& sim_node) {
   config.raft.heartbeat_interval_us = scenario_.raft.heartbeat_interval_us;
   config.snapshot_threshold_entries = scenario_.raft.snapshot_threshold_entries;
   config.snapshot_trailing_entries = scenario_.raft.snapshot_trailing_entries;
+  config.snapshot_log_ratio_percent = scenario_.raft.snapshot_log_ratio_percent;
   // Each incarnation draws fresh election timeouts.
   config.seed = derive_seed(seed_, kStreamNodeBase + sim_node.id * 1000 + sim_node.incarnation);
   node::Env env{sim_node.gated_storage.get(), sim_node.env.get(), nullptr, sim_node.env.get()};

@@ -50,6 +50,7 @@ struct RaftTiming {
   // entries (0: never), keeping this many entries behind the snapshot.
   std::uint64_t snapshot_threshold_entries = 1000;
   std::uint64_t snapshot_trailing_entries = 100;
+  std::uint32_t snapshot_log_ratio_percent = 0;  // node::NodeConfig::snapshot_log_ratio_percent
 };
 
 struct WorkloadOptions {

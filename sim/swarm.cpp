@@ -52,6 +52,12 @@ void draw_requests(Random& random, WorkloadOptions& workload) {
   workload.cluster_watchers = static_cast<int>(random.between(0, 2));
 }
 
+// The real server's snapshot schedule (snapshots only once the log outgrows
+// them) half the time; otherwise the scenario's, by entries alone.
+void draw_snapshots(Random& random, RaftTiming& raft) {
+  if (random.chance(1, 2)) raft.snapshot_log_ratio_percent = static_cast<std::uint32_t>(random.between(50, 300));
+}
+
 void draw_faults(Random& random, Scenario& scenario) {
   NemesisOptions& nemesis = scenario.nemesis;
   nemesis.partitions_per_minute = maybe(random, 30);
@@ -91,6 +97,7 @@ Scenario draw_swarm_scenario(const Scenario& base, std::uint64_t seed) {
   scenario.nemesis.membership_changes_per_minute = maybe(random, 30);
   // Drawn after those, for the same reason: the request layer's workload.
   draw_requests(random, scenario.workload);
+  draw_snapshots(random, scenario.raft);
   return scenario;
 }
 

@@ -35,6 +35,7 @@ const char* outcome_name(Outcome outcome) {
 Node::Node(NodeConfig config, Env env)
     : env_(env),
       snapshot_threshold_entries_(config.snapshot_threshold_entries),
+      snapshot_log_ratio_percent_(config.snapshot_log_ratio_percent),
       snapshot_trailing_entries_(config.snapshot_trailing_entries),
       raft_(config.raft, config.seed),
       disk_full_retry_us_(config.disk_full_retry_us),
@@ -120,6 +121,7 @@ Result<Done, StartError> Node::load_snapshot(const StoredState& stored, std::opt
                                  ": store state: " + restored.error().describe()});
   }
   store_ = std::move(restored).value();
+  last_snapshot_bytes_ = decoded->data.size();
   snapshot = std::move(decoded).value();
   return Done{};
 }
@@ -521,6 +523,7 @@ void Node::apply_committed() {
       result = request ? store_.apply(*request) : kv::WriteResult{kv::Status::Malformed, store_.revision(), {}};
     }
     applied_index_ = index;
+    log_bytes_since_snapshot_ += entry.data.size();
     if (env_.observer != nullptr) {
       env_.observer->on_apply(id(), entry);
       if (request) env_.observer->on_write_applied(id(), index, *request, result);
@@ -581,6 +584,8 @@ bool Node::install_snapshot(const raft::Snapshot& snapshot) {
   }
   store_ = std::move(restored).value();
   applied_index_ = snapshot.index;
+  last_snapshot_bytes_ = snapshot.data.size();
+  log_bytes_since_snapshot_ = 0;
   snapshots_installed_ += 1;
   if (env_.observer != nullptr) env_.observer->on_snapshot_installed(id(), snapshot.index, snapshot.term);
   env_.responder->on_store_changed();
@@ -594,7 +599,10 @@ void Node::maybe_take_snapshot() {
   if (snapshot_threshold_entries_ == 0 || pending_local_snapshot_ || in_flight_local_snapshot_) return;
   const LogIndex since = std::max(raft_.snapshot_index(), skipped_snapshot_at_);
   if (applied_index_ < since || applied_index_ - since < snapshot_threshold_entries_) return;
+  if (log_bytes_since_snapshot_ * 100 < last_snapshot_bytes_ * snapshot_log_ratio_percent_) return;
   Bytes data = store_.snapshot();
+  last_snapshot_bytes_ = data.size();
+  log_bytes_since_snapshot_ = 0;
   if (data.size() > raft::kMaxSnapshotBytes) {
     snapshots_too_large_ += 1;
     skipped_snapshot_at_ = applied_index_;

@@ -56,6 +56,12 @@ struct NodeConfig {
   std::uint64_t snapshot_threshold_entries = 1000;
   // Entries kept in the log behind a snapshot, for followers that lag a little.
   std::uint64_t snapshot_trailing_entries = 100;
+  // And only once the entries applied since the last snapshot hold at least
+  // this percentage of that snapshot's size in bytes (0: the entry count
+  // alone decides). Dissertation §5.1.2: with the log well above the
+  // snapshot's size, writing snapshots costs a bounded share of the disk's
+  // bandwidth however large the state (the watch history is in it) grows.
+  std::uint32_t snapshot_log_ratio_percent = 0;
   // After a write is refused for lack of space, the node tries the same write
   // again after this long, until it succeeds.
   TimeUs disk_full_retry_us = 1'000'000;
@@ -165,6 +171,9 @@ class Node {
 
   Env env_;
   std::uint64_t snapshot_threshold_entries_;
+  std::uint32_t snapshot_log_ratio_percent_;
+  std::uint64_t log_bytes_since_snapshot_ = 0;  // entry data applied since the last snapshot
+  std::uint64_t last_snapshot_bytes_ = 0;       // the newest snapshot's data, taken, installed or loaded
   std::uint64_t snapshot_trailing_entries_;
   raft::Raft raft_;
   kv::Store store_;

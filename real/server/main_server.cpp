@@ -38,6 +38,9 @@ void add_options(CLI::App& app, Flags& flags) {
   app.add_option("--heartbeat-ms", config.heartbeat_interval_ms, "leader heartbeat interval")->capture_default_str();
   app.add_option("--snapshot-entries", config.snapshot_threshold_entries, "snapshot after this many applied entries")
       ->capture_default_str();
+  app.add_option("--snapshot-log-ratio", config.snapshot_log_ratio_percent,
+                 "...and once the log since the last snapshot holds this percentage of its size (0: entries alone)")
+      ->capture_default_str();
   app.add_option("--storage", config.storage,
                  "wal: a write-ahead log in front of LMDB (one sync per write); lmdb: LMDB alone (two)")
       ->check(CLI::IsMember({"wal", "lmdb"}))

@@ -39,6 +39,9 @@ struct ServerConfig {
   std::uint32_t election_timeout_ms = 1000;
   std::uint32_t heartbeat_interval_ms = 100;
   std::uint64_t snapshot_threshold_entries = 10'000;
+  // ...and once the log since the last snapshot is this percentage of its
+  // size (node::NodeConfig::snapshot_log_ratio_percent).
+  std::uint32_t snapshot_log_ratio_percent = 200;
   // "wal": a write-ahead log in front of LMDB (wal_storage.h), one sync per
   // write; "lmdb": LMDB alone (lmdb_storage.h), two syncs per write.
   std::string storage = "wal";

@@ -182,21 +182,26 @@ class NodeCluster {
   int put_many(int count, const std::string& prefix = "/k/") {
     int acknowledged = 0;
     for (int i = 0; i < count; ++i) {
-      const NodeId at = await_leader();
-      if (at == kNoNode) return acknowledged;
-      ClientRequest request;
-      request.request_id = next_request_++;
-      request.write.client_id = 1;
-      request.write.sequence = request.request_id;
-      request.write.command =
-          kv::Command{kv::CommandType::Put, prefix + std::to_string(i % 16), "v" + std::to_string(i), 0};
-      Responses& responses = member(at).responses;
-      const std::size_t before = responses.received.size();
-      (*this)[at].submit(request, now_us);
-      for (int s = 0; s < 200 && responses.received.size() == before; ++s) step();
-      if (responses.received.size() > before && responses.received.back().outcome == Outcome::Ok) acknowledged += 1;
+      if (put(prefix + std::to_string(i % 16), "v" + std::to_string(i))) acknowledged += 1;
     }
     return acknowledged;
+  }
+
+  // Puts one key through the leader and waits for its answer; true if it was
+  // acknowledged.
+  bool put(const std::string& key, const std::string& value) {
+    const NodeId at = await_leader();
+    if (at == kNoNode) return false;
+    ClientRequest request;
+    request.request_id = next_request_++;
+    request.write.client_id = 1;
+    request.write.sequence = request.request_id;
+    request.write.command = kv::Command{kv::CommandType::Put, key, value, 0};
+    Responses& responses = member(at).responses;
+    const std::size_t before = responses.received.size();
+    (*this)[at].submit(request, now_us);
+    for (int s = 0; s < 200 && responses.received.size() == before; ++s) step();
+    return responses.received.size() > before && responses.received.back().outcome == Outcome::Ok;
   }
 
   // True once every node is up, one leads, and all applied its commit index

@@ -75,6 +75,42 @@ TEST(NodeSnapshot, SnapshotAfterThresholdCompactsOnlyOnceDurable) {
   EXPECT_EQ(member.observer.events[0], "compacted " + std::to_string(snapshot->index - kTrailing));
 }
 
+// Dissertation §5.1.2: with a log-to-snapshot ratio, the entry count alone
+// does not start a snapshot while the entries applied since the last one are
+// small beside it: a large state written out every few small writes would
+// spend the disk's bandwidth on snapshots.
+TEST(NodeSnapshot, ARatioWaitsForTheLogToOutgrowTheSnapshot) {
+  constexpr std::size_t kLargeValueBytes = 8'000;
+  auto snapshots_after_small_writes = [&](std::uint32_t ratio_percent) {
+    NodeCluster cluster(1, [&](NodeConfig& config) {
+      small_snapshots(config);
+      config.snapshot_log_ratio_percent = ratio_percent;
+    });
+    EXPECT_TRUE(cluster.put("/large", std::string(kLargeValueBytes, 'x')));
+    EXPECT_EQ(cluster.put_many(static_cast<int>(kThreshold) * 5), static_cast<int>(kThreshold) * 5);
+    cluster.run_for(5'000);
+    return cluster[1].snapshots_taken();
+  };
+  // By entries alone: one snapshot per threshold's worth of writes.
+  EXPECT_GE(snapshots_after_small_writes(0), 4u);
+  // At 200%, the first snapshot (the large value in it) waits until the log
+  // holds twice its size: the small writes never get there.
+  EXPECT_EQ(snapshots_after_small_writes(200), 1u);
+
+  // Large writes do get there: each snapshot waits for twice its size.
+  NodeCluster cluster(1, [&](NodeConfig& config) {
+    small_snapshots(config);
+    config.snapshot_log_ratio_percent = 200;
+  });
+  for (int i = 0; i < static_cast<int>(kThreshold); ++i) ASSERT_TRUE(cluster.put("/k", "v"));
+  cluster.run_for(5'000);
+  ASSERT_EQ(cluster[1].snapshots_taken(), 1u);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(cluster.put("/large/" + std::to_string(i), std::string(kLargeValueBytes, 'x')));
+  for (int i = 0; i < static_cast<int>(kThreshold); ++i) ASSERT_TRUE(cluster.put("/k", "v"));
+  cluster.run_for(5'000);
+  EXPECT_EQ(cluster[1].snapshots_taken(), 2u);
+}
+
 // Start-up from a snapshot: the store comes from it, the entries after it are
 // applied, and the node continues as before (same digest).
 TEST(NodeSnapshot, RestartFromSnapshotRestoresTheState) {

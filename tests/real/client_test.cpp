@@ -443,10 +443,10 @@ TEST_F(ClientTest, AWatchFromARevisionReplaysWhatFollowedIt) {
   EXPECT_EQ(watch.events()[1].key_value.revision, second->revision + 1);
 }
 
-// The watch history is replicated state bounded in bytes (16 MiB, core/kv/limits.h):
+// The watch history is replicated state bounded in bytes (4 MiB, core/kv/limits.h):
 // past it, the oldest events are gone, and a watch from them is refused.
 TEST(ClientHistoryTest, AWatchFromBeforeTheRetainedHistoryIs410) {
-  ServerProcess server({"--snapshot-entries=5"});
+  ServerProcess server({"--snapshot-entries=5", "--snapshot-log-ratio=0"});
   Client client(options_for({server.endpoint()}));
   // A JSON string value of just under 1 MiB, the most a value may be.
   const std::string big = "\"" + std::string((1 << 20) - 2, 'v') + "\"";
@@ -467,7 +467,7 @@ TEST(ClientHistoryTest, AWatchFromBeforeTheRetainedHistoryIs410) {
 // a kill -9 and a restart (here with a snapshot in between), a watch resumed
 // with Last-Event-ID gets every later change exactly once.
 TEST(ClientHistoryTest, AWatchResumedAfterARestartGetsEveryLaterChangeOnce) {
-  ServerProcess server({"--snapshot-entries=3"});
+  ServerProcess server({"--snapshot-entries=3", "--snapshot-log-ratio=0"});
   Client client(options_for({server.endpoint()}));
   std::vector<std::uint64_t> revisions;
   for (int i = 1; i <= 5; ++i) {
@@ -494,7 +494,7 @@ TEST(ClientHistoryTest, AWatchResumedAfterARestartGetsEveryLaterChangeOnce) {
 // The same over raw HTTP, as a browser's EventSource resumes: the header
 // Last-Event-ID names the last event seen, after a kill -9 and a restart.
 TEST(ClientHistoryTest, LastEventIdAfterARestartResumesWithEveryLaterChangeOnce) {
-  ServerProcess server({"--snapshot-entries=3"});
+  ServerProcess server({"--snapshot-entries=3", "--snapshot-log-ratio=0"});
   Client client(options_for({server.endpoint()}));
   std::vector<std::uint64_t> revisions;
   for (int i = 1; i <= 5; ++i) {
