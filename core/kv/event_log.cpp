@@ -104,7 +104,7 @@ std::optional<DecodeError> EventLog::decode(ByteReader& reader, std::uint64_t st
     if (event.revision <= previous || event.revision > store_revision) {
       return DecodeError{"event revisions increasing, above the compacted revision and at most the store's", start};
     }
-    if (!validate_key(event.key_value.key)) return DecodeError{"an event on a valid key", start};
+    if (!validate_stored_key(event.key_value.key)) return DecodeError{"an event on a valid key", start};
     previous = event.revision;
     bytes_ += event_bytes(event);
     events_.push_back(std::move(event));

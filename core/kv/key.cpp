@@ -34,14 +34,53 @@ std::string hex_escape(unsigned char byte) {
   return escaped;
 }
 
-// Quotes text so that control characters, quotes and backslashes are visible
-// and unambiguous ("/a\x01b"); bytes >= 0x80 pass through (UTF-8 is allowed).
+// The length of the well-formed UTF-8 sequence starting at text[at], or 0 if
+// it is not one. Table 3-7 of the Unicode Standard (and RFC 3629 section 4):
+// the second byte's range depends on the first, which is what excludes
+// overlong forms (0xc0, 0xc1, 0xe0 0x80..0x9f, 0xf0 0x80..0x8f), surrogates
+// (0xed 0xa0..0xbf) and code points above U+10FFFF (0xf4 0x90.., 0xf5..).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(at);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char second_low = 0x80;
+  unsigned char second_high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) second_low = 0xA0;
+    if (lead == 0xED) second_high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) second_low = 0x90;
+    if (lead == 0xF4) second_high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (at + length > text.size()) return 0;
+  if (byte(at + 1) < second_low || byte(at + 1) > second_high) return 0;
+  for (std::size_t i = at + 2; i < at + length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return length;
+}
+
+// Quotes text so that control characters, quotes, backslashes and bytes that
+// are not well-formed UTF-8 are visible and unambiguous ("/a\x01b", "/\xff");
+// the message is echoed inside JSON, so it must be valid UTF-8 whatever the
+// key was. A character cut by the length limit is escaped, not split.
 std::string quote(std::string_view text) {
   std::string quoted = "\"";
   const std::size_t shown = text.size() < kMaxQuotedBytes ? text.size() : kMaxQuotedBytes;
   for (std::size_t i = 0; i < shown; ++i) {
     const char c = text[i];
-    if (is_control(c)) {
+    const std::size_t sequence = utf8_sequence_length(text, i);
+    if (sequence > 1 && i + sequence <= shown) {
+      quoted.append(text.substr(i, sequence));
+      i += sequence - 1;
+    } else if (is_control(c) || static_cast<unsigned char>(c) >= 0x80) {
       quoted += hex_escape(static_cast<unsigned char>(c));
     } else if (c == '"' || c == '\\') {
       quoted += '\\';
@@ -72,6 +111,18 @@ std::optional<Violation> check_segment(std::string_view path, std::size_t begin,
   if (segment == "." || segment == "..") {
     return Violation{KeyErrorCode::DotSegment, begin,
                      "dot path segment \"" + std::string(segment) + "\""};
+  }
+  return std::nullopt;
+}
+
+std::optional<Violation> check_utf8(std::string_view path) {
+  for (std::size_t i = 0; i < path.size();) {
+    const std::size_t length = utf8_sequence_length(path, i);
+    if (length == 0) {
+      return Violation{KeyErrorCode::InvalidUtf8, i,
+                       "invalid UTF-8 byte " + hex_escape(static_cast<unsigned char>(path[i]))};
+    }
+    i += length;
   }
   return std::nullopt;
 }
@@ -111,8 +162,14 @@ std::optional<Violation> check_path(std::string_view path) {
 
 }  // namespace
 
+Result<Done, KeyError> validate_stored_key(std::string_view key) {
+  if (auto violation = check_path(key)) return unexpected(to_error(std::move(*violation), key));
+  return Done{};
+}
+
 Result<Done, KeyError> validate_key(std::string_view key) {
   if (auto violation = check_path(key)) return unexpected(to_error(std::move(*violation), key));
+  if (auto violation = check_utf8(key)) return unexpected(to_error(std::move(*violation), key));
   return Done{};
 }
 
@@ -124,6 +181,7 @@ Result<Done, KeyError> validate_prefix(std::string_view prefix) {
   // the prefix, since the body is its beginning.
   const std::string_view body = has_trailing_slash ? prefix.substr(0, prefix.size() - 1) : prefix;
   if (auto violation = check_path(body)) return unexpected(to_error(std::move(*violation), prefix));
+  if (auto violation = check_utf8(body)) return unexpected(to_error(std::move(*violation), prefix));
   if (!has_trailing_slash) {
     return unexpected(to_error(Violation{KeyErrorCode::MissingTrailingSlash, prefix.size(),
                                          "namespace prefix does not end in '/'"},
@@ -142,6 +200,7 @@ const char* key_error_code_name(KeyErrorCode code) {
     case KeyErrorCode::KeyTooLong: return "KeyTooLong";
     case KeyErrorCode::SegmentTooLong: return "SegmentTooLong";
     case KeyErrorCode::MissingTrailingSlash: return "MissingTrailingSlash";
+    case KeyErrorCode::InvalidUtf8: return "InvalidUtf8";
   }
   return "UnknownKeyError";
 }

@@ -96,7 +96,7 @@ WriteResult Store::apply_with_session(const WriteRequest& request) {
 }
 
 WriteResult Store::execute(const Command& command, bool legacy) {
-  if (!validate_key(command.key)) return WriteResult{Status::InvalidKey, revision_, std::nullopt};
+  if (!validate_stored_key(command.key)) return WriteResult{Status::InvalidKey, revision_, std::nullopt};
   if (!value_fits(command)) return WriteResult{Status::ValueTooLarge, revision_, std::nullopt};
   if (legacy) {
     if (auto member = apply_legacy_member_key(command)) return *member;

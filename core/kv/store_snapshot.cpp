@@ -115,7 +115,7 @@ std::optional<DecodeError> Store::restore_keys(ByteReader& reader) {
     const std::size_t start = reader.offset();
     KeyValue stored;
     if (!reader.string(stored.key, kMaxKeyBytes)) return reader.error("key string of at most " + number(kMaxKeyBytes) + " bytes");
-    if (auto valid = validate_key(stored.key); !valid) {
+    if (auto valid = validate_stored_key(stored.key); !valid) {
       return DecodeError{"a valid key (" + valid.error().message + ")", start};
     }
     if (!keys_.empty() && !(keys_.rbegin()->first < stored.key)) {

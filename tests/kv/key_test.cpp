@@ -192,6 +192,63 @@ TEST(KeyErrorCodeNameTest, NamesEveryCode) {
   EXPECT_STREQ(key_error_code_name(KeyErrorCode::KeyTooLong), "KeyTooLong");
   EXPECT_STREQ(key_error_code_name(KeyErrorCode::SegmentTooLong), "SegmentTooLong");
   EXPECT_STREQ(key_error_code_name(KeyErrorCode::MissingTrailingSlash), "MissingTrailingSlash");
+  EXPECT_STREQ(key_error_code_name(KeyErrorCode::InvalidUtf8), "InvalidUtf8");
+}
+
+TEST(ValidateKeyTest, WellFormedUtf8IsAccepted) {
+  // Two-, three- and four-byte characters, and the edges of each range.
+  for (const char* key : {"/caf\xc3\xa9", "/\xe6\x97\xa5\xe6\x9c\xac/\xf0\x9f\x98\x80",
+                          "/\xc2\x80", "/\xdf\xbf", "/\xe0\xa0\x80", "/\xed\x9f\xbf", "/\xee\x80\x80",
+                          "/\xf0\x90\x80\x80", "/\xf4\x8f\xbf\xbf"}) {
+    EXPECT_TRUE(validate_key(key).ok()) << validate_key(key).error().message;
+  }
+}
+
+// The reproductions from a black-box test: PUT /api/v1/config/jep/%ff%fe, a
+// raw 0xff, and the overlong "/" %c0%af were all accepted and echoed raw
+// inside JSON.
+TEST(ValidateKeyTest, MalformedUtf8IsRefusedAtTheFirstBadByte) {
+  struct Case {
+    std::string key;
+    std::size_t position;
+  };
+  const Case cases[] = {
+      {"/jep/\xff\xfe", 5},          // never valid in UTF-8
+      {"/a\xc0\xaf", 2},             // overlong '/'
+      {"/a\xc1\xbf", 2},             // overlong
+      {"/\xe0\x80\xaf", 1},         // overlong three-byte form
+      {"/\xf0\x80\x80\xaf", 1},     // overlong four-byte form
+      {"/\xed\xa0\x80", 1},         // a UTF-16 surrogate
+      {"/\xf4\x90\x80\x80", 1},     // above U+10FFFF
+      {"/\xf5\x80\x80\x80", 1},     // lead byte never used
+      {"/ok\x80", 3},                // a continuation byte with no lead
+      {"/ok\xe2\x82", 3},            // cut short by the end of the key
+      {"/ok\xe2\x82/x", 3},          // cut short by a separator
+  };
+  for (const Case& c : cases) {
+    const KeyError error = key_error(c.key);
+    EXPECT_EQ(error.code, KeyErrorCode::InvalidUtf8) << error.message;
+    EXPECT_EQ(error.position, c.position) << error.message;
+  }
+}
+
+TEST(ValidateKeyTest, TheMessageEscapesMalformedBytesAndKeepsGoodCharacters) {
+  const KeyError error = key_error("/caf\xc3\xa9/\xff");
+  EXPECT_TRUE(contains(error.message, "invalid UTF-8 byte \\xff at byte 7")) << error.message;
+  EXPECT_TRUE(contains(error.message, "\"/caf\xc3\xa9/\\xff\"")) << error.message;
+}
+
+TEST(ValidateKeyTest, AStoredKeyFollowsTheRulesItWasWrittenUnder) {
+  // Logs and snapshots from before the UTF-8 rule must replay the same way.
+  EXPECT_TRUE(validate_stored_key("/jep/\xff\xfe").ok());
+  EXPECT_FALSE(validate_stored_key("/a//b").ok());
+  EXPECT_FALSE(validate_key("/jep/\xff\xfe").ok());
+}
+
+TEST(ValidatePrefixTest, RefusesMalformedUtf8) {
+  const KeyError error = prefix_error("/jep\xff/");
+  EXPECT_EQ(error.code, KeyErrorCode::InvalidUtf8);
+  EXPECT_EQ(error.position, 4u);
 }
 
 }  // namespace

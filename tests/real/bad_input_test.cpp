@@ -74,6 +74,25 @@ TEST_F(BadInput, InvalidKeysAre400NamingTheRule) {
   expect_still_serving();
 }
 
+// A black-box test PUT keys with invalid UTF-8 (%ff%fe, a raw 0xff, the
+// overlong %c0%af); they were stored and echoed raw, and listing the
+// namespace broke strict JSON parsers. They are refused; listing stays JSON.
+TEST_F(BadInput, InvalidUtf8KeysAre400AndListingsStayValidJson) {
+  for (const std::string& target : {std::string("/api/v1/config/jep/%ff%fe"), std::string("/api/v1/config/jep/\xff"),
+                                   std::string("/api/v1/config/jep/%c0%af")}) {
+    const std::string put = exchange(request("PUT", target, "{\"value\": 1}"));
+    EXPECT_EQ(status_of(put), 400u) << put;
+    EXPECT_NE(put.find("application/problem+json"), std::string::npos) << put;
+    EXPECT_NE(put.find("invalid UTF-8 byte"), std::string::npos) << put;
+  }
+  EXPECT_EQ(status_of(exchange(request("PUT", "/api/v1/config/jep/caf%c3%a9", "{\"value\": 1}"))), 200u);
+  const std::string list = exchange(request("GET", "/api/v1/config/jep/", ""));
+  EXPECT_EQ(status_of(list), 200u) << list;
+  EXPECT_NE(list.find("\"/jep/caf\xc3\xa9\""), std::string::npos) << list;
+  EXPECT_EQ(list.find('\xff'), std::string::npos) << list;
+  expect_still_serving();
+}
+
 // The member registry once lived under /_confman/members/: a client could
 // redirect a node's Raft traffic with one PUT. The namespace is reserved now.
 TEST_F(BadInput, ReservedKeysAre403NamingTheNamespace) {
