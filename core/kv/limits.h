@@ -3,6 +3,7 @@
 // none is a silent truncation.
 
 #include <cstddef>
+#include <cstdint>
 
 namespace confman::kv {
 
@@ -21,5 +22,10 @@ constexpr std::size_t kMaxEventLogBytes = 4 << 20;
 // A member's address record (opaque to the core; the server keeps its peer
 // and client addresses there).
 constexpr std::size_t kMaxMemberRecordBytes = 4096;
+// The largest revision a client may name (a watch's start, a read's
+// min_revision). A future revision may be waited for, but one this far off
+// is a mistake or an attack: a resumed watch whose Last-Event-ID was
+// 2^64 - 1 once overflowed (+1) to 0, "from now", and silently skipped.
+constexpr std::uint64_t kMaxClientRevision = std::uint64_t{1} << 63;
 
 }  // namespace confman::kv

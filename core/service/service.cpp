@@ -19,6 +19,12 @@ std::optional<Response> refuse_key(const Request& request, bool prefix) {
   return refuse(request, valid.error().reserved ? Code::Reserved : Code::InvalidKey, valid.error().message);
 }
 
+std::optional<Response> refuse_revision(const Request& request, std::uint64_t revision, const char* what) {
+  if (revision <= kv::kMaxClientRevision) return std::nullopt;
+  return refuse(request, Code::Invalid,
+                std::string(what) + " " + std::to_string(revision) + " is above the largest revision a client may name (2^63)");
+}
+
 Response write_response(const Request& request, const kv::WriteResult& result) {
   Response response{.id = request.id, .revision = result.revision, .key_value = result.key_value};
   switch (result.status) {
@@ -148,10 +154,15 @@ void Service::handle(Request request, TimeUs now_us) {
 std::optional<Response> Service::refusal(const Request& request) const {
   switch (request.operation) {
     case Operation::Get:
+      if (auto far = refuse_revision(request, request.min_revision, "min_revision")) return far;
+      return refuse_key(request, false);
     case Operation::Put:
     case Operation::Delete: return refuse_key(request, false);
-    case Operation::Watch: return refuse_key(request, request.watch_prefix);
+    case Operation::Watch:
+      if (auto far = refuse_revision(request, request.from_revision, "a watch's start revision")) return far;
+      return refuse_key(request, request.watch_prefix);
     case Operation::List:
+      if (auto far = refuse_revision(request, request.min_revision, "min_revision")) return far;
       if (request.list_limit == 0 || request.list_limit > kv::kMaxListLimit) {
         return refuse(request, Code::Invalid,
                       "a list limit of 1 to " + std::to_string(kv::kMaxListLimit) + " (got " +

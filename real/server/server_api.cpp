@@ -298,6 +298,11 @@ void serve_watch(const std::shared_ptr<Call>& call) {
   if (const std::string* last = call->request().header("last-event-id")) {
     auto revision = parse_u64(*last);
     if (!revision) return call->respond(problem(400, "Bad Request", "Last-Event-ID must be a revision number"));
+    // Resuming after revision R starts at R + 1, which must not overflow.
+    if (*revision >= kv::kMaxClientRevision) {
+      return call->respond(problem(400, "Bad Request",
+                                   "Last-Event-ID " + *last + " is at or above 2^63: no revision follows it that a client may name"));
+    }
     request.from_revision = *revision + 1;
   } else if (const std::string* text = call->target.param("revision")) {
     auto revision = parse_u64(*text);

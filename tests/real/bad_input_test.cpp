@@ -93,6 +93,24 @@ TEST_F(BadInput, InvalidUtf8KeysAre400AndListingsStayValidJson) {
   expect_still_serving();
 }
 
+// Last-Event-ID 2^64 - 1 overflowed (+1) to "from now", and a watch from
+// ?revision=2^64 - 1 never delivered. Both are refused; 2^63 - 1 still resumes.
+TEST_F(BadInput, WatchPositionsPastTwoToTheSixtyThirdAre400) {
+  const std::string last = exchange(request("GET", "/api/v1/watch/k", "", "Last-Event-ID: 18446744073709551615\r\n"));
+  EXPECT_EQ(status_of(last), 400u) << last;
+  EXPECT_NE(last.find("application/problem+json"), std::string::npos) << last;
+  const std::string at = exchange(request("GET", "/api/v1/watch/k", "", "Last-Event-ID: 9223372036854775808\r\n"));
+  EXPECT_EQ(status_of(at), 400u) << at;
+  const std::string revision = exchange(request("GET", "/api/v1/watch/k?revision=18446744073709551615", ""));
+  EXPECT_EQ(status_of(revision), 400u) << revision;
+  const std::string above = exchange(request("GET", "/api/v1/watch/k?revision=9223372036854775809", ""));
+  EXPECT_EQ(status_of(above), 400u) << above;
+  RawConnection future(port());
+  future.send(request("GET", "/api/v1/watch/k", "", "Last-Event-ID: 9223372036854775807\r\n"));
+  EXPECT_EQ(status_of(future.read_until("\r\n\r\n", 5s)), 200u);
+  expect_still_serving();
+}
+
 // The member registry once lived under /_confman/members/: a client could
 // redirect a node's Raft traffic with one PUT. The namespace is reserved now.
 TEST_F(BadInput, ReservedKeysAre403NamingTheNamespace) {

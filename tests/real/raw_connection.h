@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace confman::real::testing {
 
@@ -37,7 +38,11 @@ class RawConnection {
   }
   // Everything the server sends until it closes the connection, or until
   // timeout passes (then timed_out() is true; a later call reads on).
-  std::string read_until_closed(std::chrono::milliseconds timeout) {
+  std::string read_until_closed(std::chrono::milliseconds timeout) { return read_until("", timeout); }
+
+  // What the server sends until it includes marker (a response head's
+  // "\r\n\r\n", say: for a stream that stays open), it closes, or timeout passes.
+  std::string read_until(std::string_view marker, std::chrono::milliseconds timeout) {
     std::string received;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     char buffer[4096];
@@ -52,6 +57,7 @@ class RawConnection {
       const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
       if (n <= 0) return received;
       received.append(buffer, static_cast<std::size_t>(n));
+      if (!marker.empty() && received.find(marker) != std::string::npos) return received;
     }
   }
   bool timed_out() const { return timed_out_; }

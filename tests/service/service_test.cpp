@@ -258,6 +258,29 @@ TEST(Service, AWatchResumesFromTheDurableLogAfterARestart) {
   EXPECT_EQ(events[2].key_value.value, "5");
 }
 
+// ?revision=18446744073709551615 once opened a stream that never delivered,
+// and Last-Event-ID 2^64 - 1 overflowed to "from now". A future revision may
+// be waited for; one past 2^63 is refused.
+TEST(Service, RevisionsPastTwoToTheSixtyThirdAreRefused) {
+  ServiceCluster cluster(1);
+  const NodeId leader = cluster.await_leader();
+  constexpr std::uint64_t kFar = kv::kMaxClientRevision + 1;
+  const std::optional<Response> watch =
+      cluster.call(leader, Request{.operation = Operation::Watch, .key = "/k", .from_revision = kFar});
+  EXPECT_EQ(watch->code, Code::Invalid);
+  EXPECT_NE(watch->detail.find("2^63"), std::string::npos) << watch->detail;
+  const std::optional<Response> max =
+      cluster.call(leader, Request{.operation = Operation::Watch, .key = "/k", .from_revision = ~std::uint64_t{0}});
+  EXPECT_EQ(max->code, Code::Invalid);
+  const std::optional<Response> read = cluster.call(
+      leader, Request{.operation = Operation::Get, .key = "/k", .consistency = Consistency::ReadYourWrites, .min_revision = kFar});
+  EXPECT_EQ(read->code, Code::Invalid);
+  // The largest allowed one is a future revision: the watch opens and waits.
+  const std::optional<Response> future = cluster.call(
+      leader, Request{.operation = Operation::Watch, .key = "/k", .from_revision = kv::kMaxClientRevision});
+  EXPECT_EQ(future->code, Code::Ok);
+}
+
 TEST(Service, AWatchFromBeforeTheKeptHistoryIsCompacted) {
   ServiceCluster cluster(1);
   const NodeId leader = cluster.await_leader();
