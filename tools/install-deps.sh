@@ -15,6 +15,8 @@ packages=(
   # The visualizer's browser test (tests/visualizer): headless Chromium, and
   # a font for its screenshots (a Recommends, which is not installed here).
   chromium fonts-liberation
+  # The README's examples against a real server.
+  curl
 )
 
 missing=()

@@ -51,7 +51,7 @@ void Raft::restore(const HardState& hard_state, std::optional<Snapshot> snapshot
   log_.restore(snapshot_index, snapshot_term, std::move(entries), std::max(hard_state.commit, snapshot_index));
   if (snapshot) set_snapshot(std::move(*snapshot));
   persisted_hard_state_ = hard_state;
-  reset_election_deadline();
+  set_first_election_deadline();
 }
 
 void Raft::advance_clock(TimeUs now_us) {

@@ -194,6 +194,9 @@ class Raft {
   void handle_vote_response(const Message& message);
   bool in_leader_lease() const;
   void reset_election_deadline();
+  // The deadline after restore: at once for a lone voter, shortened for a
+  // member of a cluster that has never had a term, the full timeout otherwise.
+  void set_first_election_deadline();
   void tick_leader();
 
   // replication (raft_replication.cpp)

@@ -15,6 +15,29 @@ void Raft::reset_election_deadline() {
   election_deadline_us_ = now_us_ + timeout + random_.between(0, timeout - 1);
 }
 
+void Raft::set_first_election_deadline() {
+  const TimeUs timeout = config_.election_timeout_us;
+  const TimeUs random_part = random_.between(0, timeout - 1);
+  if (can_campaign() && membership_.voters.size() == 1) {
+    // A lone voter has no one to hear from: it campaigns at the first tick.
+    // Waiting the timeout made a fresh single-node server answer 503 "no
+    // leader" for up to two timeouts, failing the quick start's first write.
+    election_deadline_us_ = now_us_;
+    return;
+  }
+  if (term_ == 0 && log_.last_index() == 0) {
+    // A member of a cluster that has never elected anyone has no leader to
+    // wait for. Like etcd's advanceTicks, it skips the fixed part of the
+    // timeout and keeps the random part, which still sets the candidates
+    // apart (§5.2); the heartbeat interval leaves the others a moment to start.
+    election_deadline_us_ = now_us_ + config_.heartbeat_interval_us + random_part;
+    return;
+  }
+  // A node with history waits the whole timeout: a leader may exist, and
+  // pre-vote would refuse it anyway until that leader is quiet (§9.6).
+  election_deadline_us_ = now_us_ + timeout + random_part;
+}
+
 bool Raft::in_leader_lease() const {
   if (!config_.check_quorum) return false;
   if (role_ == Role::Leader) return true;

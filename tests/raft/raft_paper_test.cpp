@@ -280,3 +280,37 @@ TEST(RaftClock, BackwardJumpNeitherFreezesNorFiresTimers) {
 
 }  // namespace
 }  // namespace confman::raft
+
+namespace confman::raft {
+namespace {
+
+// The first election after a start (Raft::set_first_election_deadline).
+TEST(RaftFirstElection, ALoneVoterCampaignsAtTheFirstTick) {
+  Raft raft(testing::config_for(1, {1}), 7);
+  raft.restore(HardState{}, {}, 5'000'000);
+  EXPECT_EQ(raft.next_deadline_us(), 5'000'000);
+  raft.tick(5'000'000);
+  EXPECT_EQ(raft.role(), Role::Leader);
+}
+
+TEST(RaftFirstElection, AFreshClusterSkipsTheFixedPartOfTheTimeout) {
+  const RaftConfig config = testing::config_for(1, {1, 2, 3});
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    Raft raft(config, seed);
+    raft.restore(HardState{}, {}, 0);
+    EXPECT_GE(raft.next_deadline_us(), config.heartbeat_interval_us);
+    EXPECT_LT(raft.next_deadline_us(), config.heartbeat_interval_us + config.election_timeout_us);
+  }
+}
+
+TEST(RaftFirstElection, ANodeWithHistoryWaitsTheWholeTimeout) {
+  const RaftConfig config = testing::config_for(1, {1, 2, 3});
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    Raft raft(config, seed);
+    raft.restore(HardState{1, kNoNode, 0}, {Entry{1, 1, EntryType::Noop, {}}}, 0);
+    EXPECT_GE(raft.next_deadline_us(), config.election_timeout_us);
+  }
+}
+
+}  // namespace
+}  // namespace confman::raft

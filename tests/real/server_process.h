@@ -33,8 +33,11 @@ class ServerProcess {
   // extra_args: more confman-server flags, e.g. "--snapshot-entries=2".
   // initial_data: a data directory to start from (copied; e.g. one written
   // by an older server, for upgrade tests).
-  explicit ServerProcess(std::vector<std::string> extra_args = {}, const std::filesystem::path& initial_data = {})
-      : extra_args_(std::move(extra_args)) {
+  // await_ready false: return as soon as the client port is bound, as a
+  // user typing the quick start would.
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, const std::filesystem::path& initial_data = {},
+                         bool await_ready = true)
+      : extra_args_(std::move(extra_args)), await_ready_(await_ready) {
     if (!initial_data.empty()) {
       std::filesystem::copy(initial_data, dir_.path() / "data", std::filesystem::copy_options::recursive);
     }
@@ -86,7 +89,7 @@ class ServerProcess {
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     spawn(args);
     client_port_ = wait_for_port();
-    wait_until_ready();
+    if (await_ready_) wait_until_ready();
   }
 
   void spawn(const std::vector<std::string>& args) {
@@ -133,6 +136,7 @@ class ServerProcess {
   }
 
   std::vector<std::string> extra_args_;
+  bool await_ready_ = true;
   TempDir dir_;
   pid_t pid_ = -1;
   std::uint16_t client_port_ = 0;
