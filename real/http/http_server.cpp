@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <optional>
+
+#include "real/transport/accept_pacing.h"
 
 namespace confman::real::http {
 
@@ -63,16 +66,33 @@ class ExchangeImpl final : public Exchange {
 }  // namespace
 
 struct Server::Impl {
-  Impl(asio::io_context& io_context, Handler request_handler, Limits server_limits)
-      : io(io_context), acceptor(io_context), handler(std::move(request_handler)), limits(server_limits) {}
+  Impl(asio::io_context& io_context, Handler request_handler, Limits server_limits, Priority request_priority)
+      : io(io_context),
+        acceptor(io_context),
+        accept_timer(io_context),
+        handler(std::move(request_handler)),
+        limits(server_limits),
+        priority(std::move(request_priority)) {}
   void accept();
+  void on_accept(const beast::error_code& error, tcp::socket socket);
+  // Whether a connection from address may carry only priority requests.
+  bool limited(const std::string& address) const;
 
   asio::io_context& io;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_timer;
+  AcceptPacing pacing;
   Handler handler;
   Limits limits;
-  std::size_t open_connections = 0;
+  Priority priority;
+  ServerStats stats;
+  std::map<std::string, std::size_t> connections_per_address;
   std::vector<std::weak_ptr<Session>> sessions;
+  // Limited connections, oldest first: when every slot is taken, the oldest
+  // that has not yet sent a request makes room for a new one, so a health
+  // check is not locked out by connections that only sit there.
+  std::deque<std::weak_ptr<Session>> limited_sessions;
+  bool evict_idle_limited();
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
@@ -80,19 +100,24 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::Impl& server)
-      : stream_(std::move(socket)), server_(server), alive_(server.alive), limits_(server.limits) {
-    server_.open_connections += 1;
+  Session(tcp::socket socket, Server::Impl& server, std::string address, bool limited)
+      : stream_(std::move(socket)),
+        server_(server),
+        alive_(server.alive),
+        limits_(server.limits),
+        address_(std::move(address)),
+        limited_(limited) {
+    server_.stats.open_connections += 1;
+    server_.connections_per_address[address_] += 1;
   }
-  ~Session() {
-    if (*alive_) server_.open_connections -= 1;
-  }
+  ~Session() { release_slot(); }
 
   void start() { read_request(); }
 
   void close() {
     if (closed_) return;
     closed_ = true;
+    release_slot();  // its descriptor is free now, whenever the last handler lets go of it
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.socket().close(ignored);
@@ -102,6 +127,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   bool is_open() const { return !closed_; }
+  // A connection that has not sent a byte of a request since it opened.
+  bool awaiting_first_request() const { return !closed_ && requests_started_ == 0; }
   void add_close_callback(std::function<void()> callback) {
     if (closed_) {
       callback();
@@ -151,8 +178,36 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // Waits up to idle_timeout_ms for the first byte of the next request (a
+  // keep-alive connection's leftover bytes count), then reads it whole.
   void read_request() {
     if (closed_) return;
+    if (buffer_.size() > 0) return read_whole_request();
+    stream_.expires_after(std::chrono::milliseconds(limits_.idle_timeout_ms));
+    auto self = shared_from_this();
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes), [self](beast::error_code error, std::size_t bytes) {
+      if (!*self->alive_) return;
+      if (error) {
+        if (error == beast::error::timeout) self->server_.stats.idle_closed_total += 1;
+        return self->close();
+      }
+      self->buffer_.commit(bytes);
+      self->requests_started_ += 1;
+      self->read_whole_request();
+    });
+  }
+
+  void release_slot() {
+    if (slot_released_ || !*alive_) return;
+    slot_released_ = true;
+    server_.stats.open_connections -= 1;
+    auto held = server_.connections_per_address.find(address_);
+    if (held != server_.connections_per_address.end() && --held->second == 0) {
+      server_.connections_per_address.erase(held);
+    }
+  }
+
+  void read_whole_request() {
     parser_.emplace();
     parser_->body_limit(limits_.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
@@ -187,7 +242,18 @@ class Session : public std::enable_shared_from_this<Session> {
     request.target = std::string(message.target());
     for (const auto& field : message) request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
     request.body = std::move(message.body());
-    auto exchange = std::make_shared<ExchangeImpl>(shared_from_this(), std::move(request), message.keep_alive());
+    if (limited_ && !(server_.priority && server_.priority(request))) {
+      server_.stats.limited_requests_refused_total += 1;
+      Response refused = problem(503, "Service Unavailable",
+                                 "too many connections are open (to this node, or from " + address_ +
+                                     "): this one serves only health checks and requests forwarded between members",
+                                 "urn:confman:problem:connection-limit");
+      refused.headers.emplace_back("Retry-After", "1");
+      return write_response(std::move(refused), false);
+    }
+    // A reserved connection serves one request, then makes room again.
+    const bool keep_alive = message.keep_alive() && !limited_;
+    auto exchange = std::make_shared<ExchangeImpl>(shared_from_this(), std::move(request), keep_alive);
     server_.handler(std::move(exchange));
   }
 
@@ -213,10 +279,16 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  static constexpr std::size_t kFirstReadBytes = 4096;
+
   beast::tcp_stream stream_;
   Server::Impl& server_;
   std::shared_ptr<bool> alive_;
   Limits limits_;
+  std::string address_;  // the client's IP address
+  std::uint64_t requests_started_ = 0;
+  bool slot_released_ = false;
+  bool limited_;         // serves only priority requests (see http_server.h)
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::deque<std::string> outgoing_;
@@ -251,28 +323,71 @@ void ExchangeImpl::on_close(std::function<void()> callback) { session_->add_clos
 void Server::Impl::accept() {
   acceptor.async_accept([this, alive = alive](beast::error_code error, tcp::socket socket) {
     if (!*alive) return;
-    if (!error) {
-      if (open_connections >= limits.max_connections) {
-        beast::error_code ignored;
-        socket.close(ignored);
-      } else {
-        // Responses and SSE events are small writes: Nagle's algorithm would
-        // hold one back until the client acknowledges the one before.
-        beast::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        auto session = std::make_shared<Session>(std::move(socket), *this);
-        sessions.push_back(session);
-        std::erase_if(sessions, [](const std::weak_ptr<Session>& weak) { return weak.expired(); });
-        session->start();
-      }
-    }
-    accept();
+    on_accept(error, std::move(socket));
   });
 }
 
+bool Server::Impl::limited(const std::string& address) const {
+  if (stats.open_connections + limits.reserved_connections >= limits.max_connections) return true;
+  auto held = connections_per_address.find(address);
+  return held != connections_per_address.end() && held->second >= limits.max_connections_per_address;
+}
+
+bool Server::Impl::evict_idle_limited() {
+  while (!limited_sessions.empty()) {
+    auto oldest = limited_sessions.front().lock();
+    limited_sessions.pop_front();
+    if (!oldest || !oldest->is_open()) continue;
+    if (!oldest->awaiting_first_request()) continue;  // busy with its one request: it closes after
+    oldest->close();
+    stats.idle_closed_total += 1;
+    return true;
+  }
+  return false;
+}
+
+void Server::Impl::on_accept(const beast::error_code& error, tcp::socket socket) {
+  const auto delay = pacing.after(error ? error.value() : 0);
+  stats.accept_exhausted_total = pacing.exhausted_total();
+  if (delay.count() > 0) {
+    accept_timer.expires_after(delay);
+    accept_timer.async_wait([this, alive = alive](const beast::error_code& cancelled) {
+      if (!*alive || cancelled) return;
+      accept();
+    });
+    return;
+  }
+  if (!error) {
+    beast::error_code ignored;
+    const auto remote = socket.remote_endpoint(ignored);
+    const bool full = stats.open_connections >= limits.max_connections && !evict_idle_limited();
+    if (ignored || full) {
+      stats.connections_refused_total += 1;
+      socket.close(ignored);
+    } else {
+      // Responses and SSE events are small writes: Nagle's algorithm would
+      // hold one back until the client acknowledges the one before.
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::string address = remote.address().to_string();
+      const bool is_limited = limited(address);
+      auto session = std::make_shared<Session>(std::move(socket), *this, std::move(address), is_limited);
+      sessions.push_back(session);
+      if (is_limited) limited_sessions.push_back(session);
+      std::erase_if(sessions, [](const std::weak_ptr<Session>& weak) { return weak.expired(); });
+      session->start();
+    }
+  }
+  accept();
+}
+
 Result<std::unique_ptr<Server>, std::string> Server::start(asio::io_context& io, const HostPort& listen, Handler handler,
-                                                           Limits limits) {
-  auto impl = std::make_shared<Impl>(io, std::move(handler), limits);
+                                                           Limits limits, Priority priority) {
+  if (limits.reserved_connections >= limits.max_connections) {
+    return unexpected("the reserved connections (" + std::to_string(limits.reserved_connections) +
+                      ") must be fewer than the connection limit (" + std::to_string(limits.max_connections) + ")");
+  }
+  if (limits.max_connections_per_address == 0) return unexpected(std::string("the per-address connection limit must be positive"));
+  auto impl = std::make_shared<Impl>(io, std::move(handler), limits, std::move(priority));
   beast::error_code error;
   const auto address = asio::ip::make_address(listen.host, error);
   if (error) return unexpected("client listen address '" + listen.host + "': " + error.message());
@@ -293,11 +408,15 @@ void Server::close() {
   if (!*impl_->alive) return;
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
+  impl_->accept_timer.cancel();
   for (auto& weak : impl_->sessions) {
     if (auto session = weak.lock()) session->close();
   }
   *impl_->alive = false;
 }
+
+ServerStats Server::stats() const { return impl_->stats; }
+const Limits& Server::limits() const { return impl_->limits; }
 
 std::uint16_t Server::port() const {
   beast::error_code error;

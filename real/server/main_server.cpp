@@ -50,6 +50,18 @@ void add_options(CLI::App& app, Flags& flags) {
   app.add_option("--request-timeout-ms", config.request_timeout_ms,
                  "a request not fully received within this closes its connection")
       ->capture_default_str();
+  app.add_option("--idle-timeout-ms", config.idle_timeout_ms,
+                 "a connection that sends no request for this long (before its first, or between two) is closed")
+      ->capture_default_str();
+  app.add_option("--max-connections", config.max_connections,
+                 "client connections open at once (lowered to fit the file descriptor limit; the log says so)")
+      ->capture_default_str();
+  app.add_option("--reserved-connections", config.reserved_connections,
+                 "of --max-connections, kept for health checks and requests forwarded between members")
+      ->capture_default_str();
+  app.add_option("--max-connections-per-address", config.max_connections_per_address,
+                 "client connections from one address; more serve only health checks and forwarded requests")
+      ->capture_default_str();
   app.set_config("--config", "", "read these options from a TOML file (keys as the long option names)");
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/util/assert.h"
+#include "real/server/fd_budget.h"
 #include "real/server/member_record.h"
 #include "real/server/server_api.h"
 
@@ -106,9 +107,25 @@ Result<std::unique_ptr<ConfmanServer>, std::string> ConfmanServer::start(asio::i
   // hold it before the client port opens, so the first request finds a leader.
   self.service_->tick(self.now_us());
 
+  const DescriptorBudget descriptors = plan_descriptors(cfg.max_connections);
+  if (descriptors.max_connections <= cfg.reserved_connections) {
+    return unexpected("the file descriptor limit (" + std::to_string(descriptors.soft_limit) +
+                      ") leaves room for " + std::to_string(descriptors.max_connections) +
+                      " client connections, not more than --reserved-connections (" +
+                      std::to_string(cfg.reserved_connections) + "); raise it (ulimit -n) to at least " +
+                      std::to_string(kReservedDescriptors + cfg.reserved_connections + 16));
+  }
+  self.log("connections", descriptors.describe() + " requested_max_connections=" + std::to_string(cfg.max_connections) +
+                              " reserved_connections=" + std::to_string(cfg.reserved_connections) +
+                              " max_connections_per_address=" + std::to_string(cfg.max_connections_per_address));
   auto http = http::Server::start(io, cfg.client_listen, make_api_handler(self),
                                   http::Limits{.max_body_bytes = cfg.max_body_bytes,
-                                               .request_timeout_ms = cfg.request_timeout_ms});
+                                               .request_timeout_ms = cfg.request_timeout_ms,
+                                               .idle_timeout_ms = cfg.idle_timeout_ms,
+                                               .max_connections = descriptors.max_connections,
+                                               .reserved_connections = cfg.reserved_connections,
+                                               .max_connections_per_address = cfg.max_connections_per_address},
+                                  is_priority_request);
   if (!http) return unexpected(http.error());
   self.http_ = std::move(http).value();
   // Listening on port 0 picks a free port: record the one bound.

@@ -68,6 +68,9 @@ class ConfmanServer final : public service::ServiceOutput, public node::NodeObse
   const HostPort* peer_address(NodeId id) const;
   WatchStreams& watch_streams() { return watch_streams_; }
   Metrics& metrics() { return metrics_; }
+  http::ServerStats http_stats() const { return http_ ? http_->stats() : http::ServerStats{}; }
+  http::Limits http_limits() const { return http_ ? http_->limits() : http::Limits{}; }
+  const TransportStats& transport_stats() const { return transport_->stats(); }
   boost::asio::io_context& io() { return io_; }
   void log(const std::string& event, const std::string& fields) const;
 

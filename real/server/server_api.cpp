@@ -431,6 +431,25 @@ std::string metrics_text(ConfmanServer& server) {
         server.node().store().events().max_bytes(), "gauge");
   gauge("confman_watch_history_compacted_revision", "watches must start above this revision (410 otherwise)",
         server.node().store().events().compacted_revision(), "gauge");
+  const http::ServerStats connections = server.http_stats();
+  gauge("confman_http_connections", "client connections open", connections.open_connections, "gauge");
+  gauge("confman_http_connections_limit", "the bound on confman_http_connections (fits the descriptor limit)",
+        server.http_limits().max_connections, "gauge");
+  gauge("confman_http_connections_reserved", "of the limit, kept for health checks and forwarding between members",
+        server.http_limits().reserved_connections, "gauge");
+  gauge("confman_http_connections_per_address_limit", "client connections from one address before it is limited",
+        server.http_limits().max_connections_per_address, "gauge");
+  gauge("confman_http_connections_refused_total", "connections closed on accept: the limit was reached",
+        connections.connections_refused_total, "counter");
+  gauge("confman_http_limited_requests_refused_total",
+        "requests answered 503 on a reserved or per-address-limited connection",
+        connections.limited_requests_refused_total, "counter");
+  gauge("confman_http_idle_closed_total", "connections closed after the idle timeout without a request",
+        connections.idle_closed_total, "counter");
+  gauge("confman_accepts_exhausted_total", "accepts that found no file descriptor (client and peer ports)",
+        connections.accept_exhausted_total + server.transport_stats().accepts_exhausted, "counter");
+  gauge("confman_peer_inbound_evicted_total", "inbound peer connections closed to stay within the cap",
+        server.transport_stats().inbound_evicted, "counter");
   text += server.metrics().fsync_seconds.render("confman_fsync_duration_seconds", "durable storage write latency");
   text += server.metrics().apply_seconds.render("confman_apply_duration_seconds",
                                                 "client write latency, received to applied");
@@ -518,6 +537,12 @@ json::object cluster_state(const ConfmanServer& server) { return cluster_state(s
 
 std::string cluster_state_json(const ConfmanServer& server, const service::ClusterState& view) {
   return json::serialize(cluster_state(server, view));
+}
+
+bool is_priority_request(const http::Request& request) {
+  const std::string_view target = request.target;
+  const bool health = target == "/health" || target.starts_with("/health/") || target.starts_with("/health?");
+  return health || target == "/metrics" || request.header("x-confman-forwarded") != nullptr;
 }
 
 http::Handler make_api_handler(ConfmanServer& server) {

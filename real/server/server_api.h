@@ -36,6 +36,9 @@ namespace confman::real {
 class ConfmanServer;
 
 http::Handler make_api_handler(ConfmanServer& server);
+// What may use a reserved connection (http_server.h): health checks,
+// /metrics, and requests forwarded between members (X-Confman-Forwarded).
+bool is_priority_request(const http::Request& request);
 // A node's view of the cluster (the request layer's ClusterState), with the
 // members' addresses, as /api/v1/cluster and the cluster watch show it.
 std::string cluster_state_json(const ConfmanServer& server, const service::ClusterState& view);

@@ -46,6 +46,13 @@ Result<Done, std::string> validate(const ServerConfig& config) {
     return unexpected(std::string("--heartbeat-ms must be positive and below --election-timeout-ms"));
   }
   if (config.data_dir.empty()) return unexpected(std::string("--data-dir must not be empty"));
+  if (config.idle_timeout_ms == 0) return unexpected(std::string("--idle-timeout-ms must be positive"));
+  if (config.reserved_connections >= config.max_connections) {
+    return unexpected(std::string("--reserved-connections must be below --max-connections"));
+  }
+  if (config.max_connections_per_address == 0) {
+    return unexpected(std::string("--max-connections-per-address must be positive"));
+  }
   if (config.storage != "wal" && config.storage != "lmdb") {
     return unexpected("--storage must be wal or lmdb, not '" + config.storage + "'");
   }

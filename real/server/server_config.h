@@ -48,6 +48,13 @@ struct ServerConfig {
   std::size_t lmdb_map_size_mb = 1024;
   std::size_t max_body_bytes = 1536 * 1024;
   std::uint32_t request_timeout_ms = 30'000;  // a request not fully received by then closes its connection
+  std::uint32_t idle_timeout_ms = 5'000;      // a connection with no request for this long is closed
+  // Client connections (http_server.h): the cap (lowered at start-up to fit
+  // the descriptor limit, fd_budget.h), the share of it kept for health
+  // checks and forwarding between members, and the cap per client address.
+  std::size_t max_connections = 1024;
+  std::size_t reserved_connections = 32;
+  std::size_t max_connections_per_address = 128;
   std::uint32_t read_wait_timeout_ms = 5000;  // X-Confman-Version and forwarded requests
 };
 

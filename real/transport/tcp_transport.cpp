@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <deque>
 
+#include "core/raft/membership.h"
 #include "core/raft/message.h"
 #include "core/util/assert.h"
+#include "real/transport/accept_pacing.h"
 
 namespace confman::real {
 
@@ -19,6 +21,11 @@ constexpr std::size_t kMaxQueuedBytes = 64u << 20;
 constexpr std::uint32_t kMaxFrameBytes = raft::kMaxMessageBytes + 64;
 constexpr auto kBackoffMin = std::chrono::milliseconds(50);
 constexpr auto kBackoffMax = std::chrono::milliseconds(2000);
+// Inbound connections kept at once: a member holds one to us (two for a
+// moment while it reconnects). Past the cap, the one quiet the longest is
+// closed: members send heartbeats, so a flood of idle connections to the
+// peer port evicts itself rather than the cluster's.
+constexpr std::size_t kMaxInboundConnections = raft::kMaxMembers;
 
 std::array<std::uint8_t, 4> length_prefix(std::size_t length) {
   return {static_cast<std::uint8_t>(length), static_cast<std::uint8_t>(length >> 8),
@@ -153,9 +160,12 @@ class Inbound : public std::enable_shared_from_this<Inbound> {
 
   void start() { read_length(); }
   void close() {
+    closed_ = true;
     boost::system::error_code ignored;
     socket_.close(ignored);
   }
+  bool closed() const { return closed_; }
+  std::chrono::steady_clock::time_point last_active() const { return last_active_; }
 
  private:
   void read_length() {
@@ -178,6 +188,7 @@ class Inbound : public std::enable_shared_from_this<Inbound> {
     auto self = shared_from_this();
     asio::async_read(socket_, asio::buffer(frame_), [self](const boost::system::error_code& error, std::size_t) {
       if (error || !*self->alive_) return;
+      self->last_active_ = std::chrono::steady_clock::now();
       self->stats_.frames_received += 1;
       self->on_frame_(std::move(self->frame_));
       self->frame_ = Bytes{};
@@ -191,26 +202,59 @@ class Inbound : public std::enable_shared_from_this<Inbound> {
   std::shared_ptr<bool> alive_;
   std::array<std::uint8_t, 4> prefix_{};
   Bytes frame_;
+  std::chrono::steady_clock::time_point last_active_ = std::chrono::steady_clock::now();
+  bool closed_ = false;
 };
 
 struct TcpTransport::Impl {
-  Impl(asio::io_context& io_context, FrameHandler handler) : io(io_context), acceptor(io_context), on_frame(std::move(handler)) {}
+  Impl(asio::io_context& io_context, FrameHandler handler)
+      : io(io_context), acceptor(io_context), accept_timer(io_context), on_frame(std::move(handler)) {}
 
   void accept() {
     acceptor.async_accept([this, alive = alive](const boost::system::error_code& error, tcp::socket socket) {
       if (*alive == false || closed) return;
-      if (!error) {
-        auto inbound = std::make_shared<Inbound>(std::move(socket), on_frame, stats, alive);
-        inbound->start();
-        inbound_connections.push_back(inbound);
-        std::erase_if(inbound_connections, [](const std::weak_ptr<Inbound>& weak) { return weak.expired(); });
-      }
-      accept();
+      on_accept(error, std::move(socket));
     });
+  }
+
+  void on_accept(const boost::system::error_code& error, tcp::socket socket) {
+    const auto delay = pacing.after(error ? error.value() : 0);
+    stats.accepts_exhausted = pacing.exhausted_total();
+    if (delay.count() > 0) {
+      accept_timer.expires_after(delay);
+      accept_timer.async_wait([this, alive = alive](const boost::system::error_code& cancelled) {
+        if (*alive == false || closed || cancelled) return;
+        accept();
+      });
+      return;
+    }
+    if (!error) {
+      std::erase_if(inbound_connections, [](const std::weak_ptr<Inbound>& weak) {
+        auto inbound = weak.lock();
+        return !inbound || inbound->closed();
+      });
+      if (inbound_connections.size() >= kMaxInboundConnections) evict_quietest();
+      auto inbound = std::make_shared<Inbound>(std::move(socket), on_frame, stats, alive);
+      inbound->start();
+      inbound_connections.push_back(inbound);
+    }
+    accept();
+  }
+
+  void evict_quietest() {
+    auto quietest = std::min_element(inbound_connections.begin(), inbound_connections.end(),
+                                     [](const std::weak_ptr<Inbound>& a, const std::weak_ptr<Inbound>& b) {
+                                       return a.lock()->last_active() < b.lock()->last_active();
+                                     });
+    quietest->lock()->close();
+    inbound_connections.erase(quietest);
+    stats.inbound_evicted += 1;
   }
 
   asio::io_context& io;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_timer;
+  AcceptPacing pacing;
   FrameHandler on_frame;
   TransportStats stats;
   std::map<NodeId, HostPort> addresses;
@@ -246,6 +290,7 @@ void TcpTransport::close() {
   *impl_->alive = false;
   boost::system::error_code ignored;
   impl_->acceptor.close(ignored);
+  impl_->accept_timer.cancel();
   for (auto& [peer, connection] : impl_->outbound) connection->close();
   for (auto& weak : impl_->inbound_connections) {
     if (auto inbound = weak.lock()) inbound->close();

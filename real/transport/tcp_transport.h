@@ -12,8 +12,10 @@
 // any error with exponential backoff (50 ms doubling to 2 s). Each has a
 // bounded send queue (kMaxQueuedFrames, kMaxQueuedBytes): when it is full,
 // new frames are dropped, which Raft treats like any lost message. Inbound
-// connections are accepted from anyone; frames are delivered in order per
-// connection. Everything runs on the io_context the core runs on, so frames
+// connections are accepted from anyone, at most raft::kMaxMembers at once
+// (past that, the one that has been quiet longest is closed); frames are
+// delivered in order per connection. Accepts that find no descriptor back
+// off (accept_pacing.h). Everything runs on the io_context the core runs on, so frames
 // reach the core on its own thread.
 
 #include <cstdint>
@@ -46,6 +48,8 @@ struct TransportStats {
   std::uint64_t frames_dropped_no_address = 0;
   std::uint64_t connections_failed = 0;
   std::uint64_t frames_rejected_oversized = 0;
+  std::uint64_t accepts_exhausted = 0;  // accepts that found no descriptor (then backed off)
+  std::uint64_t inbound_evicted = 0;    // inbound connections closed to stay within the cap
 };
 
 class TcpTransport final : public node::Transport {

@@ -34,10 +34,11 @@ class ServerProcess {
   // initial_data: a data directory to start from (copied; e.g. one written
   // by an older server, for upgrade tests).
   // await_ready false: return as soon as the client port is bound, as a
-  // user typing the quick start would.
+  // user typing the quick start would. launcher: a command the server runs
+  // under, e.g. {"prlimit", "--nofile=256:256"}.
   explicit ServerProcess(std::vector<std::string> extra_args = {}, const std::filesystem::path& initial_data = {},
-                         bool await_ready = true)
-      : extra_args_(std::move(extra_args)), await_ready_(await_ready) {
+                         bool await_ready = true, std::vector<std::string> launcher = {})
+      : extra_args_(std::move(extra_args)), await_ready_(await_ready), launcher_(std::move(launcher)) {
     if (!initial_data.empty()) {
       std::filesystem::copy(initial_data, dir_.path() / "data", std::filesystem::copy_options::recursive);
     }
@@ -48,6 +49,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::string endpoint() const { return "127.0.0.1:" + std::to_string(client_port_); }
+  pid_t pid() const { return pid_; }
   std::uint16_t client_port() const { return client_port_; }
 
   // SIGKILL, as a crash: nothing is flushed or closed cleanly.
@@ -79,13 +81,14 @@ class ServerProcess {
   void start(std::uint16_t client_port) {
     log_path_ = (dir_.path() / ("server-" + std::to_string(++starts_) + ".log")).string();
     const std::string data_dir = (dir_.path() / "data").string();
-    std::vector<std::string> args{CONFMAN_SERVER_PATH,
+    std::vector<std::string> args = launcher_;
+    args.insert(args.end(), {CONFMAN_SERVER_PATH,
                                   "--id=1",
                                   "--data-dir=" + data_dir,
                                   "--peer-listen=127.0.0.1:0",
                                   "--client-listen=127.0.0.1:" + std::to_string(client_port),
                                   "--election-timeout-ms=300",
-                                  "--heartbeat-ms=30"};
+                                  "--heartbeat-ms=30"});
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     spawn(args);
     client_port_ = wait_for_port();
@@ -100,7 +103,7 @@ class ServerProcess {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int failed = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    const int failed = posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (failed != 0) throw std::runtime_error(std::string("cannot start ") + argv[0]);
   }
@@ -137,6 +140,7 @@ class ServerProcess {
 
   std::vector<std::string> extra_args_;
   bool await_ready_ = true;
+  std::vector<std::string> launcher_;
   TempDir dir_;
   pid_t pid_ = -1;
   std::uint16_t client_port_ = 0;
