@@ -154,6 +154,7 @@ class Cluster {
   void route_response(NodeId from, const service::Response& response);
   void deliver_response(NodeId from, const service::Response& response);
   void forward_request(NodeId from, NodeId leader, const service::Request& request);
+  void refuse_forward(NodeId origin, std::uint64_t origin_incarnation, NodeId leader, std::uint64_t request_id);
   void send_on_stream(std::uint64_t watch_id, std::function<void()> deliver);
   void record_committed(NodeId node, const kv::WriteRequest& request, const kv::WriteResult& result);
   const ClientSink& sink_of(std::uint64_t request_id) const;

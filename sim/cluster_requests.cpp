@@ -4,9 +4,13 @@
 // A client's request crosses the network to the node it chose. A follower
 // that forwards it to the leader sends it over the node-to-node network (a
 // partition between them loses it), and the leader's answer goes back
-// through the follower, which relays it to the client, as the real server's
-// HTTP forwarding does: if the follower crashed in between, the answer is
-// lost with its connection. Answers for the operator and the liveness probe
+// through the follower, whose request layer says whether to relay it to the
+// client (it may have re-routed the request to a newer leader meanwhile), as
+// the real server's HTTP forwarding does: if the follower crashed in
+// between, the answer is lost with its connection. A forward that finds the
+// leader down is refused, as a connection to a dead process is, and the
+// follower hears so (ForwardFailure::NotSent); a paused leader takes the
+// request and answers only when it runs again. Answers for the operator and the liveness probe
 // are consumed where the node gives them (ClientSink::Path::Direct).
 //
 // A watch is a stream. Its messages (the answer to the watch request, event
@@ -46,10 +50,15 @@ void Cluster::route_response(NodeId from, const service::Response& response) {
   forwarded_.erase(forwarded);
   // Back to the follower that forwarded it, which relays it if it is still
   // the process that held the client's connection.
-  send_to(from, via.origin, [this, via, response] {
+  send_to(from, via.origin, [this, from, via, response] {
     Host& origin = sim_node(via.origin);
     if (!origin.up() || origin.incarnation != via.origin_incarnation) return;
-    deliver_response(via.origin, response);
+    run_on_node(origin, [this, &origin, from, via, response] {
+      if (!origin.up() || origin.incarnation != via.origin_incarnation) return;
+      const bool relay = origin.service->forward_answered(response.id, from, origin.local_now(now_us()));
+      after_node_input(origin);
+      if (relay) deliver_response(via.origin, response);
+    });
   });
 }
 
@@ -76,9 +85,27 @@ void Cluster::forward_request(NodeId from, NodeId leader, const service::Request
   const std::uint64_t origin_incarnation = sim_node(from).incarnation;
   send_to(from, leader, [this, from, origin_incarnation, leader, request] {
     Host& target = sim_node(leader);
-    if (!target.up()) return;
+    if (!target.up()) {
+      refuse_forward(from, origin_incarnation, leader, request.id);
+      return;
+    }
     forwarded_[{leader, request.id}] = Forwarded{from, origin_incarnation};
     deliver_request(leader, request);
+  });
+}
+
+// The connection to a down node is refused: the refusal travels back.
+void Cluster::refuse_forward(NodeId origin_id, std::uint64_t origin_incarnation, NodeId leader,
+                             std::uint64_t request_id) {
+  send_to(leader, origin_id, [this, origin_id, origin_incarnation, leader, request_id] {
+    Host& origin = sim_node(origin_id);
+    if (!origin.up() || origin.incarnation != origin_incarnation) return;
+    run_on_node(origin, [this, &origin, origin_incarnation, leader, request_id] {
+      if (!origin.up() || origin.incarnation != origin_incarnation) return;
+      origin.service->forward_failed(request_id, leader, service::ForwardFailure::NotSent, "connection refused",
+                                     origin.local_now(now_us()));
+      after_node_input(origin);
+    });
   });
 }
 

@@ -214,6 +214,7 @@ void Client::on_refusal(const service::Response& response) {
       retry_or_give_up(0);
       return;
     case service::Code::NoLeader:
+    case service::Code::Unreachable:
       leader_hint_ = response.leader;
       retry_or_give_up(kRetryBackoffUs);
       return;

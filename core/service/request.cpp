@@ -28,6 +28,23 @@ const char* consistency_name(Consistency consistency) {
   return "unknown";
 }
 
+bool changes_state(Operation operation) {
+  switch (operation) {
+    case Operation::Get:
+    case Operation::List:
+    case Operation::Watch:
+    case Operation::WatchCluster:
+    case Operation::ClusterStatus: return false;
+    case Operation::Put:
+    case Operation::Delete:
+    case Operation::AddMember:
+    case Operation::PromoteMember:
+    case Operation::RemoveMember:
+    case Operation::TransferLeader: return true;
+  }
+  return true;
+}
+
 const char* code_name(Code code) {
   switch (code) {
     case Code::Ok: return "ok";
@@ -47,6 +64,7 @@ const char* code_name(Code code) {
     case Code::Timeout: return "timeout";
     case Code::Compacted: return "compacted";
     case Code::TooManyWatches: return "too-many-watches";
+    case Code::Unreachable: return "unreachable";
   }
   return "unknown";
 }

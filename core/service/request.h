@@ -33,6 +33,9 @@ enum class Operation : std::uint8_t {
   ClusterStatus,   // a view of the cluster: the leader's (Linearizable: forwarded there) or this node's (Stale)
 };
 const char* operation_name(Operation operation);
+// Whether the operation may change the replicated state (writes, membership
+// changes, leadership transfers) rather than only read it.
+bool changes_state(Operation operation);
 
 enum class Consistency : std::uint8_t {
   Linearizable,    // a ReadIndex barrier on the leader (Raft §6.4), then a local read
@@ -105,6 +108,13 @@ enum class Code : std::uint8_t {
   Timeout,             // ReadYourWrites: min_revision was not applied in time
   Compacted,           // Watch: from_revision is older than the kept history
   TooManyWatches,      // Watch: the node's watch limit is reached
+  Unreachable,         // the leader could not be reached, or a read forwarded there got no answer: retry (nothing happened)
+};
+
+// How a forward failed, as the embedding saw it (forwards.h).
+enum class ForwardFailure : std::uint8_t {
+  NotSent,   // the leader was never reached (connection refused, or no route): nothing happened there
+  NoAnswer,  // it was sent, and no answer came (connection reset, timeout): it may have been applied
 };
 const char* code_name(Code code);
 
@@ -140,7 +150,10 @@ class ServiceOutput {
   virtual ~ServiceOutput() = default;
   virtual void respond(Response response) = 0;
   // This node cannot serve the request and the leader can: deliver it to
-  // the leader's service (request.forwarded is set) and relay its answer.
+  // the leader's service (request.forwarded is set). When the leader's answer
+  // comes, relay it if Service::forward_answered says the service still holds
+  // the request; if the forward fails, tell Service::forward_failed. The
+  // same request may be forwarded again (to a newer leader) meanwhile.
   virtual void forward(NodeId leader, const Request& request) = 0;
   virtual void watch_events(WatchBatch batch) = 0;
   // The watch is over (Compacted: its events are gone after a snapshot

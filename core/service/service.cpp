@@ -80,6 +80,7 @@ void Service::advance_clock(TimeUs now_us) {
     const TimeUs back_us = now_us_ - now_us;
     next_progress_us_ -= back_us;
     read_waits_.shift_deadlines(back_us);
+    forwards_.shift_deadlines(back_us);
   }
   now_us_ = now_us;
 }
@@ -101,6 +102,11 @@ void Service::tick(TimeUs now_us) {
                                " ms (it is at revision " + std::to_string(node_.store().revision()) +
                                "); try another node or later"));
   }
+  for (Forward& forward : forwards_.take_expired(now_us)) {
+    release(forward.request);
+    forward_lost(std::move(forward), ForwardFailure::NoAnswer,
+                 "no answer within " + std::to_string(config_.forward_timeout_us / 1000) + " ms");
+  }
   send_progress_if_due();
   after_input();
 }
@@ -108,6 +114,7 @@ void Service::tick(TimeUs now_us) {
 TimeUs Service::next_deadline_us() const {
   TimeUs deadline_us = node_.next_deadline_us();
   if (auto wait_us = read_waits_.next_deadline_us()) deadline_us = std::min(deadline_us, *wait_us);
+  if (auto forward_us = forwards_.next_deadline_us()) deadline_us = std::min(deadline_us, *forward_us);
   if (watches_.size() > 0) deadline_us = std::min(deadline_us, next_progress_us_);
   return deadline_us;
 }
@@ -135,6 +142,11 @@ void Service::handle(Request request, TimeUs now_us) {
                                std::to_string(config_.max_pending_bytes) + "); retry shortly"));
     return;
   }
+  dispatch(std::move(request));
+  after_input();
+}
+
+void Service::dispatch(Request request) {
   switch (request.operation) {
     case Operation::Get:
     case Operation::List: read(std::move(request)); break;
@@ -148,7 +160,78 @@ void Service::handle(Request request, TimeUs now_us) {
     case Operation::WatchCluster: watch_cluster(request); break;
     case Operation::ClusterStatus: cluster_status(request); break;
   }
+}
+
+bool Service::forward_answered(std::uint64_t request_id, NodeId leader, TimeUs now_us) {
+  advance_clock(now_us);
+  auto forward = forwards_.take(request_id, leader);
+  if (forward) release(forward->request);
   after_input();
+  return forward.has_value();
+}
+
+void Service::forward_failed(std::uint64_t request_id, NodeId leader, ForwardFailure failure, const std::string& detail,
+                             TimeUs now_us) {
+  advance_clock(now_us);
+  if (auto forward = forwards_.take(request_id, leader)) {
+    release(forward->request);
+    forward_lost(std::move(*forward), failure, detail);
+  }
+  after_input();
+}
+
+void Service::forward(Request request, NodeId leader) {
+  Request forwarded = request;
+  forwarded.forwarded = true;
+  hold(request);
+  forwards_.add(Forward{.request = std::move(request), .leader = leader, .deadline_us = now_us_ + config_.forward_timeout_us});
+  output_.forward(leader, forwarded);
+}
+
+void Service::forward_lost(Forward forward, ForwardFailure failure, const std::string& detail) {
+  const Request& request = forward.request;
+  const std::string where = "node " + std::to_string(forward.leader);
+  const NodeId leader = node_.status().role == raft::Role::Leader ? node_.id() : node_.status().leader;
+  if (failure == ForwardFailure::NotSent) {
+    // Nothing reached the leader: the request may go anywhere, as it is.
+    if (leader != kNoNode && leader != forward.leader) return dispatch(std::move(forward.request));
+    Response refused = refuse(request, Code::Unreachable,
+                              "could not reach the leader (" + where + "): " + detail + "; nothing was applied, retry");
+    refused.leader = forward.leader;
+    output_.respond(std::move(refused));
+    return;
+  }
+  if (!changes_state(request.operation)) {
+    output_.respond(refuse(request, Code::Unreachable,
+                           where + " did not answer (" + detail + "); a " + operation_name(request.operation) +
+                               " changes nothing, retry"));
+    return;
+  }
+  output_.respond(refuse(request, Code::Unknown,
+                         where + " did not answer the forwarded " + std::string(operation_name(request.operation)) +
+                             " (" + detail + "); it may or may not have taken effect. Retry with the same session"));
+}
+
+// A newer leader (or this node, elected): what went to the old one goes there
+// now, if sending it twice is safe; otherwise its outcome is unknown at once,
+// rather than after the old leader's timeout (forwards.h).
+void Service::reroute_to_newer_leader() {
+  if (forwards_.size() == 0) return;
+  const raft::RaftStatus status = node_.status();
+  const NodeId leader = status.role == raft::Role::Leader ? node_.id() : status.leader;
+  if (leader == kNoNode) return;
+  for (Forward& forward : forwards_.take_not_at(leader)) {
+    release(forward.request);
+    if (safe_to_resend(forward.request)) {
+      dispatch(std::move(forward.request));
+      continue;
+    }
+    output_.respond(refuse(forward.request, Code::Unknown,
+                           "leadership moved from node " + std::to_string(forward.leader) + " to node " +
+                               std::to_string(leader) + " while the " + operation_name(forward.request.operation) +
+                               " was forwarded there; it may or may not have taken effect. Send writes with a "
+                               "client session so they can be re-routed safely"));
+  }
 }
 
 std::optional<Response> Service::refusal(const Request& request) const {
@@ -418,9 +501,7 @@ void Service::not_leader(const Request& request, NodeId leader_hint) {
     output_.respond(std::move(redirect));
     return;
   }
-  Request forwarded = request;
-  forwarded.forwarded = true;
-  output_.forward(leader, forwarded);
+  forward(request, leader);
 }
 
 void Service::on_store_changed() {
@@ -433,6 +514,7 @@ void Service::on_store_changed() {
 }
 
 void Service::after_input() {
+  if (!node_.stopped()) reroute_to_newer_leader();
   publish_cluster_state();
   if (!node_.stopped() || stop_handled_) return;
   // Fail-stop: the node answered what it held; the service answers the rest.
@@ -441,6 +523,10 @@ void Service::after_input() {
   for (const Request& request : read_waits_.take_all()) {
     release(request);
     output_.respond(refuse(request, Code::Stopped, detail));
+  }
+  for (Forward& forward : forwards_.take_all()) {
+    release(forward.request);
+    forward_lost(std::move(forward), ForwardFailure::NoAnswer, detail);
   }
   watches_.end_all(Code::Stopped, detail, output_);
   const std::set<std::uint64_t> cluster_watches = std::move(cluster_watches_);

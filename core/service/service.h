@@ -13,7 +13,9 @@
 //     node; if the node is not the leader, the request is forwarded to the
 //     leader (ServiceOutput::forward) or answered Redirect, as the client
 //     asked; a forwarded request that meets a non-leader again is answered
-//     NoLeader (no forwarding loops);
+//     NoLeader (no forwarding loops); the service holds what it forwarded
+//     until the forward ends, and re-routes it when a newer leader appears
+//     (forwards.h);
 //   - a linearizable read is a ReadIndex barrier (Raft §6.4: the leader
 //     confirms it still leads, and this node applies everything committed
 //     at that moment), then a local read; on a follower it is forwarded;
@@ -38,6 +40,7 @@
 #include <set>
 
 #include "core/node/node.h"
+#include "core/service/forwards.h"
 #include "core/service/reads.h"
 #include "core/service/request.h"
 #include "core/service/watch_registry.h"
@@ -49,6 +52,7 @@ struct ServiceConfig {
   TimeUs watch_progress_interval_us = 10'000'000;
   std::size_t max_watches = 4096;
   std::size_t max_pending_bytes = 64 << 20;
+  TimeUs forward_timeout_us = 5'000'000;  // a forward with no answer by then: forwards.h, NoAnswer
 };
 
 constexpr std::size_t kRequestOverheadBytes = 256;
@@ -65,6 +69,12 @@ class Service final : private node::ClientResponder {
   void receive(ByteView frame, TimeUs now_us);  // a Raft message from a peer
   void tick(TimeUs now_us);
   void handle(Request request, TimeUs now_us);  // a client request
+  // The leader answered a forward (ServiceOutput::forward): true if the
+  // embedding should relay the answer, false if the service no longer holds
+  // the request (it was answered, or re-routed elsewhere, meanwhile).
+  bool forward_answered(std::uint64_t request_id, NodeId leader, TimeUs now_us);
+  void forward_failed(std::uint64_t request_id, NodeId leader, ForwardFailure failure, const std::string& detail,
+                      TimeUs now_us);
   // The client of a watch (or cluster watch) went away: nothing more is sent for it.
   void cancel_watch(std::uint64_t watch_id) {
     watches_.cancel(watch_id);
@@ -75,7 +85,7 @@ class Service final : private node::ClientResponder {
   const node::Node& node() const { return node_; }
   const ServiceConfig& config() const { return config_; }
   std::size_t pending_bytes() const { return pending_bytes_; }
-  std::size_t pending_requests() const { return pending_.size() + read_waits_.size(); }
+  std::size_t pending_requests() const { return pending_.size() + read_waits_.size() + forwards_.size(); }
   std::size_t open_watches() const { return watches_.size() + cluster_watches_.size(); }
   ClusterState cluster_state() const;
 
@@ -97,6 +107,11 @@ class Service final : private node::ClientResponder {
   void answer_from_node(const Request& request, const node::ClientResponse& response);
   void answer_failure(const Request& request, const node::ClientResponse& response);
   void not_leader(const Request& request, NodeId leader_hint);
+  void dispatch(Request request);
+  void forward(Request request, NodeId leader);
+  // A forward that ended without the leader's answer (forwards.h).
+  void forward_lost(Forward forward, ForwardFailure failure, const std::string& detail);
+  void reroute_to_newer_leader();
   void hold(const Request& request) { pending_bytes_ += request_bytes(request); }
   void release(const Request& request) { pending_bytes_ -= request_bytes(request); }
   void advance_clock(TimeUs now_us);
@@ -111,6 +126,7 @@ class Service final : private node::ClientResponder {
   std::map<std::uint64_t, Request> pending_;  // by the id of the request the node holds
   std::size_t pending_bytes_ = 0;
   ReadWaits read_waits_;
+  Forwards forwards_;
   WatchRegistry watches_;
   TimeUs next_progress_us_ = 0;
   bool stop_handled_ = false;

@@ -25,13 +25,13 @@ class Backoff {
 enum class Verdict {
   Answer,        // a node decided (2xx, or an error that another node would repeat)
   Redirect,      // 307/308 with a Location: ask there
-  TryElsewhere,  // this node cannot serve it now (503, or 502/504 from forwarding): next endpoint
+  TryElsewhere,  // this node cannot serve it now (503, 504, or 502 from a proxy in between): next endpoint
 };
 Verdict classify(unsigned status);
 
-// A write answered with this status may have been applied anyway: 504
-// ("Outcome Unknown", or a forward that timed out) and 502 (a forward whose
-// answer was lost).
+// A write answered with this status may have been applied anyway
+// (docs/API.md): 504 "Outcome Unknown"; and 502, which Confman never sends
+// but a proxy in front of it may, after a request it passed on.
 bool outcome_unknown_status(unsigned status);
 
 // The endpoint ("host:port") and target of a Location header such as

@@ -15,7 +15,7 @@ namespace {
 
 class Call : public std::enable_shared_from_this<Call> {
  public:
-  Call(asio::io_context& io, HostPort to, std::uint32_t timeout_ms, std::function<void(Response)> done)
+  Call(asio::io_context& io, HostPort to, std::uint32_t timeout_ms, std::function<void(ForwardReply)> done)
       : resolver_(io), stream_(io), to_(std::move(to)), timeout_ms_(timeout_ms), done_(std::move(done)) {}
 
   void start(const Request& request) {
@@ -34,10 +34,10 @@ class Call : public std::enable_shared_from_this<Call> {
     auto self = shared_from_this();
     resolver_.async_resolve(to_.host, std::to_string(to_.port),
                             [self](beast::error_code error, tcp::resolver::results_type results) {
-                              if (error) return self->finish_with(502, error);
+                              if (error) return self->fail(ForwardReply::Kind::NotSent, error);
                               self->stream_.async_connect(results, [self](beast::error_code connect_error,
                                                                           const tcp::endpoint&) {
-                                if (connect_error) return self->finish_with(502, connect_error);
+                                if (connect_error) return self->fail(ForwardReply::Kind::NotSent, connect_error);
                                 self->write();
                               });
                             });
@@ -47,7 +47,7 @@ class Call : public std::enable_shared_from_this<Call> {
   void write() {
     auto self = shared_from_this();
     bhttp::async_write(stream_, message_, [self](beast::error_code error, std::size_t) {
-      if (error) return self->finish_with(502, error);
+      if (error) return self->fail(ForwardReply::Kind::NoAnswer, error);
       self->read();
     });
   }
@@ -55,7 +55,7 @@ class Call : public std::enable_shared_from_this<Call> {
   void read() {
     auto self = shared_from_this();
     bhttp::async_read(stream_, buffer_, reply_, [self](beast::error_code error, std::size_t) {
-      if (error) return self->finish_with(error == beast::error::timeout ? 504 : 502, error);
+      if (error) return self->fail(ForwardReply::Kind::NoAnswer, error);
       Response response;
       response.status = self->reply_.result_int();
       response.content_type = std::string(self->reply_[bhttp::field::content_type]);
@@ -68,29 +68,28 @@ class Call : public std::enable_shared_from_this<Call> {
         response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
       }
       response.body = std::move(self->reply_.body());
-      self->finish(std::move(response));
+      self->finish(ForwardReply{.kind = ForwardReply::Kind::Answered, .response = std::move(response)});
     });
   }
 
-  void finish_with(unsigned status, const beast::error_code& error) {
-    finish(problem(status, status == 504 ? "Gateway Timeout" : "Bad Gateway",
-                   "forwarding to the leader at " + to_.describe() + " failed: " + error.message()));
+  void fail(ForwardReply::Kind kind, const beast::error_code& error) {
+    finish(ForwardReply{.kind = kind, .detail = to_.describe() + ": " + error.message()});
   }
 
-  void finish(Response response) {
+  void finish(ForwardReply reply) {
     if (!done_) return;
     auto done = std::move(done_);
     done_ = nullptr;
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    done(std::move(response));
+    done(std::move(reply));
   }
 
   tcp::resolver resolver_;
   beast::tcp_stream stream_;
   HostPort to_;
   std::uint32_t timeout_ms_;
-  std::function<void(Response)> done_;
+  std::function<void(ForwardReply)> done_;
   bhttp::request<bhttp::string_body> message_;
   beast::flat_buffer buffer_;
   bhttp::response<bhttp::string_body> reply_;
@@ -99,7 +98,7 @@ class Call : public std::enable_shared_from_this<Call> {
 }  // namespace
 
 void send_request(asio::io_context& io, const HostPort& to, const Request& request, std::uint32_t timeout_ms,
-                  std::function<void(Response)> done) {
+                  std::function<void(ForwardReply)> done) {
   std::make_shared<Call>(io, to, timeout_ms, std::move(done))->start(request);
 }
 

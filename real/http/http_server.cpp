@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 
+#include "real/http/problems.h"
 #include "real/transport/accept_pacing.h"
 
 namespace confman::real::http {
@@ -29,10 +30,6 @@ const std::string* Request::header(std::string_view name) const {
   return nullptr;
 }
 
-Response problem(unsigned status, std::string title, std::string detail, std::string type) {
-  boost::json::object body{{"type", type}, {"title", title}, {"status", status}, {"detail", detail}};
-  return Response{status, "application/problem+json", {}, boost::json::serialize(body)};
-}
 
 namespace {
 
@@ -220,20 +217,20 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!*alive_) return;
     stream_.expires_never();
     if (error == bhttp::error::body_limit) {
-      return write_response(problem(413, "Payload Too Large",
+      return write_response(problem(Problem::BodyTooLarge,
                                     "the request body exceeds the limit of " + std::to_string(limits_.max_body_bytes) +
                                         " bytes"),
                             false);
     }
     if (error == bhttp::error::header_limit) {
-      return write_response(problem(431, "Request Header Fields Too Large",
+      return write_response(problem(Problem::HeadTooLarge,
                                     "the request head exceeds " + std::to_string(limits_.max_header_bytes) + " bytes"),
                             false);
     }
     const bool parse_error = error && error.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
                              error != bhttp::error::end_of_stream && error != bhttp::error::partial_message;
     if (parse_error) {
-      return write_response(problem(400, "Bad Request", "malformed HTTP request: " + error.message()), false);
+      return write_response(problem(Problem::MalformedHttp, "malformed HTTP request: " + error.message()), false);
     }
     if (error) return close();  // the client went away, timed out, or sent half a request
     auto message = parser_->release();
@@ -244,12 +241,10 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(message.body());
     if (limited_ && !(server_.priority && server_.priority(request))) {
       server_.stats.limited_requests_refused_total += 1;
-      Response refused = problem(503, "Service Unavailable",
-                                 "too many connections are open (to this node, or from " + address_ +
-                                     "): this one serves only health checks and requests forwarded between members",
-                                 "urn:confman:problem:connection-limit");
-      refused.headers.emplace_back("Retry-After", "1");
-      return write_response(std::move(refused), false);
+      return write_response(problem(Problem::ConnectionLimit,
+                                    "too many connections are open (to this node, or from " + address_ +
+                                        "): this one serves only health checks and requests forwarded between members"),
+                            false);
     }
     // A reserved connection serves one request, then makes room again.
     const bool keep_alive = message.keep_alive() && !limited_;

@@ -114,7 +114,5 @@ class Server {
   std::shared_ptr<Impl> impl_;
 };
 
-// An RFC 9457 problem+json response; type is a URI naming the problem.
-Response problem(unsigned status, std::string title, std::string detail, std::string type = "about:blank");
 
 }  // namespace confman::real::http

@@ -194,12 +194,33 @@ void ConfmanServer::respond(service::Response response) {
   done(response);
 }
 
+// The request stays pending: the request layer may re-route it, or answer
+// it itself, before the leader does.
 void ConfmanServer::forward(NodeId leader, const service::Request& request) {
   auto found = pending_.find(request.id);
   if (found == pending_.end()) return;
-  ForwardHandler forward_to = std::move(found->second.forward);
-  pending_.erase(found);
-  forward_to(leader);
+  ForwardHandler forward_to = found->second.forward;
+  asio::post(io_, [forward_to = std::move(forward_to), leader, id = request.id] { forward_to(leader, id); });
+}
+
+void ConfmanServer::forward_ended(std::uint64_t request_id, NodeId leader, const http::ForwardReply& reply,
+                                  const std::function<void()>& relay) {
+  if (stopped_) return;
+  switch (reply.kind) {
+    case http::ForwardReply::Kind::Answered:
+      if (service_->forward_answered(request_id, leader, now_us())) {
+        pending_.erase(request_id);
+        relay();
+      }
+      break;
+    case http::ForwardReply::Kind::NotSent:
+      service_->forward_failed(request_id, leader, service::ForwardFailure::NotSent, reply.detail, now_us());
+      break;
+    case http::ForwardReply::Kind::NoAnswer:
+      service_->forward_failed(request_id, leader, service::ForwardFailure::NoAnswer, reply.detail, now_us());
+      break;
+  }
+  after_input();
 }
 
 void ConfmanServer::open_watch_stream(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream,

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "core/service/service.h"
+#include "real/http/http_client.h"
 #include "real/http/http_server.h"
 #include "real/server/metrics.h"
 #include "real/server/server_config.h"
@@ -34,8 +35,8 @@ namespace confman::real {
 class ConfmanServer final : public service::ServiceOutput, public node::NodeObserver {
  public:
   using ResponseHandler = std::function<void(const service::Response&)>;
-  // The request layer wants the request served by `leader`.
-  using ForwardHandler = std::function<void(NodeId leader)>;
+  // The request layer wants request `request_id` served by `leader`.
+  using ForwardHandler = std::function<void(NodeId leader, std::uint64_t request_id)>;
 
   // Loads the node's durable state from `storage` and starts listening.
   static Result<std::unique_ptr<ConfmanServer>, std::string> start(boost::asio::io_context& io, ServerConfig config,
@@ -56,6 +57,10 @@ class ConfmanServer final : public service::ServiceOutput, public node::NodeObse
   // or forward (serve it at the leader) runs once, on the io_context thread.
   // request.id is assigned here.
   void submit(service::Request request, ResponseHandler done, ForwardHandler forward);
+  // A forward (ForwardHandler) to leader ended: the request layer decides
+  // whether the answer is relayed (relay is called) or what happens instead.
+  void forward_ended(std::uint64_t request_id, NodeId leader, const http::ForwardReply& reply,
+                     const std::function<void()>& relay);
   // Opens the watch's SSE stream once the request layer accepted it.
   void open_watch_stream(std::uint64_t watch_id, std::shared_ptr<http::Exchange> stream,
                          std::optional<std::uint64_t> starts_after);

@@ -7,6 +7,7 @@
 #include "core/kv/key.h"
 #include "core/kv/limits.h"
 #include "real/http/http_client.h"
+#include "real/http/problems.h"
 #include "real/http/url.h"
 #include "real/server/member_record.h"
 #include "real/server/server.h"
@@ -16,6 +17,7 @@ namespace confman::real {
 namespace json = boost::json;
 using http::Exchange;
 using http::problem;
+using http::Problem;
 using http::Response;
 
 namespace {
@@ -23,9 +25,6 @@ namespace {
 constexpr std::string_view kConfigPrefix = "/api/v1/config";
 constexpr std::string_view kWatchPrefix = "/api/v1/watch";
 constexpr std::string_view kMembersPath = "/api/v1/cluster/members";
-// The problem type of a request for a key in the reserved namespace
-// (core/service/client_key.h).
-constexpr const char* kReservedNamespaceProblem = "urn:confman:problem:reserved-namespace";
 constexpr std::size_t kDefaultListLimit = 100;
 
 // Members, leader, term and indexes as this node sees them (defined below).
@@ -72,11 +71,7 @@ Response key_response(const kv::KeyValue& item, std::uint64_t revision) {
   return response;
 }
 
-Response unavailable(const std::string& detail) {
-  Response response = problem(503, "Service Unavailable", detail);
-  response.headers.emplace_back("Retry-After", "1");
-  return response;
-}
+Response unavailable(const std::string& detail) { return problem(Problem::NoLeader, detail); }
 
 // One request being served: the exchange, its parsed target and the server.
 struct Call {
@@ -96,53 +91,61 @@ struct Call {
 // The request layer wants this request served by the leader: pass the HTTP
 // request on as it came, marked as forwarded (a leader that moved answers
 // 503 rather than forwarding again).
-void forward_to_leader(const std::shared_ptr<Call>& call, NodeId leader) {
+void forward_to_leader(const std::shared_ptr<Call>& call, std::uint64_t request_id, NodeId leader) {
   const HostPort* address = call->server.client_address(leader);
   if (address == nullptr) {
-    return call->respond(unavailable("node " + std::to_string(leader) + " leads, but its address is not known here"));
+    const http::ForwardReply unknown{.kind = http::ForwardReply::Kind::NotSent,
+                                     .detail = "node " + std::to_string(leader) + " leads, but its address is not known here"};
+    return call->server.forward_ended(request_id, leader, unknown, [] {});
   }
   http::Request forwarded = call->request();
   forwarded.headers.emplace_back("x-confman-forwarded", std::to_string(call->server.config().id));
-  http::send_request(call->server.io(), *address, forwarded, call->server.config().read_wait_timeout_ms,
-                     [call](Response response) { call->respond(std::move(response)); });
+  // The request layer's own forward timeout decides first; this one only
+  // keeps a connection from outliving it.
+  const std::uint32_t timeout_ms = call->server.config().read_wait_timeout_ms + 1000;
+  http::send_request(call->server.io(), *address, forwarded, timeout_ms,
+                     [call, request_id, leader](const http::ForwardReply& reply) {
+                       call->server.forward_ended(request_id, leader, reply, [call, &reply] { call->respond(reply.response); });
+                     });
 }
 
 Response redirect(const std::shared_ptr<Call>& call, const service::Response& response) {
   const HostPort* address = call->server.client_address(response.leader);
   if (address == nullptr) return unavailable(response.detail + ", but its address is not known here");
-  Response moved = problem(307, "Temporary Redirect", response.detail);
+  Response moved = problem(Problem::Redirect, response.detail);
   moved.headers.emplace_back("Location", "http://" + address->describe() + call->request().target);
   return moved;
 }
 
-// Every answer of the request layer but Ok, as HTTP.
+// Every answer of the request layer but Ok, as HTTP (problems.h).
 Response failure(const std::shared_ptr<Call>& call, const service::Response& response) {
   using service::Code;
   switch (response.code) {
     case Code::Ok: break;
-    case Code::NotFound: return problem(404, "Not Found", response.detail);
+    case Code::NotFound: return problem(Problem::NotFound, response.detail);
     case Code::PreconditionFailed:
-      return problem(412, "Precondition Failed", "the key did not match the precondition: " + response.detail);
-    case Code::StaleSequence: return problem(409, "Conflict", response.detail);
-    case Code::Invalid: return problem(400, "Bad Request", response.detail);
-    case Code::InvalidKey: return problem(400, "Invalid Key", response.detail);
-    case Code::TooLarge: return problem(413, "Payload Too Large", response.detail);
-    case Code::Reserved: return problem(403, "Reserved Namespace", response.detail, kReservedNamespaceProblem);
+      return problem(Problem::PreconditionFailed, "the key did not match the precondition: " + response.detail);
+    case Code::StaleSequence: return problem(Problem::StaleSequence, response.detail);
+    case Code::Invalid: return problem(Problem::InvalidRequest, response.detail);
+    case Code::InvalidKey: return problem(Problem::InvalidKey, response.detail);
+    case Code::TooLarge: return problem(Problem::ValueTooLarge, response.detail);
+    case Code::Reserved: return problem(Problem::ReservedNamespace, response.detail);
     case Code::Redirect: return redirect(call, response);
-    case Code::NoLeader: return unavailable(response.detail);
-    case Code::Busy: return unavailable(response.detail);
-    case Code::Unknown: return problem(504, "Outcome Unknown", response.detail);
-    case Code::Stopped: return unavailable(response.detail);
-    case Code::NoSpace: return problem(507, "Insufficient Storage", response.detail);
-    case Code::Timeout: return problem(504, "Gateway Timeout", response.detail);
+    case Code::NoLeader: return problem(Problem::NoLeader, response.detail);
+    case Code::Busy: return problem(Problem::Busy, response.detail);
+    case Code::Unreachable: return problem(Problem::LeaderUnreachable, response.detail);
+    case Code::Unknown: return problem(Problem::OutcomeUnknown, response.detail);
+    case Code::Stopped: return problem(Problem::NodeStopped, response.detail);
+    case Code::NoSpace: return problem(Problem::NoSpace, response.detail);
+    case Code::Timeout: return problem(Problem::RevisionWaitTimeout, response.detail);
     case Code::Compacted: {
-      Response gone = problem(410, "Gone", response.detail);
+      Response gone = problem(Problem::Compacted, response.detail);
       gone.headers.emplace_back("X-Confman-Compacted-Revision", std::to_string(response.compacted_revision));
       return gone;
     }
-    case Code::TooManyWatches: return unavailable(response.detail);
+    case Code::TooManyWatches: return problem(Problem::TooManyWatches, response.detail);
   }
-  return problem(500, "Internal Server Error", "an answer with no mapping");
+  return problem(Problem::Internal, "an answer with no mapping");
 }
 
 // Hands the request to the request layer with this call's routing headers.
@@ -158,7 +161,7 @@ void submit(const std::shared_ptr<Call>& call, service::Request request,
         if (write) call->server.metrics().proposals_failed += 1;
         call->respond(failure(call, response));
       },
-      [call](NodeId leader) { forward_to_leader(call, leader); });
+      [call](NodeId leader, std::uint64_t request_id) { forward_to_leader(call, request_id, leader); });
 }
 
 // The key (or namespace) after a route prefix; the root namespace if none.
@@ -194,18 +197,18 @@ void serve_get(const std::shared_ptr<Call>& call) {
   const bool listing = request.key.back() == '/';
   request.operation = listing ? service::Operation::List : service::Operation::Get;
   auto consistency = consistency_of(call);
-  if (!consistency) return call->respond(problem(400, "Bad Request", consistency.error()));
+  if (!consistency) return call->respond(problem(Problem::InvalidRequest, consistency.error()));
   request.consistency = *consistency;
   if (request.consistency == service::Consistency::ReadYourWrites) {
     const std::string* version = call->request().header("x-confman-version");
     const auto revision = version ? parse_u64(*version) : std::optional<std::uint64_t>(0);
-    if (!revision) return call->respond(problem(400, "Bad Request", "X-Confman-Version must be a revision number"));
+    if (!revision) return call->respond(problem(Problem::InvalidRequest, "X-Confman-Version must be a revision number"));
     request.min_revision = *revision;
   }
   if (listing) {
     if (const std::string* text = call->target.param("limit")) {
       auto parsed = parse_u64(*text);
-      if (!parsed || *parsed == 0) return call->respond(problem(400, "Bad Request", "'limit' must be a positive integer"));
+      if (!parsed || *parsed == 0) return call->respond(problem(Problem::InvalidRequest, "'limit' must be a positive integer"));
       request.list_limit = std::min<std::size_t>(*parsed, kv::kMaxListLimit);
     } else {
       request.list_limit = kDefaultListLimit;
@@ -249,9 +252,9 @@ Result<Done, std::string> read_precondition(const std::shared_ptr<Call>& call, s
 }
 
 void submit_write(const std::shared_ptr<Call>& call, service::Request request) {
-  if (auto session = read_session(call, request); !session) return call->respond(problem(400, "Bad Request", session.error()));
+  if (auto session = read_session(call, request); !session) return call->respond(problem(Problem::InvalidRequest, session.error()));
   if (auto condition = read_precondition(call, request); !condition) {
-    return call->respond(problem(400, "Bad Request", condition.error()));
+    return call->respond(problem(Problem::InvalidRequest, condition.error()));
   }
   const auto received = std::chrono::steady_clock::now();
   submit(call, std::move(request), [call, received](const service::Response& response) {
@@ -269,9 +272,9 @@ void submit_write(const std::shared_ptr<Call>& call, service::Request request) {
 void serve_put(const std::shared_ptr<Call>& call) {
   json::error_code error;
   json::value body = json::parse(call->request().body, error);
-  if (error) return call->respond(problem(400, "Malformed JSON", "the body is not JSON: " + error.message()));
+  if (error) return call->respond(problem(Problem::MalformedJson, "the body is not JSON: " + error.message()));
   if (!body.is_object() || !body.as_object().contains("value")) {
-    return call->respond(problem(400, "Bad Request", "the body must be an object {\"value\": <any JSON value>}"));
+    return call->respond(problem(Problem::InvalidRequest, "the body must be an object {\"value\": <any JSON value>}"));
   }
   service::Request request;
   request.operation = service::Operation::Put;
@@ -297,16 +300,16 @@ void serve_watch(const std::shared_ptr<Call>& call) {
   if (request.watch_prefix && request.key.back() != '/') request.key += '/';
   if (const std::string* last = call->request().header("last-event-id")) {
     auto revision = parse_u64(*last);
-    if (!revision) return call->respond(problem(400, "Bad Request", "Last-Event-ID must be a revision number"));
+    if (!revision) return call->respond(problem(Problem::InvalidRequest, "Last-Event-ID must be a revision number"));
     // Resuming after revision R starts at R + 1, which must not overflow.
     if (*revision >= kv::kMaxClientRevision) {
-      return call->respond(problem(400, "Bad Request",
+      return call->respond(problem(Problem::InvalidRequest,
                                    "Last-Event-ID " + *last + " is at or above 2^63: no revision follows it that a client may name"));
     }
     request.from_revision = *revision + 1;
   } else if (const std::string* text = call->target.param("revision")) {
     auto revision = parse_u64(*text);
-    if (!revision) return call->respond(problem(400, "Bad Request", "'revision' must be a number"));
+    if (!revision) return call->respond(problem(Problem::InvalidRequest, "'revision' must be a number"));
     request.from_revision = *revision;
   }
   // A watch is served by whichever node the client reached: never forwarded.
@@ -318,7 +321,7 @@ void serve_watch(const std::shared_ptr<Call>& call) {
         call->server.open_watch_stream(response.id, call->exchange,
                                        from_now ? std::optional<std::uint64_t>(response.revision) : std::nullopt);
       },
-      [call](NodeId) { call->respond(problem(500, "Internal Server Error", "a watch was routed to the leader")); });
+      [call](NodeId, std::uint64_t) { call->respond(problem(Problem::Internal, "a watch was routed to the leader")); });
 }
 
 // --- cluster ---
@@ -331,21 +334,21 @@ void submit_membership(const std::shared_ptr<Call>& call, service::Request reque
 void serve_add_member(const std::shared_ptr<Call>& call) {
   json::error_code error;
   json::value body = json::parse(call->request().body, error);
-  if (error || !body.is_object()) return call->respond(problem(400, "Malformed JSON", "the body must be a JSON object"));
+  if (error || !body.is_object()) return call->respond(problem(Problem::MalformedJson, "the body must be a JSON object"));
   const json::object& object = body.as_object();
   const auto* id = object.if_contains("id");
   const auto* peer = object.if_contains("peerUrl");
   const auto* client = object.if_contains("clientUrl");
   if (id == nullptr || !id->is_int64() || id->as_int64() <= 0 || peer == nullptr || !peer->is_string() ||
       client == nullptr || !client->is_string()) {
-    return call->respond(problem(400, "Bad Request",
+    return call->respond(problem(Problem::InvalidRequest,
                                  "expected {\"id\": <positive integer>, \"peerUrl\": \"host:port\", \"clientUrl\": "
                                  "\"host:port\", \"learner\": true|false}"));
   }
   auto peer_address = parse_host_port(std::string(peer->as_string()));
-  if (!peer_address) return call->respond(problem(400, "Bad Request", "peerUrl: " + peer_address.error()));
+  if (!peer_address) return call->respond(problem(Problem::InvalidRequest, "peerUrl: " + peer_address.error()));
   auto client_address = parse_host_port(std::string(client->as_string()));
-  if (!client_address) return call->respond(problem(400, "Bad Request", "clientUrl: " + client_address.error()));
+  if (!client_address) return call->respond(problem(Problem::InvalidRequest, "clientUrl: " + client_address.error()));
   const auto* learner = object.if_contains("learner");
   // One replicated command: the membership change carries the addresses.
   service::Request request;
@@ -366,14 +369,14 @@ void serve_members(const std::shared_ptr<Call>& call) {
   const std::string& path = call->target.path;
   const std::string& method = call->request().method;
   if (path == kMembersPath) {
-    if (method != "POST") return call->respond(problem(405, "Method Not Allowed", "use POST to add a member"));
+    if (method != "POST") return call->respond(problem(Problem::MethodNotAllowed, "use POST to add a member"));
     return serve_add_member(call);
   }
   std::string_view rest = std::string_view(path).substr(kMembersPath.size() + 1);
   const bool promote = rest.size() > 8 && rest.substr(rest.size() - 8) == "/promote";
   if (promote) rest.remove_suffix(8);
   const auto id = member_id(rest);
-  if (!id) return call->respond(problem(404, "Not Found", "no such route: " + path));
+  if (!id) return call->respond(problem(Problem::RouteNotFound, "no such route: " + path));
   service::Request request;
   request.member = *id;
   if (promote && method == "POST") {
@@ -381,7 +384,7 @@ void serve_members(const std::shared_ptr<Call>& call) {
   } else if (!promote && method == "DELETE") {
     request.operation = service::Operation::RemoveMember;
   } else {
-    return call->respond(problem(405, "Method Not Allowed", method + " is not allowed on " + path));
+    return call->respond(problem(Problem::MethodNotAllowed, method + " is not allowed on " + path));
   }
   submit_membership(call, std::move(request));
 }
@@ -391,7 +394,7 @@ void serve_transfer(const std::shared_ptr<Call>& call) {
   json::value body = json::parse(call->request().body, error);
   const json::value* id = !error && body.is_object() ? body.as_object().if_contains("id") : nullptr;
   if (id == nullptr || !id->is_int64() || id->as_int64() <= 0) {
-    return call->respond(problem(400, "Bad Request", "expected {\"id\": <the voter to lead>}"));
+    return call->respond(problem(Problem::InvalidRequest, "expected {\"id\": <the voter to lead>}"));
   }
   service::Request request;
   request.operation = service::Operation::TransferLeader;
@@ -476,7 +479,7 @@ void route(const std::shared_ptr<Call>& call) {
     if (method == "GET") return serve_get(call);
     if (method == "PUT") return serve_put(call);
     if (method == "DELETE") return serve_delete(call);
-    Response response = problem(405, "Method Not Allowed", method + " is not allowed on keys");
+    Response response = problem(Problem::MethodNotAllowed, method + " is not allowed on keys");
     response.headers.emplace_back("Allow", "GET, PUT, DELETE");
     return call->respond(std::move(response));
   }
@@ -497,11 +500,11 @@ void route(const std::shared_ptr<Call>& call) {
           if (response.code != service::Code::Ok) return call->respond(failure(call, response));
           call->server.watch_streams().open_cluster(response.id, call->exchange);
         },
-        [call](NodeId) { call->respond(problem(500, "Internal Server Error", "a watch was routed to the leader")); });
+        [call](NodeId, std::uint64_t) { call->respond(problem(Problem::Internal, "a watch was routed to the leader")); });
   }
   if (path == "/api/v1/cluster/leader" && method == "POST") return serve_transfer(call);
   if (starts_with(kMembersPath)) return serve_members(call);
-  call->respond(problem(404, "Not Found", "no such route: " + method + " " + path));
+  call->respond(problem(Problem::RouteNotFound, "no such route: " + method + " " + path));
 }
 
 }  // namespace
@@ -550,7 +553,7 @@ http::Handler make_api_handler(ConfmanServer& server) {
     server.metrics().http_requests += 1;
     auto target = http::parse_target(exchange->request().target);
     if (!target) {
-      exchange->respond(problem(400, "Bad Request", "request target: " + target.error()));
+      exchange->respond(problem(Problem::InvalidRequest, "request target: " + target.error()));
       return;
     }
     route(std::make_shared<Call>(Call{server, std::move(exchange), std::move(target).value()}));

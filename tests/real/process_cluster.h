@@ -135,6 +135,12 @@ class ProcessCluster {
     node.pid = 0;
   }
 
+  // SIGSTOP / SIGCONT: a frozen process keeps its sockets; the kernel
+  // still accepts connections for it, and nothing answers.
+  void signal_node(std::uint64_t id, int signal) {
+    if (nodes_.at(id).pid != 0) ::kill(nodes_.at(id).pid, signal);
+  }
+
   bool running(std::uint64_t id) const { return nodes_.at(id).pid != 0; }
   const Node& node(std::uint64_t id) const { return nodes_.at(id); }
   const std::filesystem::path& directory() const { return dir_.path(); }
