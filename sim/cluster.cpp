@@ -193,6 +193,19 @@ bool Cluster::node_up(NodeId id) const { return nodes_[id - 1]->up(); }
 
 bool Cluster::disk_lost(NodeId id) const { return nodes_[id - 1]->disk_lost; }
 
+bool Cluster::node_healthy(NodeId id) const {
+  const Host& host = *nodes_[id - 1];
+  return host.up() && !host.paused && !host.disk_full && !host.disk_lost;
+}
+
+std::uint64_t Cluster::highest_applied_revision() const {
+  std::uint64_t highest = 0;
+  for (const auto& host : nodes_) {
+    if (host->up()) highest = std::max(highest, host->node().store().revision());
+  }
+  return highest;
+}
+
 bool Cluster::corrupted(NodeId id) const {
   const Host& target = *nodes_[id - 1];
   return target.disk_lost || target.storage->corrupted();

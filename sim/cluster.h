@@ -112,6 +112,10 @@ class Cluster {
   // --- observations ---
   TimeUs now_us() const { return queue_.now_us(); }
   bool node_up(NodeId id) const;
+  // Up, running (not paused), and its disk takes writes.
+  bool node_healthy(NodeId id) const;
+  // The highest revision any running replica has applied.
+  std::uint64_t highest_applied_revision() const;
   bool disk_lost(NodeId id) const;  // a corrupted disk was detected; the node stays down
   bool corrupted(NodeId id) const;  // disk lost, or holding a corrupted record not yet found
   const node::Node* node(NodeId id) const;

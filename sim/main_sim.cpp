@@ -149,6 +149,7 @@ int sweep_command(const std::string& target, const SweepOptions& options) {
   const auto summaries = run_sweep(scenarios, options);
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << format_sweep_table(summaries);
+  std::cout << format_failover_summary(summaries);
   std::uint64_t runs = 0;
   std::uint64_t failures = 0;
   for (const ScenarioSummary& summary : summaries) {

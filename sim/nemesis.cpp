@@ -30,7 +30,55 @@ void Nemesis::start() {
 
 void Nemesis::record(TimelineEvent event) {
   event.at_us = queue_.now_us();
+  if (disturbs(event.action)) {
+    // A fault with a duration settles two election timeouts after it ends;
+    // a partition, two after the heal that ends it (before_fault checks the
+    // links themselves).
+    settled_at_us_ = std::max(settled_at_us_, event.at_us + event.duration_us + 2 * scenario_.raft.election_timeout_us);
+  }
   if (fault_log_.size() < kMaxFaultLog) fault_log_.push_back(std::move(event));
+}
+
+Nemesis::Before Nemesis::before_fault() const {
+  Before before{.leader = cluster_.leader(), .revision = cluster_.highest_applied_revision()};
+  if (before.leader == kNoNode || queue_.now_us() < settled_at_us_ || cluster_.network().partitioned()) return before;
+  const raft::Membership membership = cluster_.current_membership();
+  std::size_t healthy = 0;
+  for (NodeId voter : membership.voters) {
+    if (voter != before.leader && cluster_.node_healthy(voter)) healthy += 1;
+  }
+  before.others_healthy = healthy >= membership.voters.size() / 2 + 1;
+  return before;
+}
+
+void Nemesis::after_fault(const Before& before, const TimelineEvent& event) {
+  if (before.leader == kNoNode || fault_log_.size() >= kMaxFaultLog) return;
+  bool struck = event.node == before.leader;
+  bool others_connected = true;
+  if (event.action == TimelineAction::Partition) {
+    // Struck when left in a minority; clean when the others that form a
+    // majority share one group.
+    const raft::Membership membership = cluster_.current_membership();
+    const std::size_t majority = membership.voters.size() / 2 + 1;
+    std::size_t with_leader = 0;
+    std::size_t largest_other = 0;
+    for (const std::vector<NodeId>& group : event.groups) {
+      const bool has_leader = std::find(group.begin(), group.end(), before.leader) != group.end();
+      std::size_t voters = 0;
+      for (NodeId id : group) voters += membership.is_voter(id) && cluster_.node_healthy(id) ? 1 : 0;
+      if (has_leader) with_leader = voters;
+      if (!has_leader) largest_other = std::max(largest_other, voters);
+    }
+    struck = with_leader < majority;
+    others_connected = largest_other >= majority;
+  }
+  if (!struck) return;
+  leader_faults_.push_back(LeaderFault{.at_us = event.at_us,
+                                       .leader = before.leader,
+                                       .action = event.action,
+                                       .revision = before.revision,
+                                       .log_index = fault_log_.size() - 1,
+                                       .clean = before.others_healthy && others_connected});
 }
 
 // --- faults ---
@@ -38,8 +86,10 @@ void Nemesis::record(TimelineEvent event) {
 void Nemesis::crash(NodeId id) {
   if (!cluster_.node_up(id)) return;
   faults_ += 1;
+  const Before before = before_fault();
   record(TimelineEvent{.action = TimelineAction::Crash, .node = id});
   cluster_.crash(id);
+  after_fault(before, fault_log_.back());
 }
 
 void Nemesis::restart(NodeId id) {
@@ -50,8 +100,10 @@ void Nemesis::restart(NodeId id) {
 
 void Nemesis::partition(const std::vector<std::vector<NodeId>>& groups) {
   faults_ += 1;
+  const Before before = before_fault();
   cluster_.partition(groups);
   record(TimelineEvent{.action = TimelineAction::Partition, .groups = groups});
+  after_fault(before, fault_log_.back());
 }
 
 void Nemesis::one_way(const std::vector<NodeId>& from, const std::vector<NodeId>& to) {
@@ -89,9 +141,11 @@ void Nemesis::isolate_leader() {
 }
 
 void Nemesis::pause(NodeId id, TimeUs duration_us) {
+  const Before before = before_fault();
   if (!cluster_.pause(id, duration_us)) return;
   faults_ += 1;
   record(TimelineEvent{.action = TimelineAction::Pause, .node = id, .duration_us = duration_us});
+  after_fault(before, fault_log_.back());
 }
 
 void Nemesis::clock_jump(NodeId id, TimeUs delta_us) {

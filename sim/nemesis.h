@@ -20,6 +20,7 @@
 #include "core/util/random.h"
 #include "sim/cluster.h"
 #include "sim/event_queue.h"
+#include "sim/failover.h"
 #include "sim/operator.h"
 #include "sim/scenario.h"
 
@@ -49,11 +50,24 @@ class Nemesis {
   void schedule_restart(NodeId id);
 
   std::uint64_t faults() const { return faults_; }
+  // Faults that struck the leader, for the failover measurement (failover.h).
+  const std::vector<LeaderFault>& leader_faults() const { return leader_faults_; }
   // Every fault injected so far, as timeline events (for shrinking).
   const std::vector<TimelineEvent>& fault_log() const { return fault_log_; }
 
  private:
   void record(TimelineEvent event);
+  // Before a crash, pause or partition: the leader it may strike, and
+  // whether the rest of the cluster could carry on at once.
+  struct Before {
+    NodeId leader = kNoNode;
+    std::uint64_t revision = 0;  // the highest any replica had applied
+    bool others_healthy = false;
+  };
+  Before before_fault() const;
+  // After it: notes a leader fault if the leader was struck (for a
+  // partition: left in a minority), and when the cluster is settled again.
+  void after_fault(const Before& before, const TimelineEvent& event);
   void schedule_tick();
   void tick();
   void random_network_fault();
@@ -69,6 +83,8 @@ class Nemesis {
   Random random_;
   std::uint64_t faults_ = 0;
   std::vector<TimelineEvent> fault_log_;
+  std::vector<LeaderFault> leader_faults_;
+  TimeUs settled_at_us_ = 0;  // no fault since two election timeouts (or its duration) before this
   static constexpr std::size_t kMaxFaultLog = 100'000;
 };
 

@@ -10,6 +10,7 @@
 #include "check/read_check.h"
 #include "check/watch_check.h"
 #include "core/util/assert.h"
+#include "sim/failover.h"
 #include "sim/phases.h"
 #include "sim/world.h"
 
@@ -115,6 +116,7 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   world.start();
   world.run_until(scenario.duration_us);
   std::vector<TimelineEvent> injected_faults = world.fault_log();
+  const std::vector<LeaderFault> leader_faults = world.leader_faults();
   const TimeUs leader_time_us = world.cluster().leader_time_us();
 
   RunResult result;
@@ -145,6 +147,16 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const RunOp
   }
   check_linearizability(world, scenario, result);
   check_reads_and_watches(world, result);
+  // The clean leader faults of the safety phase: four election timeouts to
+  // the first acknowledged write (failover.h).
+  const TimeUs failover_limit_us =
+      failover_limit_exemption(scenario) ? 0 : kFailoverLimitElectionTimeouts * scenario.raft.election_timeout_us;
+  const FailoverReport failovers =
+      measure_failovers(leader_faults, result.injected_faults, world.history(), failover_limit_us, scenario.duration_us);
+  for (const FailoverSample& sample : failovers.samples) result.failovers_us.push_back(sample.duration_us);
+  result.election_timeout_us = scenario.raft.election_timeout_us;
+  result.failovers_judged = failover_limit_us > 0;
+  if (!failovers.violation.empty()) result.set_violation(ViolationKind::Failover, failovers.violation);
   const ClientStats stats = world.client_stats();
   result.reads_linearizable = stats.reads_linearizable;
   result.reads_read_your_writes = stats.reads_read_your_writes;
@@ -198,6 +210,11 @@ std::string summary_line(const RunResult& result) {
                                              violation_kind_name(*result.expected_violation_kind) + " violation, found " +
                                              violation_kind_name(result.violation_kind) + ")";
   }
+  std::string failovers_ms;
+  for (TimeUs failover_us : result.failovers_us) {
+    failovers_ms += (failovers_ms.empty() ? "" : ",") + std::to_string(failover_us / 1000);
+  }
+  if (failovers_ms.empty()) failovers_ms = "-";
   return "scenario=" + result.scenario + " seed=" + std::to_string(result.seed) + " virtual=" + virtual_seconds +
          " ops_ok=" + std::to_string(result.ops_ok) + " ops_failed=" + std::to_string(result.ops_failed) +
          " ops_unknown=" + std::to_string(result.ops_unknown) + " writes_acked=" +
@@ -205,7 +222,7 @@ std::string summary_line(const RunResult& result) {
          " events=" + std::to_string(result.events) + " reads=" + std::to_string(result.reads_linearizable) + "/" +
          std::to_string(result.reads_read_your_writes) + "/" + std::to_string(result.reads_stale) +
          " watch_events=" + std::to_string(result.watch_events) + " forwards=" + std::to_string(result.forwards) +
-         " linearizability=" + result.linearizability +
+         " failovers_ms=" + failovers_ms + " linearizability=" + result.linearizability +
          " trace=" + format_hash(result.trace_hash) + " verdict=" + verdict;
 }
 

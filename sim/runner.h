@@ -45,6 +45,11 @@ struct RunResult {
   std::uint64_t watch_resumptions = 0;
   std::uint64_t forwards = 0;
   std::uint64_t redirects = 0;
+  // Time from each clean leader fault to the first write acknowledged after
+  // it (failover.h), and the run's election timeout to measure them by.
+  std::vector<TimeUs> failovers_us;
+  TimeUs election_timeout_us = 0;
+  bool failovers_judged = false;  // the run's conditions put it under the limit (failover_limit_exemption)
   std::uint64_t trace_hash = 0;
   std::string violation;  // empty: none found
   ViolationKind violation_kind = ViolationKind::None;

@@ -1,11 +1,13 @@
 #include "sim/sweep.h"
 
 #include "sim/scenario_writer.h"
+#include "sim/failover.h"
 #include "sim/swarm.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -86,6 +88,10 @@ std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, c
     summary.reads_stale += result.reads_stale;
     summary.watch_events += result.watch_events;
     summary.forwards += result.forwards;
+    for (TimeUs failover_us : result.failovers_us) {
+      const double in_timeouts = static_cast<double>(failover_us) / static_cast<double>(result.election_timeout_us);
+      (result.failovers_judged ? summary.failovers : summary.failovers_exempt).push_back(in_timeouts);
+    }
     if (result.linearizability == "unknown") summary.linearizability_unknown += 1;
     if (result.passed()) summary.passed += 1;
     else summary.failures.push_back(result);
@@ -97,21 +103,69 @@ std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, c
   return summaries;
 }
 
+namespace {
+
+// The q-quantile (0..1) of values, by the nearest-rank method; 0 if empty.
+double quantile(std::vector<double> values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
+  return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+std::string format_failovers(const std::vector<double>& failovers) {
+  if (failovers.empty()) return "-";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f/%.2f/%.2f", quantile(failovers, 0.5), quantile(failovers, 0.95),
+                quantile(failovers, 1.0));
+  return text;
+}
+
+}  // namespace
+
+std::string format_failover_summary(const std::vector<ScenarioSummary>& summaries) {
+  std::vector<double> judged;
+  std::vector<double> exempt;
+  for (const ScenarioSummary& s : summaries) {
+    judged.insert(judged.end(), s.failovers.begin(), s.failovers.end());
+    exempt.insert(exempt.end(), s.failovers_exempt.begin(), s.failovers_exempt.end());
+  }
+  std::string text;
+  char line[256];
+  if (judged.empty()) {
+    text += "failover: no clean leader fault in the runs held to the limit\n";
+  } else {
+    std::snprintf(line, sizeof line,
+                  "failover: %zu clean leader faults; first write acknowledged after p50 %.2f, p95 %.2f, max %.2f "
+                  "election timeouts (limit %lld)\n",
+                  judged.size(), quantile(judged, 0.5), quantile(judged, 0.95), quantile(judged, 1.0),
+                  static_cast<long long>(kFailoverLimitElectionTimeouts));
+    text += line;
+  }
+  if (!exempt.empty()) {
+    std::snprintf(line, sizeof line,
+                  "failover: %zu more in runs too slow or lossy to hold to it: p50 %.2f, p95 %.2f, max %.2f\n",
+                  exempt.size(), quantile(exempt, 0.5), quantile(exempt, 0.95), quantile(exempt, 1.0));
+    text += line;
+  }
+  return text;
+}
+
 std::string format_sweep_table(const std::vector<ScenarioSummary>& summaries) {
   std::string table;
   char line[512];
-  std::snprintf(line, sizeof line, "%-28s %6s %6s %6s %10s %8s %12s %9s %9s %9s %10s %9s %8s %14s\n", "scenario",
+  std::snprintf(line, sizeof line, "%-28s %6s %6s %6s %10s %8s %12s %9s %9s %9s %10s %9s %8s %16s %14s\n", "scenario",
                 "seeds", "passed", "failed", "ops_ok", "faults", "events", "reads_lin", "reads_ryw", "reads_stl",
-                "watch_evts", "forwards", "lin_unk", "slowest seed");
+                "watch_evts", "forwards", "lin_unk", "failover_T", "slowest seed");
   table += line;
   for (const ScenarioSummary& s : summaries) {
     char slowest[64];
     std::snprintf(slowest, sizeof slowest, "%llu (%.2fs)", static_cast<unsigned long long>(s.slowest_seed), s.slowest_seconds);
     auto n = [](std::uint64_t value) { return static_cast<unsigned long long>(value); };
-    std::snprintf(line, sizeof line, "%-28s %6llu %6llu %6zu %10llu %8llu %12llu %9llu %9llu %9llu %10llu %9llu %8llu %14s\n",
+    std::snprintf(line, sizeof line, "%-28s %6llu %6llu %6zu %10llu %8llu %12llu %9llu %9llu %9llu %10llu %9llu %8llu %16s %14s\n",
                   s.name.c_str(), n(s.seeds), n(s.passed), s.failures.size(), n(s.ops_ok), n(s.faults), n(s.events),
                   n(s.reads_linearizable), n(s.reads_read_your_writes), n(s.reads_stale), n(s.watch_events),
-                  n(s.forwards), n(s.linearizability_unknown), slowest);
+                  n(s.forwards), n(s.linearizability_unknown), format_failovers(s.failovers).c_str(), slowest);
     table += line;
   }
   return table;

@@ -34,6 +34,10 @@ struct ScenarioSummary {
   std::uint64_t reads_stale = 0;
   std::uint64_t watch_events = 0;
   std::uint64_t forwards = 0;
+  // Time from each clean leader fault to the first acknowledged write, in
+  // election timeouts (failover.h).
+  std::vector<double> failovers;          // in runs held to the limit
+  std::vector<double> failovers_exempt;   // in runs whose conditions exempt them (failover.h)
   std::uint64_t slowest_seed = 0;
   double slowest_seconds = 0;
   std::vector<RunResult> failures;
@@ -44,6 +48,8 @@ RunResult run_one(const Scenario& base, std::uint64_t seed, bool swarm);
 
 std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, const SweepOptions& options);
 std::string format_sweep_table(const std::vector<ScenarioSummary>& summaries);
+// One line: the failover times of every scenario together (p50, p95, max).
+std::string format_failover_summary(const std::vector<ScenarioSummary>& summaries);
 
 // Expands a file or a directory of *.toml files into sorted scenario paths.
 std::vector<std::string> scenario_paths(const std::string& file_or_directory);

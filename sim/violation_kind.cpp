@@ -13,7 +13,8 @@ constexpr std::array kAll{ViolationKind::None,          ViolationKind::ElectionS
                           ViolationKind::Watch,         ViolationKind::ClusterView,
                           ViolationKind::CheckerUnknown,
                           ViolationKind::HistoryUnreadable, ViolationKind::Liveness,
-                          ViolationKind::Convergence,   ViolationKind::NoProgress};
+                          ViolationKind::Convergence,   ViolationKind::NoProgress,
+                          ViolationKind::Failover};
 }  // namespace
 
 const char* violation_kind_name(ViolationKind kind) {
@@ -35,6 +36,7 @@ const char* violation_kind_name(ViolationKind kind) {
     case ViolationKind::Liveness: return "liveness";
     case ViolationKind::Convergence: return "convergence";
     case ViolationKind::NoProgress: return "no-progress";
+    case ViolationKind::Failover: return "failover";
   }
   return "unknown";
 }

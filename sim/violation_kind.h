@@ -28,6 +28,7 @@ enum class ViolationKind : std::uint8_t {
   Liveness,             // a connected majority did not commit a write in time
   Convergence,          // after the final heal, the replicas did not converge in time
   NoProgress,           // no client write was acknowledged in the whole run
+  Failover,             // after a clean leader fault, no write was acknowledged within four election timeouts
 };
 
 const char* violation_kind_name(ViolationKind kind);

@@ -155,14 +155,18 @@ service::Request Client::make_request() const {
 NodeId Client::choose_target() {
   const bool any_node = op_->kind == OpKind::Get && op_->consistency != ReadConsistency::Linearizable;
   if (any_node || leader_hint_ == kNoNode || random_.chance(options_.any_node_ppm, kPpm)) {
-    return 1 + random_.below(static_cast<std::uint64_t>(node_count_));
+    if (silent_node_ == kNoNode || node_count_ < 2) return 1 + random_.below(static_cast<std::uint64_t>(node_count_));
+    // Any node but the silent one.
+    const NodeId drawn = 1 + random_.below(static_cast<std::uint64_t>(node_count_ - 1));
+    return drawn >= silent_node_ ? drawn + 1 : drawn;
   }
   return leader_hint_;
 }
 
 void Client::send_attempt() {
   op_->attempt += 1;
-  send_(index_, choose_target(), make_request());
+  last_target_ = choose_target();
+  send_(index_, last_target_, make_request());
   queue_.schedule_after(options_.attempt_timeout_us,
                         [this, op_number = op_->op_number, attempt = op_->attempt] {
                           on_attempt_timeout(op_number, attempt);
@@ -174,6 +178,7 @@ void Client::on_attempt_timeout(std::uint64_t op_number, std::uint32_t attempt) 
   // The request or its answer may be lost: a write may have been applied.
   if (op_->kind != OpKind::Get) op_->maybe_applied = true;
   leader_hint_ = kNoNode;
+  silent_node_ = last_target_;
   retry_or_give_up(0);
 }
 
@@ -240,6 +245,7 @@ void Client::on_refusal(const service::Response& response) {
 
 void Client::complete_ok(const service::Response& response) {
   seen_revision_ = std::max(seen_revision_, response.revision);
+  if (last_target_ == silent_node_) silent_node_ = kNoNode;  // it answers again
   if (op_->kind == OpKind::Get) {
     complete_get(response);
   } else {

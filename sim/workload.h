@@ -104,6 +104,11 @@ class Client {
   std::uint64_t next_op_number_ = 1;
   std::uint64_t next_sequence_ = 1;
   NodeId leader_hint_ = kNoNode;
+  NodeId last_target_ = kNoNode;
+  // The node whose attempt timed out last: the next attempts go elsewhere,
+  // as a client library marks an endpoint that did not answer (a frozen
+  // leader keeps accepting connections and answers nothing).
+  NodeId silent_node_ = kNoNode;
   // The highest revision this client has seen (its writes, its reads): the
   // token of its read-your-writes reads.
   std::uint64_t seen_revision_ = 0;

@@ -67,6 +67,7 @@ class World {
   std::uint64_t events() const { return queue_.executed(); }
   std::uint64_t faults() const { return nemesis_.faults(); }
   const std::vector<TimelineEvent>& fault_log() const { return nemesis_.fault_log(); }
+  const std::vector<LeaderFault>& leader_faults() const { return nemesis_.leader_faults(); }
 
  private:
   Scenario scenario_;

@@ -142,6 +142,11 @@ void Raft::tick(TimeUs now_us) {
     tick_leader();
     return;
   }
+  const bool campaigning = role_ == Role::PreCandidate || role_ == Role::Candidate;
+  if (campaigning && now_us_ >= heartbeat_deadline_us_ && now_us_ < election_deadline_us_) {
+    request_votes();
+    return;
+  }
   if (now_us_ < election_deadline_us_) return;
   if (!can_campaign()) {
     reset_election_deadline();  // a learner, a removed or a joining node never campaigns
@@ -256,6 +261,9 @@ LogIndex Raft::applicable_index() const {
 }
 
 TimeUs Raft::next_deadline_us() const {
+  if (role_ == Role::PreCandidate || role_ == Role::Candidate) {
+    return std::min(election_deadline_us_, heartbeat_deadline_us_);
+  }
   if (role_ != Role::Leader) return election_deadline_us_;
   TimeUs deadline = heartbeat_deadline_us_;
   if (config_.check_quorum) deadline = std::min(deadline, check_quorum_deadline_us_);

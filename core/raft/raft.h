@@ -186,6 +186,7 @@ class Raft {
  private:
   // election (raft_election.cpp)
   void campaign(bool pre_vote, bool transfer = false);
+  void request_votes();
   void become_follower(Term term, NodeId leader);
   void become_candidate();
   void become_pre_candidate();
@@ -250,7 +251,8 @@ class Raft {
   NodeId leader_ = kNoNode;
   TimeUs now_us_ = 0;
   TimeUs election_deadline_us_ = 0;
-  TimeUs heartbeat_deadline_us_ = 0;
+  TimeUs heartbeat_deadline_us_ = 0;  // a leader's next heartbeat; a candidate's next round of vote requests
+  bool campaign_is_transfer_ = false;
   TimeUs check_quorum_deadline_us_ = 0;
   TimeUs last_leader_contact_us_ = 0;
   std::map<NodeId, bool> votes_;          // ordered: no hash order can leak into behaviour
