@@ -233,6 +233,8 @@ void Cluster::start_node(Host& sim_node) {
   config.snapshot_threshold_entries = scenario_.raft.snapshot_threshold_entries;
   config.snapshot_trailing_entries = scenario_.raft.snapshot_trailing_entries;
   config.snapshot_log_ratio_percent = scenario_.raft.snapshot_log_ratio_percent;
+  config.snapshot_threshold_bytes = scenario_.raft.snapshot_threshold_bytes;
+  config.snapshot_trailing_bytes = scenario_.raft.snapshot_trailing_bytes;
   // Each incarnation draws fresh election timeouts.
   config.seed = derive_seed(seed_, kStreamNodeBase + sim_node.id * 1000 + sim_node.incarnation);
   node::Env env{sim_node.gated_storage.get(), sim_node.env.get(), nullptr, sim_node.env.get()};

@@ -131,12 +131,17 @@ void parse_raft(const toml::value& root, Scenario& scenario) {
   const toml::value& raft = root.at("raft");
   require_known_keys(raft,
                      {"election_timeout_ms", "heartbeat_interval_ms", "snapshot_threshold_entries",
-                      "snapshot_trailing_entries", "snapshot_log_ratio_percent"},
+                      "snapshot_trailing_entries", "snapshot_log_ratio_percent", "snapshot_threshold_bytes",
+                      "snapshot_trailing_bytes"},
                      "[raft]");
   scenario.raft.snapshot_threshold_entries = static_cast<std::size_t>(integer_in(
       raft, "snapshot_threshold_entries", 0, 100'000'000, static_cast<std::int64_t>(scenario.raft.snapshot_threshold_entries)));
   scenario.raft.snapshot_trailing_entries = static_cast<std::size_t>(integer_in(
       raft, "snapshot_trailing_entries", 0, 100'000'000, static_cast<std::int64_t>(scenario.raft.snapshot_trailing_entries)));
+  scenario.raft.snapshot_threshold_bytes = static_cast<std::uint64_t>(
+      integer_in(raft, "snapshot_threshold_bytes", 0, std::int64_t{1} << 40, 0));
+  scenario.raft.snapshot_trailing_bytes = static_cast<std::uint64_t>(
+      integer_in(raft, "snapshot_trailing_bytes", 0, std::int64_t{1} << 40, 0));
   scenario.raft.snapshot_log_ratio_percent =
       static_cast<std::uint32_t>(integer_in(raft, "snapshot_log_ratio_percent", 0, 100'000, 0));
   scenario.raft.election_timeout_us = millis_in(raft, "election_timeout_ms", 10, 60'000, scenario.raft.election_timeout_us);

@@ -50,6 +50,8 @@ struct RaftTiming {
   // entries (0: never), keeping this many entries behind the snapshot.
   std::uint64_t snapshot_threshold_entries = 1000;
   std::uint64_t snapshot_trailing_entries = 100;
+  std::uint64_t snapshot_threshold_bytes = 0;  // node::NodeConfig: also snapshot by bytes (0: entries alone)
+  std::uint64_t snapshot_trailing_bytes = 0;   // and keep at most this many bytes behind it (0: no bound)
   std::uint32_t snapshot_log_ratio_percent = 0;  // node::NodeConfig::snapshot_log_ratio_percent
 };
 

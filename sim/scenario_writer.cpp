@@ -78,7 +78,9 @@ std::string scenario_to_toml(const Scenario& s) {
       << "\nheartbeat_interval_ms = " << ms(s.raft.heartbeat_interval_us)
       << "\nsnapshot_threshold_entries = " << s.raft.snapshot_threshold_entries
       << "\nsnapshot_trailing_entries = " << s.raft.snapshot_trailing_entries
-      << "\nsnapshot_log_ratio_percent = " << s.raft.snapshot_log_ratio_percent << "\n";
+      << "\nsnapshot_log_ratio_percent = " << s.raft.snapshot_log_ratio_percent
+      << "\nsnapshot_threshold_bytes = " << s.raft.snapshot_threshold_bytes
+      << "\nsnapshot_trailing_bytes = " << s.raft.snapshot_trailing_bytes << "\n";
   out << "\n[network]\ndelay_min_ms = " << ms(s.network.delay_min_us) << "\ndelay_max_ms = " << ms(s.network.delay_max_us)
       << "\nloss = " << probability(s.network.loss_ppm) << "\nduplicate = " << probability(s.network.duplicate_ppm)
       << "\ncorrupt = " << probability(s.network.corrupt_ppm) << "\ntail = " << probability(s.network.tail_ppm)

@@ -53,9 +53,14 @@ void draw_requests(Random& random, WorkloadOptions& workload) {
 }
 
 // The real server's snapshot schedule (snapshots only once the log outgrows
-// them) half the time; otherwise the scenario's, by entries alone.
+// them, and by bytes as well as entries) half the time; otherwise the
+// scenario's, by entries alone.
 void draw_snapshots(Random& random, RaftTiming& raft) {
   if (random.chance(1, 2)) raft.snapshot_log_ratio_percent = static_cast<std::uint32_t>(random.between(50, 300));
+  if (random.chance(1, 2)) {
+    raft.snapshot_threshold_bytes = static_cast<std::uint64_t>(random.between(2'000, 200'000));
+    raft.snapshot_trailing_bytes = static_cast<std::uint64_t>(random.between(0, 20'000));
+  }
 }
 
 void draw_faults(Random& random, Scenario& scenario) {

@@ -35,6 +35,8 @@ const char* outcome_name(Outcome outcome) {
 Node::Node(NodeConfig config, Env env)
     : env_(env),
       snapshot_threshold_entries_(config.snapshot_threshold_entries),
+      snapshot_threshold_bytes_(config.snapshot_threshold_bytes),
+      snapshot_trailing_bytes_(config.snapshot_trailing_bytes),
       snapshot_log_ratio_percent_(config.snapshot_log_ratio_percent),
       snapshot_trailing_entries_(config.snapshot_trailing_entries),
       raft_(config.raft, config.seed),
@@ -592,13 +594,33 @@ bool Node::install_snapshot(const raft::Snapshot& snapshot) {
   return true;
 }
 
+// Where the log is compacted behind a snapshot at applied_index_: at most
+// snapshot_trailing_entries entries stay, and at most snapshot_trailing_bytes
+// of them.
+LogIndex Node::trailing_compaction_index() const {
+  LogIndex through = applied_index_ > snapshot_trailing_entries_ ? applied_index_ - snapshot_trailing_entries_ : 0;
+  if (snapshot_trailing_bytes_ == 0) return through;
+  std::uint64_t kept_bytes = 0;
+  for (LogIndex index = applied_index_; index > through && index > raft_.log().compacted_index(); --index) {
+    kept_bytes += raft_.log().at(index).data.size();
+    if (kept_bytes > snapshot_trailing_bytes_) return index;
+  }
+  return through;
+}
+
 // Dissertation §5.1.2: snapshot once the log has grown by a fixed amount
 // since the last snapshot, so the cost of writing one is amortised over as
 // many entries.
 void Node::maybe_take_snapshot() {
-  if (snapshot_threshold_entries_ == 0 || pending_local_snapshot_ || in_flight_local_snapshot_) return;
+  if ((snapshot_threshold_entries_ == 0 && snapshot_threshold_bytes_ == 0) || pending_local_snapshot_ ||
+      in_flight_local_snapshot_) {
+    return;
+  }
   const LogIndex since = std::max(raft_.snapshot_index(), skipped_snapshot_at_);
-  if (applied_index_ < since || applied_index_ - since < snapshot_threshold_entries_) return;
+  if (applied_index_ < since) return;
+  const bool enough_entries = snapshot_threshold_entries_ > 0 && applied_index_ - since >= snapshot_threshold_entries_;
+  const bool enough_bytes = snapshot_threshold_bytes_ > 0 && log_bytes_since_snapshot_ >= snapshot_threshold_bytes_;
+  if (!enough_entries && !enough_bytes) return;
   if (log_bytes_since_snapshot_ * 100 < last_snapshot_bytes_ * snapshot_log_ratio_percent_) return;
   Bytes data = store_.snapshot();
   last_snapshot_bytes_ = data.size();
@@ -610,8 +632,7 @@ void Node::maybe_take_snapshot() {
   }
   const auto term = raft_.log().term_at(applied_index_);
   CONFMAN_ASSERT(term.has_value(), "the applied entry is not in the log");
-  const LogIndex compact_through =
-      applied_index_ > snapshot_trailing_entries_ ? applied_index_ - snapshot_trailing_entries_ : 0;
+  const LogIndex compact_through = trailing_compaction_index();
   pending_local_snapshot_ =
       LocalSnapshot{raft::Snapshot{applied_index_, *term, raft_.membership_at(applied_index_), std::move(data)},
                     compact_through};

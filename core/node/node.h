@@ -54,8 +54,15 @@ struct NodeConfig {
   // Take a snapshot once this many entries have been applied since the last
   // one (0: never; the log then grows without bound).
   std::uint64_t snapshot_threshold_entries = 1000;
-  // Entries kept in the log behind a snapshot, for followers that lag a little.
+  // ...or once they hold this many bytes (0: the count alone). An entry
+  // count alone let 1,023 writes of 1 MiB grow a server's log to 1 GiB and
+  // fill its disk while it held 1 MiB of live data.
+  std::uint64_t snapshot_threshold_bytes = 0;
+  // Entries kept in the log behind a snapshot, for followers that lag a
+  // little: at most this many, and at most this many bytes of them (0: no
+  // byte bound).
   std::uint64_t snapshot_trailing_entries = 100;
+  std::uint64_t snapshot_trailing_bytes = 0;
   // And only once the entries applied since the last snapshot hold at least
   // this percentage of that snapshot's size in bytes (0: the entry count
   // alone decides). Dissertation §5.1.2: with the log well above the
@@ -166,11 +173,14 @@ class Node {
   void settle_transfer(const raft::RaftStatus& status);
   void reject(std::uint64_t request_id, const raft::Rejection& rejection);
   void notify_membership_if_changed(LogIndex commit);
+  LogIndex trailing_compaction_index() const;
   static WriteBatch make_batch(const raft::Ready& ready);
   static WriteBatch make_snapshot_batch(const LocalSnapshot& local);
 
   Env env_;
   std::uint64_t snapshot_threshold_entries_;
+  std::uint64_t snapshot_threshold_bytes_;
+  std::uint64_t snapshot_trailing_bytes_;
   std::uint32_t snapshot_log_ratio_percent_;
   std::uint64_t log_bytes_since_snapshot_ = 0;  // entry data applied since the last snapshot
   std::uint64_t last_snapshot_bytes_ = 0;       // the newest snapshot's data, taken, installed or loaded

@@ -38,6 +38,12 @@ void add_options(CLI::App& app, Flags& flags) {
   app.add_option("--heartbeat-ms", config.heartbeat_interval_ms, "leader heartbeat interval")->capture_default_str();
   app.add_option("--snapshot-entries", config.snapshot_threshold_entries, "snapshot after this many applied entries")
       ->capture_default_str();
+  app.add_option("--snapshot-bytes", config.snapshot_threshold_bytes,
+                 "...or once the entries applied since the last snapshot hold this many bytes (0: entries alone)")
+      ->capture_default_str();
+  app.add_option("--snapshot-trailing-bytes", config.snapshot_trailing_bytes,
+                 "at most this many bytes of log stay behind a snapshot for lagging followers (0: no bound)")
+      ->capture_default_str();
   app.add_option("--snapshot-log-ratio", config.snapshot_log_ratio_percent,
                  "...and once the log since the last snapshot holds this percentage of its size (0: entries alone)")
       ->capture_default_str();

@@ -93,6 +93,8 @@ Result<std::unique_ptr<ConfmanServer>, std::string> ConfmanServer::start(asio::i
   node_config.raft.election_timeout_us = static_cast<TimeUs>(cfg.election_timeout_ms) * 1000;
   node_config.raft.heartbeat_interval_us = static_cast<TimeUs>(cfg.heartbeat_interval_ms) * 1000;
   node_config.snapshot_threshold_entries = cfg.snapshot_threshold_entries;
+  node_config.snapshot_threshold_bytes = cfg.snapshot_threshold_bytes;
+  node_config.snapshot_trailing_bytes = cfg.snapshot_trailing_bytes;
   node_config.snapshot_log_ratio_percent = cfg.snapshot_log_ratio_percent;
   node_config.seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^ cfg.id;
   service::ServiceConfig service_config;

@@ -39,6 +39,10 @@ struct ServerConfig {
   std::uint32_t election_timeout_ms = 1000;
   std::uint32_t heartbeat_interval_ms = 100;
   std::uint64_t snapshot_threshold_entries = 10'000;
+  // ...or once they hold this many bytes; and at most this many bytes of
+  // log stay behind a snapshot (node::NodeConfig).
+  std::uint64_t snapshot_threshold_bytes = 64u << 20;
+  std::uint64_t snapshot_trailing_bytes = 16u << 20;
   // ...and once the log since the last snapshot is this percentage of its
   // size (node::NodeConfig::snapshot_log_ratio_percent).
   std::uint32_t snapshot_log_ratio_percent = 200;

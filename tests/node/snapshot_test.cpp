@@ -79,6 +79,36 @@ TEST(NodeSnapshot, SnapshotAfterThresholdCompactsOnlyOnceDurable) {
 // does not start a snapshot while the entries applied since the last one are
 // small beside it: a large state written out every few small writes would
 // spend the disk's bandwidth on snapshots.
+// 1,023 writes of 1 MiB to one key filled a server's 1 GiB disk: snapshots
+// came every 10,000 entries whatever their size. A byte threshold snapshots
+// once the log holds that much, and a trailing byte bound keeps the log
+// behind the snapshot small, so the log stays within a few values of the
+// live data however often one key is overwritten.
+TEST(NodeSnapshot, LargeValuesAreSnapshottedByBytesAndTheLogStaysBounded) {
+  constexpr std::size_t kValueBytes = 64 * 1024;
+  constexpr std::uint64_t kThresholdBytes = 8 * kValueBytes;
+  constexpr std::uint64_t kTrailingBytes = 2 * kValueBytes;
+  NodeCluster cluster(1, [&](NodeConfig& config) {
+    config.snapshot_threshold_entries = 10'000;  // entries alone would never snapshot here
+    config.snapshot_threshold_bytes = kThresholdBytes;
+    config.snapshot_trailing_entries = 100;
+    config.snapshot_trailing_bytes = kTrailingBytes;
+  });
+  std::uint64_t most_log_bytes = 0;
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(cluster.put("/one/key", std::string(kValueBytes, static_cast<char>('a' + i % 26))));
+    const raft::RaftLog& log = cluster[1].raft().log();
+    std::uint64_t log_bytes = 0;
+    for (LogIndex index = log.first_index(); index <= log.last_index(); ++index) log_bytes += log.at(index).data.size();
+    most_log_bytes = std::max(most_log_bytes, log_bytes);
+  }
+  cluster.run_for(5'000);
+  EXPECT_GE(cluster[1].snapshots_taken(), 200u * kValueBytes / kThresholdBytes - 1);
+  // The log never held more than the threshold, the trailing bytes and the
+  // entries written while a snapshot was being taken.
+  EXPECT_LE(most_log_bytes, kThresholdBytes + kTrailingBytes + 4 * kValueBytes);
+}
+
 TEST(NodeSnapshot, ARatioWaitsForTheLogToOutgrowTheSnapshot) {
   constexpr std::size_t kLargeValueBytes = 8'000;
   auto snapshots_after_small_writes = [&](std::uint32_t ratio_percent) {
