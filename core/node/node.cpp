@@ -339,7 +339,7 @@ void Node::notify_status_if_changed() {
   last_status_ = status;
   // Entries already committed stay: this node applies them and answers Ok
   // (a leader that removed itself steps down as soon as its change commits).
-  if (lost_leadership) fail_pending_writes(Outcome::Unknown, status.commit);
+  if (lost_leadership) fail_pending_writes(Outcome::Unknown, "leadership changed before it was committed", status.commit);
   if (changed && env_.observer != nullptr) env_.observer->on_status_change(status);
   notify_membership_if_changed(status.commit);
   settle_transfer(status);
@@ -451,6 +451,16 @@ void Node::on_write_complete(StorageStatus status) {
     // Refused whole: nothing of it is on disk, so it can simply be tried
     // again. It stays in flight, and everything waits behind it.
     disk_full_refusals_ += 1;
+    // The writes waiting on this batch are answered now, not held for as
+    // long as the disk stays full (a write once hung for 30 s, then every
+    // write got 507 with nothing said about the first). Their entries stay
+    // in the log and may still be stored and committed once there is space:
+    // the outcome is unknown, and a retry with the same session is safe.
+    if (!disk_full_) {
+      fail_pending_writes(Outcome::Unknown,
+                          "this node's disk is full; the write is held and may be stored once there is space",
+                          raft_.log().committed());
+    }
     disk_full_ = true;
     disk_full_retry_at_us_ = now_us_ + disk_full_retry_us_;
     return;
@@ -673,21 +683,21 @@ void Node::answer_read(std::uint64_t request_id, const std::string& key) {
                          .read_revision = store_.revision()});
 }
 
-void Node::fail_pending_writes(Outcome outcome, LogIndex keep_through) {
+void Node::fail_pending_writes(Outcome outcome, const std::string& detail, LogIndex keep_through) {
   // Entries of a deposed leader may still commit under the next one, so the
   // outcome is unknown; a client retry with the same session is safe.
   auto first_failed = pending_writes_.upper_bound(keep_through);
   std::map<LogIndex, PendingWrite> pending(first_failed, pending_writes_.end());
   pending_writes_.erase(first_failed, pending_writes_.end());
   for (const auto& [index, write] : pending) {
-    respond(ClientResponse{.request_id = write.request_id, .outcome = outcome, .leader_hint = raft_.leader()});
+    respond(ClientResponse{.request_id = write.request_id, .outcome = outcome, .leader_hint = raft_.leader(), .detail = detail});
   }
 }
 
 void Node::fail_stop(std::string reason) {
   stopped_ = true;
   stop_reason_ = std::move(reason);
-  fail_pending_writes(Outcome::Unknown);
+  fail_pending_writes(Outcome::Unknown, "the node stopped: " + stop_reason_);
   if (pending_transfer_) {
     respond(ClientResponse{.request_id = pending_transfer_->request_id, .outcome = Outcome::Stopped, .detail = stop_reason_});
     pending_transfer_.reset();

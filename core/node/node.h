@@ -161,7 +161,7 @@ class Node {
   void serve_ready_reads();
   void answer_read(std::uint64_t request_id, const std::string& key);
   // Answers the pending writes above keep_through with outcome.
-  void fail_pending_writes(Outcome outcome, LogIndex keep_through = 0);
+  void fail_pending_writes(Outcome outcome, const std::string& detail, LogIndex keep_through = 0);
   void fail_stop(std::string reason);
   void respond(ClientResponse response);
   void notify_status_if_changed();

@@ -470,9 +470,9 @@ void Service::answer_failure(const Request& request, const node::ClientResponse&
     case node::Outcome::Busy: answer(Code::Busy, "the leader is busy: " + response.detail); return;
     case node::Outcome::InvalidRequest: answer(Code::Invalid, response.detail); return;
     case node::Outcome::Unknown:
-      answer(Code::Unknown,
-             "leadership changed before the " + std::string(operation_name(request.operation)) +
-                 " was confirmed; it may or may not have taken effect. Retry with the same session. " + response.detail);
+      answer(Code::Unknown, "the " + std::string(operation_name(request.operation)) + " was not confirmed (" +
+                                response.detail +
+                                "); it may or may not have taken effect. Retry with the same session");
       return;
     case node::Outcome::Stopped: answer(Code::Stopped, "the node has stopped: " + response.detail); return;
     case node::Outcome::NoSpace: answer(Code::NoSpace, response.detail); return;

@@ -51,7 +51,10 @@ void add_options(CLI::App& app, Flags& flags) {
                  "wal: a write-ahead log in front of LMDB (one sync per write); lmdb: LMDB alone (two)")
       ->check(CLI::IsMember({"wal", "lmdb"}))
       ->capture_default_str();
-  app.add_option("--lmdb-map-size-mb", config.lmdb_map_size_mb, "the most the data file may grow to")->capture_default_str();
+  app.add_option("--lmdb-map-size-mb", config.lmdb_map_size_mb,
+                 "the most the data file may grow to (it starts small and grows on demand; at this ceiling writes "
+                 "are refused and /health/ready says so)")
+      ->capture_default_str();
   app.add_option("--max-body-bytes", config.max_body_bytes, "largest accepted request body")->capture_default_str();
   app.add_option("--request-timeout-ms", config.request_timeout_ms,
                  "a request not fully received within this closes its connection")

@@ -80,6 +80,7 @@ Result<std::unique_ptr<ConfmanServer>, std::string> ConfmanServer::start(asio::i
   for (const MemberAddress& member : cfg.members) self.addresses_[member.id] = member;
   if (cfg.members.empty()) self.addresses_[cfg.id] = MemberAddress{cfg.id, cfg.peer_listen, cfg.client_listen};
 
+  self.map_usage_ = dynamic_cast<const ReportsMapUsage*>(storage.get());
   self.storage_ = std::make_unique<TimedStorage>(std::move(storage), self.metrics_.fsync_seconds);
   auto transport = TcpTransport::start(io, cfg.peer_listen, [&self](Bytes frame) { self.on_frame(std::move(frame)); });
   if (!transport) return unexpected(transport.error());

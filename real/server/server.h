@@ -21,6 +21,7 @@
 #include "core/service/service.h"
 #include "real/http/http_client.h"
 #include "real/http/http_server.h"
+#include "real/storage/map_usage.h"
 #include "real/server/metrics.h"
 #include "real/server/server_config.h"
 #include "real/server/watch_streams.h"
@@ -76,6 +77,10 @@ class ConfmanServer final : public service::ServiceOutput, public node::NodeObse
   http::ServerStats http_stats() const { return http_ ? http_->stats() : http::ServerStats{}; }
   http::Limits http_limits() const { return http_ ? http_->limits() : http::Limits{}; }
   const TransportStats& transport_stats() const { return transport_->stats(); }
+  // The storage's LMDB map, if it has one (real/storage/map_usage.h).
+  std::optional<MapUsage> map_usage() const {
+    return map_usage_ ? std::optional<MapUsage>(map_usage_->map_usage()) : std::nullopt;
+  }
   boost::asio::io_context& io() { return io_; }
   void log(const std::string& event, const std::string& fields) const;
 
@@ -112,6 +117,7 @@ class ConfmanServer final : public service::ServiceOutput, public node::NodeObse
   std::unique_ptr<node::Storage> storage_;
   WatchStreams watch_streams_;
   std::unique_ptr<http::Server> http_;
+  const ReportsMapUsage* map_usage_ = nullptr;  // the storage, seen as reporting its map
   struct Pending {
     ResponseHandler done;
     ForwardHandler forward;

@@ -434,6 +434,13 @@ std::string metrics_text(ConfmanServer& server) {
         server.node().store().events().max_bytes(), "gauge");
   gauge("confman_watch_history_compacted_revision", "watches must start above this revision (410 otherwise)",
         server.node().store().events().compacted_revision(), "gauge");
+  gauge("confman_storage_full", "1 while this node's storage refuses writes (disk full, or the map at its ceiling)",
+        server.node().disk_full() ? 1 : 0, "gauge");
+  if (const auto usage = server.map_usage()) {
+    gauge("confman_storage_map_bytes", "the LMDB map's size now (it grows on demand)", usage->map_bytes, "gauge");
+    gauge("confman_storage_map_ceiling_bytes", "the most the LMDB map may grow to (--lmdb-map-size-mb)",
+          usage->map_ceiling_bytes, "gauge");
+  }
   const http::ServerStats connections = server.http_stats();
   gauge("confman_http_connections", "client connections open", connections.open_connections, "gauge");
   gauge("confman_http_connections_limit", "the bound on confman_http_connections (fits the descriptor limit)",
@@ -468,6 +475,17 @@ void route(const std::shared_ptr<Call>& call) {
   };
   if (path == "/health") return call->respond(json_response(200, json::object{{"status", "ok"}}));
   if (path == "/health/ready") {
+    if (call->server.node().disk_full()) {
+      const auto usage = call->server.map_usage();
+      return call->respond(problem(
+          Problem::NoSpace, "this node cannot store writes: " +
+                                (usage && usage->map_bytes >= usage->map_ceiling_bytes
+                                     ? "its data file reached the ceiling of " +
+                                           std::to_string(usage->map_ceiling_bytes >> 20) +
+                                           " MiB (raise --lmdb-map-size-mb, or free space by deleting keys)"
+                                     : std::string("the disk is full")) +
+                                "; it retries every second"));
+    }
     const NodeId leader = call->server.node().status().leader;
     if (leader == kNoNode) return call->respond(unavailable("no leader is known: the cluster has no quorum here"));
     return call->respond(json_response(200, json::object{{"status", "ready"}, {"leader", leader}}));

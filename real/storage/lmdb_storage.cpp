@@ -11,7 +11,7 @@ Result<std::unique_ptr<LmdbStorage>, std::string> LmdbStorage::open(const std::f
                                                                     LmdbOptions options, PostToCore post_to_core) {
   CONFMAN_ASSERT(options.map_size_bytes > 0 && options.max_record_bytes > 0 && options.max_pending_writes > 0,
                  "LmdbOptions sizes must be positive");
-  auto store = LmdbStore::open(directory, options.map_size_bytes);
+  auto store = LmdbStore::open(directory, options.initial_map_bytes, options.map_size_bytes);
   if (!store) return unexpected(store.error());
   // A store continued by a WAL holds only part of the state: reading it
   // without its WAL would lose acknowledged writes.
@@ -44,11 +44,15 @@ void LmdbStorage::write(node::WriteBatch batch, std::function<void(node::Storage
   writes_.submit([this, batch = std::move(batch)] { return commit(batch); }, std::move(on_complete));
 }
 
-WriteOutcome LmdbStorage::commit(const node::WriteBatch& batch) const {
+WriteOutcome LmdbStorage::commit(const node::WriteBatch& batch) {
   if (auto oversized = oversized_record(batch, options_.max_record_bytes)) {
     return WriteOutcome{node::StorageStatus::IoError, *oversized};
   }
   auto committed = commit_batch(store_.env(), store_.tables(), batch);
+  // The aborted transaction left nothing behind: grow the map and try again.
+  while (!committed && is_map_full(committed.error()) && store_.grow()) {
+    committed = commit_batch(store_.env(), store_.tables(), batch);
+  }
   if (committed) return WriteOutcome{};
   // A full map aborts the transaction: nothing was written, so the node may
   // hold the batch and retry it. Anything else is fail-stop.

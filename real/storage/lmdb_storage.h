@@ -28,13 +28,15 @@
 #include "core/util/result.h"
 #include "real/storage/async_writes.h"
 #include "real/storage/lmdb_store.h"
+#include "real/storage/map_usage.h"
 
 namespace confman::real {
 
 struct LmdbOptions {
   // The most the environment may hold. A write that does not fit completes
   // DiskFull and stores nothing; the node holds it and retries.
-  std::size_t map_size_bytes = std::size_t{1} << 30;
+  std::size_t map_size_bytes = std::size_t{1} << 30;  // the ceiling the map may grow to (lmdb_store.h)
+  std::size_t initial_map_bytes = std::size_t{64} << 20;
   // The largest record a write may store: the largest snapshot the core makes,
   // plus room for the record's framing. A larger one completes IoError.
   std::size_t max_record_bytes = raft::kMaxSnapshotBytes + (std::size_t{1} << 20);
@@ -43,7 +45,7 @@ struct LmdbOptions {
   std::size_t max_pending_writes = 4;
 };
 
-class LmdbStorage final : public node::Storage {
+class LmdbStorage final : public node::Storage, public ReportsMapUsage {
  public:
   // Creates the directory if missing. Fails with e.g. "cannot open LMDB
   // environment at /var/lib/confman: Permission denied".
@@ -62,10 +64,12 @@ class LmdbStorage final : public node::Storage {
   // (a completion carries only a status). Read it on the node's thread.
   const std::string& last_write_failure() const { return writes_.last_write_failure(); }
   const std::filesystem::path& directory() const { return directory_; }
+  const LmdbStore& store() const { return store_; }
+  MapUsage map_usage() const override { return MapUsage{store_.map_bytes(), store_.map_ceiling_bytes()}; }
 
  private:
   LmdbStorage(std::filesystem::path directory, LmdbOptions options, PostToCore post_to_core, LmdbStore store);
-  WriteOutcome commit(const node::WriteBatch& batch) const;  // on the writer thread
+  WriteOutcome commit(const node::WriteBatch& batch);  // on the writer thread
 
   std::filesystem::path directory_;
   LmdbOptions options_;

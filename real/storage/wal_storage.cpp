@@ -55,7 +55,7 @@ Result<std::unique_ptr<WalStorage>, std::string> WalStorage::open(const std::fil
   CONFMAN_ASSERT(options.map_size_bytes > 0 && options.max_record_bytes > 0 && options.max_pending_writes > 0 &&
                      options.max_wal_payload_bytes > 0 && options.wal_file_bytes > options.max_wal_payload_bytes,
                  "WalOptions sizes must be positive, and a WAL file must hold its largest record");
-  auto store = LmdbStore::open(directory, options.map_size_bytes);
+  auto store = LmdbStore::open(directory, options.initial_map_bytes, options.map_size_bytes);
   if (!store) return unexpected(store.error());
   std::unique_ptr<WalStorage> storage(
       new WalStorage(directory, options, std::move(post_to_core), std::move(store).value()));
@@ -185,6 +185,10 @@ WriteOutcome WalStorage::checkpoint(node::WriteBatch batch) {
   std::lock_guard lock(mutex_);
   backlog_.push_back(std::move(batch));
   auto committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
+  // The aborted transaction left nothing behind: grow the map and try again.
+  while (!committed && is_map_full(committed.error()) && store_.grow()) {
+    committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
+  }
   if (!committed) {
     backlog_.pop_back();  // the transaction was aborted: nothing of it is stored
     // A full map refused the whole transaction: the node may hold the batch

@@ -44,6 +44,7 @@
 #include "core/util/result.h"
 #include "real/storage/async_writes.h"
 #include "real/storage/lmdb_store.h"
+#include "real/storage/map_usage.h"
 #include "real/storage/wal_file.h"
 
 namespace confman::real {
@@ -51,7 +52,8 @@ namespace confman::real {
 struct WalOptions {
   // The LMDB store's limit; a checkpoint that does not fit completes
   // DiskFull and stores nothing.
-  std::size_t map_size_bytes = std::size_t{1} << 30;
+  std::size_t map_size_bytes = std::size_t{1} << 30;  // the ceiling the map may grow to (lmdb_store.h)
+  std::size_t initial_map_bytes = std::size_t{64} << 20;
   // The largest record a write may store (as LmdbOptions).
   std::size_t max_record_bytes = raft::kMaxSnapshotBytes + (std::size_t{1} << 20);
   // Each WAL file is allocated to this size; a full one is checkpointed.
@@ -62,7 +64,7 @@ struct WalOptions {
   std::size_t max_pending_writes = 4;
 };
 
-class WalStorage final : public node::Storage {
+class WalStorage final : public node::Storage, public ReportsMapUsage {
  public:
   // Creates the directory if missing; reads the WAL and checks that it
   // continues the LMDB store (dropping a torn last record). Fails with what
@@ -80,6 +82,8 @@ class WalStorage final : public node::Storage {
 
   const std::string& last_write_failure() const { return writes_.last_write_failure(); }
   const std::filesystem::path& directory() const { return directory_; }
+  const LmdbStore& store() const { return store_; }
+  MapUsage map_usage() const override { return MapUsage{store_.map_bytes(), store_.map_ceiling_bytes()}; }
   // For tests and the server's log: checkpoints so far, and the WAL in use.
   std::uint64_t generation() const;
   static std::filesystem::path wal_path(const std::filesystem::path& directory, std::uint64_t generation);

@@ -269,6 +269,29 @@ TEST(QuickStartTest, AFreshSingleNodeServerTakesTheFirstWriteAtOnce) {
   EXPECT_EQ(again->status, 200u) << again->body << "\n" << server.log();
 }
 
+// At its ceiling the data file refuses writes, and the node says so where an
+// operator looks: /health/ready and /metrics, not only a 507 per write.
+TEST(StorageCeilingTest, AFullMapIsReportedByReadinessAndMetrics) {
+  ServerProcess server({"--lmdb-map-size-mb=2", "--storage=lmdb"});
+  const std::string value = "{\"value\": \"" + std::string(400 * 1024, 'x') + "\"}";
+  unsigned last_status = 0;
+  for (int i = 0; i < 20 && last_status != 507; ++i) {
+    const client::detail::HttpRequest put{"PUT", "/api/v1/config/big/" + std::to_string(i), {}, value};
+    auto reply = client::detail::exchange(server.endpoint(), put, 5000);
+    ASSERT_TRUE(reply) << reply.error().message;
+    last_status = reply->status;
+  }
+  ASSERT_EQ(last_status, 507u) << server.log();
+  auto ready = client::detail::exchange(server.endpoint(), client::detail::HttpRequest{"GET", "/health/ready", {}, {}}, 5000);
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 507u) << ready->body;
+  EXPECT_NE(ready->body.find("ceiling of 2 MiB"), std::string::npos) << ready->body;
+  auto metrics = client::detail::exchange(server.endpoint(), client::detail::HttpRequest{"GET", "/metrics", {}, {}}, 5000);
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("confman_storage_full 1"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("confman_storage_map_ceiling_bytes 2097152"), std::string::npos) << metrics->body;
+}
+
 TEST_F(ClientTest, TransferToAnUnknownNodeIsRefused) {
   auto transferred = client_.transfer_leadership(9);
   ASSERT_FALSE(transferred);

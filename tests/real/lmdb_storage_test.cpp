@@ -88,6 +88,29 @@ TEST_F(LmdbStorageTest, RefusesABatchThatDoesNotFitTheMapAndKeepsThePreviousStat
   expect_same_state(load(), before);
 }
 
+// A fixed map filled and refused every write until a restart with a larger
+// one. The map now grows on demand up to its ceiling, and only past the
+// ceiling does a write fail DiskFull. Reopened, it starts at least as large
+// as the data file, and grows again.
+TEST_F(LmdbStorageTest, TheMapGrowsOnDemandUpToItsCeiling) {
+  open(LmdbOptions{.map_size_bytes = 4 << 20, .initial_map_bytes = 256 << 10});
+  const std::size_t initial = storage_->store().map_bytes();
+  EXPECT_EQ(initial, std::size_t{256} << 10);
+  EXPECT_EQ(write(append_batch(1, {Bytes(1 << 20, 0x11)})), StorageStatus::Ok);
+  const std::size_t grown = storage_->store().map_bytes();
+  EXPECT_GT(grown, initial);
+  EXPECT_LE(grown, std::size_t{4} << 20);
+  EXPECT_EQ(write(append_batch(2, {Bytes(5 << 20, 0x22)})), StorageStatus::DiskFull);
+  EXPECT_EQ(storage_->store().map_bytes(), std::size_t{4} << 20);  // at the ceiling
+  EXPECT_EQ(load().entries.size(), 1u);
+  storage_.reset();
+  open(LmdbOptions{.map_size_bytes = 4 << 20, .initial_map_bytes = 256 << 10});
+  EXPECT_GT(storage_->store().map_bytes(), std::size_t{1} << 20);
+  EXPECT_EQ(load().entries.size(), 1u);
+  EXPECT_EQ(write(append_batch(2, {Bytes(2 << 20, 0x33)})), StorageStatus::Ok);
+  EXPECT_EQ(load().entries.size(), 2u);
+}
+
 TEST_F(LmdbStorageTest, RefusesARecordOverTheLimitAsAnIoErrorAndStoresNothing) {
   open(LmdbOptions{.max_record_bytes = 1000});
   WriteBatch batch = append_batch(1, {Bytes(1000, 0x01), Bytes(1001, 0x02)});
