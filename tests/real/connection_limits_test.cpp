@@ -23,15 +23,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-unsigned status_of(const std::string& response) {
-  if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return 0;
-  return static_cast<unsigned>(std::stoul(response.substr(9, 3)));
-}
-
 std::string request(const std::string& method, const std::string& target, const std::string& body,
                     const std::string& extra_headers = "") {
-  return method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra_headers +
-         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return close_request(method, target, body, extra_headers);
 }
 
 std::string exchange_with(std::uint16_t port, const std::string& text) {

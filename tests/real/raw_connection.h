@@ -68,4 +68,17 @@ class RawConnection {
   bool timed_out_ = false;
 };
 
+// The status of a raw HTTP/1.1 response ("HTTP/1.1 200 OK..."), or 0.
+inline unsigned status_of(const std::string& response) {
+  if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return 0;
+  return static_cast<unsigned>(std::stoul(response.substr(9, 3)));
+}
+
+// A whole request that asks the server to close the connection after it.
+inline std::string close_request(const std::string& method, const std::string& target, const std::string& body,
+                                 const std::string& extra_headers = "") {
+  return method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + extra_headers +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
 }  // namespace confman::real::testing
