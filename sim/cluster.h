@@ -184,6 +184,7 @@ class Cluster {
     NodeId origin = kNoNode;
     std::uint64_t origin_incarnation = 0;
   };
+  void on_origin(NodeId from, Forwarded via, std::function<void(Host&)> action);
   std::map<std::pair<NodeId, std::uint64_t>, Forwarded> forwarded_;
   std::uint64_t forwards_ = 0;
   TimeUs leader_time_us_ = 0;

@@ -50,15 +50,10 @@ void Cluster::route_response(NodeId from, const service::Response& response) {
   forwarded_.erase(forwarded);
   // Back to the follower that forwarded it, which relays it if it is still
   // the process that held the client's connection.
-  send_to(from, via.origin, [this, from, via, response] {
-    Host& origin = sim_node(via.origin);
-    if (!origin.up() || origin.incarnation != via.origin_incarnation) return;
-    run_on_node(origin, [this, &origin, from, via, response] {
-      if (!origin.up() || origin.incarnation != via.origin_incarnation) return;
-      const bool relay = origin.service->forward_answered(response.id, from, origin.local_now(now_us()));
-      after_node_input(origin);
-      if (relay) deliver_response(via.origin, response);
-    });
+  on_origin(from, via, [this, from, via, response](Host& origin) {
+    const bool relay = origin.service->forward_answered(response.id, from, origin.local_now(now_us()));
+    after_node_input(origin);
+    if (relay) deliver_response(via.origin, response);
   });
 }
 
@@ -97,14 +92,22 @@ void Cluster::forward_request(NodeId from, NodeId leader, const service::Request
 // The connection to a down node is refused: the refusal travels back.
 void Cluster::refuse_forward(NodeId origin_id, std::uint64_t origin_incarnation, NodeId leader,
                              std::uint64_t request_id) {
-  send_to(leader, origin_id, [this, origin_id, origin_incarnation, leader, request_id] {
-    Host& origin = sim_node(origin_id);
-    if (!origin.up() || origin.incarnation != origin_incarnation) return;
-    run_on_node(origin, [this, &origin, origin_incarnation, leader, request_id] {
-      if (!origin.up() || origin.incarnation != origin_incarnation) return;
-      origin.service->forward_failed(request_id, leader, service::ForwardFailure::NotSent, "connection refused",
-                                     origin.local_now(now_us()));
-      after_node_input(origin);
+  on_origin(leader, Forwarded{origin_id, origin_incarnation}, [this, leader, request_id](Host& origin) {
+    origin.service->forward_failed(request_id, leader, service::ForwardFailure::NotSent, "connection refused",
+                                   origin.local_now(now_us()));
+    after_node_input(origin);
+  });
+}
+
+// Across the network from `from` to the follower that forwarded a request,
+// then on it, if it is still the process that forwarded it (a restarted one
+// holds no forwards).
+void Cluster::on_origin(NodeId from, Forwarded via, std::function<void(Host&)> action) {
+  send_to(from, via.origin, [this, via, action = std::move(action)] {
+    Host& origin = sim_node(via.origin);
+    if (!origin.up() || origin.incarnation != via.origin_incarnation) return;
+    run_on_node(origin, [&origin, via, action] {
+      if (origin.up() && origin.incarnation == via.origin_incarnation) action(origin);
     });
   });
 }

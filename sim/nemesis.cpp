@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/raft/quorum.h"
+
 namespace confman::sim {
 
 namespace {
@@ -42,12 +44,9 @@ void Nemesis::record(TimelineEvent event) {
 Nemesis::Before Nemesis::before_fault() const {
   Before before{.leader = cluster_.leader(), .revision = cluster_.highest_applied_revision()};
   if (before.leader == kNoNode || queue_.now_us() < settled_at_us_ || cluster_.network().partitioned()) return before;
-  const raft::Membership membership = cluster_.current_membership();
-  std::size_t healthy = 0;
-  for (NodeId voter : membership.voters) {
-    if (voter != before.leader && cluster_.node_healthy(voter)) healthy += 1;
-  }
-  before.others_healthy = healthy >= membership.voters.size() / 2 + 1;
+  before.others_healthy = raft::quorum::majority(cluster_.current_membership(), [&](NodeId voter) {
+    return voter != before.leader && cluster_.node_healthy(voter);
+  });
   return before;
 }
 
@@ -59,18 +58,16 @@ void Nemesis::after_fault(const Before& before, const TimelineEvent& event) {
     // Struck when left in a minority; clean when the others that form a
     // majority share one group.
     const raft::Membership membership = cluster_.current_membership();
-    const std::size_t majority = membership.voters.size() / 2 + 1;
-    std::size_t with_leader = 0;
-    std::size_t largest_other = 0;
+    struck = true;
+    others_connected = false;
     for (const std::vector<NodeId>& group : event.groups) {
       const bool has_leader = std::find(group.begin(), group.end(), before.leader) != group.end();
-      std::size_t voters = 0;
-      for (NodeId id : group) voters += membership.is_voter(id) && cluster_.node_healthy(id) ? 1 : 0;
-      if (has_leader) with_leader = voters;
-      if (!has_leader) largest_other = std::max(largest_other, voters);
+      const bool majority = raft::quorum::majority(membership, [&](NodeId voter) {
+        return std::find(group.begin(), group.end(), voter) != group.end() && cluster_.node_healthy(voter);
+      });
+      if (has_leader && majority) struck = false;
+      if (!has_leader && majority) others_connected = true;
     }
-    struck = with_leader < majority;
-    others_connected = largest_other >= majority;
   }
   if (!struck) return;
   leader_faults_.push_back(LeaderFault{.at_us = event.at_us,

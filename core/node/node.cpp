@@ -622,10 +622,7 @@ LogIndex Node::trailing_compaction_index() const {
 // since the last snapshot, so the cost of writing one is amortised over as
 // many entries.
 void Node::maybe_take_snapshot() {
-  if ((snapshot_threshold_entries_ == 0 && snapshot_threshold_bytes_ == 0) || pending_local_snapshot_ ||
-      in_flight_local_snapshot_) {
-    return;
-  }
+  if (pending_local_snapshot_ || in_flight_local_snapshot_) return;
   const LogIndex since = std::max(raft_.snapshot_index(), skipped_snapshot_at_);
   if (applied_index_ < since) return;
   const bool enough_entries = snapshot_threshold_entries_ > 0 && applied_index_ - since >= snapshot_threshold_entries_;

@@ -3,20 +3,9 @@
 namespace confman::service {
 
 bool safe_to_resend(const Request& request) {
-  switch (request.operation) {
-    case Operation::Get:
-    case Operation::List:
-    case Operation::ClusterStatus: return true;
-    case Operation::Put:
-    case Operation::Delete: return request.client_id != 0;
-    case Operation::Watch:
-    case Operation::WatchCluster:
-    case Operation::AddMember:
-    case Operation::PromoteMember:
-    case Operation::RemoveMember:
-    case Operation::TransferLeader: return false;
-  }
-  return false;
+  const bool sessioned_write =
+      (request.operation == Operation::Put || request.operation == Operation::Delete) && request.client_id != 0;
+  return !changes_state(request.operation) || sessioned_write;
 }
 
 void Forwards::add(Forward forward) {

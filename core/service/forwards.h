@@ -12,10 +12,10 @@
 // one whose outcome is unknown (docs/API.md, "Failures"):
 //
 //   - a forward that was never sent (the connection was refused) changed
-//     nothing: it goes to a newer leader if there is one, else NoLeader;
+//     nothing: it goes to a newer leader if there is one, else Unreachable;
 //   - a forward that was sent and got no answer (reset, timeout) may have
-//     been applied: a read is refused with NoLeader (a read changes
-//     nothing), a write or membership change is Unknown;
+//     been applied: a read is answered Unreachable (a read changes
+//     nothing), a write or membership change Unknown;
 //   - on a newer leader, reads and writes that carry a client session are
 //     sent again (the store applies a session's write once, dissertation
 //     §6.3, so a copy that the old leader also commits is answered from the
@@ -39,7 +39,8 @@ struct Forward {
 };
 
 // Whether a request may be sent to another leader while a copy may still be
-// with the first: reads, and writes that carry a client session.
+// with the first: what changes no state, and writes that carry a client
+// session. (Watches are never forwarded.)
 bool safe_to_resend(const Request& request);
 
 class Forwards {

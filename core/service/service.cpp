@@ -191,7 +191,7 @@ void Service::forward(Request request, NodeId leader) {
 void Service::forward_lost(Forward forward, ForwardFailure failure, const std::string& detail) {
   const Request& request = forward.request;
   const std::string where = "node " + std::to_string(forward.leader);
-  const NodeId leader = node_.status().role == raft::Role::Leader ? node_.id() : node_.status().leader;
+  const NodeId leader = node_.status().leader;  // this node's id when it leads
   if (failure == ForwardFailure::NotSent) {
     // Nothing reached the leader: the request may go anywhere, as it is.
     if (leader != kNoNode && leader != forward.leader) return dispatch(std::move(forward.request));
@@ -217,8 +217,7 @@ void Service::forward_lost(Forward forward, ForwardFailure failure, const std::s
 // rather than after the old leader's timeout (forwards.h).
 void Service::reroute_to_newer_leader() {
   if (forwards_.size() == 0) return;
-  const raft::RaftStatus status = node_.status();
-  const NodeId leader = status.role == raft::Role::Leader ? node_.id() : status.leader;
+  const NodeId leader = node_.status().leader;  // this node's id when it leads
   if (leader == kNoNode) return;
   for (Forward& forward : forwards_.take_not_at(leader)) {
     release(forward.request);

@@ -125,7 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   bool is_open() const { return !closed_; }
   // A connection that has not sent a byte of a request since it opened.
-  bool awaiting_first_request() const { return !closed_ && requests_started_ == 0; }
+  bool awaiting_first_request() const { return !closed_ && !request_started_; }
   void add_close_callback(std::function<void()> callback) {
     if (closed_) {
       callback();
@@ -189,7 +189,7 @@ class Session : public std::enable_shared_from_this<Session> {
         return self->close();
       }
       self->buffer_.commit(bytes);
-      self->requests_started_ += 1;
+      self->request_started_ = true;
       self->read_whole_request();
     });
   }
@@ -281,7 +281,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<bool> alive_;
   Limits limits_;
   std::string address_;  // the client's IP address
-  std::uint64_t requests_started_ = 0;
+  bool request_started_ = false;  // a byte of some request has arrived
   bool slot_released_ = false;
   bool limited_;         // serves only priority requests (see http_server.h)
   beast::flat_buffer buffer_;
@@ -367,7 +367,14 @@ void Server::Impl::on_accept(const beast::error_code& error, tcp::socket socket)
       const bool is_limited = limited(address);
       auto session = std::make_shared<Session>(std::move(socket), *this, std::move(address), is_limited);
       sessions.push_back(session);
-      if (is_limited) limited_sessions.push_back(session);
+      if (is_limited) {
+        // Closed ones go, so the queue holds at most the open connections.
+        std::erase_if(limited_sessions, [](const std::weak_ptr<Session>& weak) {
+          auto limited_session = weak.lock();
+          return !limited_session || !limited_session->is_open();
+        });
+        limited_sessions.push_back(session);
+      }
       std::erase_if(sessions, [](const std::weak_ptr<Session>& weak) { return weak.expired(); });
       session->start();
     }

@@ -198,7 +198,8 @@ void ConfmanServer::respond(service::Response response) {
 }
 
 // The request stays pending: the request layer may re-route it, or answer
-// it itself, before the leader does.
+// it itself, before the leader does. Posted, because a forward that fails at
+// once reports back to the request layer, never from inside its own call.
 void ConfmanServer::forward(NodeId leader, const service::Request& request) {
   auto found = pending_.find(request.id);
   if (found == pending_.end()) return;

@@ -71,8 +71,6 @@ Response key_response(const kv::KeyValue& item, std::uint64_t revision) {
   return response;
 }
 
-Response unavailable(const std::string& detail) { return problem(Problem::NoLeader, detail); }
-
 // One request being served: the exchange, its parsed target and the server.
 struct Call {
   ConfmanServer& server;
@@ -111,7 +109,7 @@ void forward_to_leader(const std::shared_ptr<Call>& call, std::uint64_t request_
 
 Response redirect(const std::shared_ptr<Call>& call, const service::Response& response) {
   const HostPort* address = call->server.client_address(response.leader);
-  if (address == nullptr) return unavailable(response.detail + ", but its address is not known here");
+  if (address == nullptr) return problem(Problem::NoLeader, response.detail + ", but its address is not known here");
   Response moved = problem(Problem::Redirect, response.detail);
   moved.headers.emplace_back("Location", "http://" + address->describe() + call->request().target);
   return moved;
@@ -487,7 +485,7 @@ void route(const std::shared_ptr<Call>& call) {
                                 "; it retries every second"));
     }
     const NodeId leader = call->server.node().status().leader;
-    if (leader == kNoNode) return call->respond(unavailable("no leader is known: the cluster has no quorum here"));
+    if (leader == kNoNode) return call->respond(problem(Problem::NoLeader, "no leader is known: the cluster has no quorum here"));
     return call->respond(json_response(200, json::object{{"status", "ready"}, {"leader", leader}}));
   }
   if (path == "/metrics") {
