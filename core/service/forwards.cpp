@@ -8,14 +8,13 @@ bool safe_to_resend(const Request& request) {
   return !changes_state(request.operation) || sessioned_write;
 }
 
-void Forwards::add(Forward forward) {
+std::optional<Forward> Forwards::add(Forward forward) {
   const std::uint64_t id = forward.request.id;
+  std::optional<Forward> replaced;
+  if (forwards_.contains(id)) replaced = std::move(take_if({id}).front());
   deadlines_.insert(forward.deadline_us);
-  auto [slot, inserted] = forwards_.try_emplace(id, std::move(forward));
-  if (!inserted) {
-    deadlines_.erase(deadlines_.find(slot->second.deadline_us));
-    slot->second = std::move(forward);
-  }
+  forwards_.emplace(id, std::move(forward));
+  return replaced;
 }
 
 std::optional<Forward> Forwards::take(std::uint64_t request_id, NodeId leader) {

@@ -45,7 +45,10 @@ bool safe_to_resend(const Request& request);
 
 class Forwards {
  public:
-  void add(Forward forward);
+  // A request id seen twice (the network delivered a client's request
+  // twice) replaces the forward held for it, which is returned: one answer
+  // goes back, from the latest.
+  std::optional<Forward> add(Forward forward);
   // The forward of request_id to leader, taken out; nullopt if it is no
   // longer held (answered, failed or re-routed), or went elsewhere since.
   std::optional<Forward> take(std::uint64_t request_id, NodeId leader);

@@ -184,7 +184,9 @@ void Service::forward(Request request, NodeId leader) {
   Request forwarded = request;
   forwarded.forwarded = true;
   hold(request);
-  forwards_.add(Forward{.request = std::move(request), .leader = leader, .deadline_us = now_us_ + config_.forward_timeout_us});
+  auto replaced = forwards_.add(
+      Forward{.request = std::move(request), .leader = leader, .deadline_us = now_us_ + config_.forward_timeout_us});
+  if (replaced) release(replaced->request);  // its bytes were held once already
   output_.forward(leader, forwarded);
 }
 

@@ -147,5 +147,22 @@ TEST(Forwarding, AForwardWithNoAnswerEndsAtItsTimeout) {
   EXPECT_FALSE(cluster[forwarded.follower].forward_answered(forwarded.id, forwarded.leader, cluster.now_us));
 }
 
+// The network may deliver a client's request twice. The second forward
+// replaced the first without releasing its bytes, so a follower's pending
+// bytes crept up with every duplicate until it refused everything Busy.
+TEST(Forwarding, ARequestDeliveredTwiceIsHeldOnce) {
+  ServiceCluster cluster(3);
+  const NodeId leader = cluster.await_leader();
+  const NodeId follower = follower_of(leader);
+  const Request put{.id = cluster.next_id(), .operation = Operation::Put, .key = "/a", .value = "1"};
+  cluster[follower].handle(put, cluster.now_us);
+  cluster[follower].handle(put, cluster.now_us);
+  EXPECT_EQ(cluster.output(follower).forwards.size(), 2u);
+  EXPECT_EQ(cluster[follower].pending_requests(), 1u);
+  EXPECT_EQ(cluster[follower].pending_bytes(), request_bytes(put));
+  EXPECT_TRUE(cluster[follower].forward_answered(put.id, leader, cluster.now_us));
+  EXPECT_EQ(cluster[follower].pending_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace confman::service
