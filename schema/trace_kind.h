@@ -32,9 +32,11 @@ enum class TraceKind : std::uint8_t {
   Client,          // a client operation completed (client, op, outcome, attempts, read)
   Forward,         // a follower forwarded a request to the leader (to, op)
   Watch,           // a watcher opened, resumed or lost a watch stream (action)
+  Repaired,        // the operator cut a damaged log; the node restarts recovering (cut)
+  Recovered,       // a recovering node holds the leader's log again and may vote
 };
 
-inline constexpr std::array<std::pair<TraceKind, std::string_view>, 19> kTraceKindNames{{
+inline constexpr std::array<std::pair<TraceKind, std::string_view>, 21> kTraceKindNames{{
     {TraceKind::Status, "status"},
     {TraceKind::MembershipView, "membership-view"},
     {TraceKind::Send, "send"},
@@ -54,6 +56,8 @@ inline constexpr std::array<std::pair<TraceKind, std::string_view>, 19> kTraceKi
     {TraceKind::Client, "client"},
     {TraceKind::Forward, "forward"},
     {TraceKind::Watch, "watch"},
+    {TraceKind::Repaired, "repaired"},
+    {TraceKind::Recovered, "recovered"},
 }};
 
 inline std::string_view trace_kind_name(TraceKind kind) {

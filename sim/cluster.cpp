@@ -91,6 +91,7 @@ class NodeEnv final : public node::Transport, public service::ServiceOutput, pub
         .field("commit", static_cast<std::int64_t>(status.commit));
     const node::Node* node = cluster_.node(id_);
     if (node != nullptr) cluster_.invariants_.on_status(*node, status, cluster_.now_us());
+    cluster_.note_recovery(id_, status);
   }
 
   void on_entries_persisted(NodeId node, const std::vector<raft::Entry>& entries) override {
@@ -206,9 +207,19 @@ std::uint64_t Cluster::highest_applied_revision() const {
   return highest;
 }
 
+void Cluster::note_recovery(NodeId id, const raft::RaftStatus& status) {
+  Host& host = *nodes_[id - 1];
+  if (!host.repaired || status.recovering) return;
+  host.repaired = false;
+  trace_.event(now_us(), TraceKind::Recovered, id).field("last_index", static_cast<std::int64_t>(status.last_index));
+}
+
 bool Cluster::corrupted(NodeId id) const {
   const Host& target = *nodes_[id - 1];
-  return target.disk_lost || target.storage->corrupted();
+  // A repaired node counts until it has re-fetched the log: until then it
+  // cannot vote, so it is no more use to a quorum than a lost disk.
+  const bool recovering = target.up() ? target.node().status().recovering : target.repaired;
+  return target.disk_lost || target.storage->corrupted() || recovering;
 }
 
 const node::Node* Cluster::node(NodeId id) const {
@@ -276,8 +287,17 @@ void Cluster::on_start_failed(Host& sim_node, const std::string& detail) {
   trace_.event(now_us(), TraceKind::StartFailed, sim_node.id).field("detail", detail);
   if (sim_node.storage->corrupted()) {
     // Detected and refused: the corrupted disk is never served from. The
+    // operator repairs it (cuts the log at the damage) and starts the node
+    // again, recovering; a damaged hard state cannot be repaired, and the
     // node stays down (replacing a disk is an operator's job).
-    sim_node.disk_lost = true;
+    auto repaired = sim_node.storage->repair();
+    if (!repaired) {
+      sim_node.disk_lost = true;
+      return;
+    }
+    trace_.event(now_us(), TraceKind::Repaired, sim_node.id).field("cut", *repaired);
+    sim_node.repaired = true;
+    if (restart_needed_) restart_needed_(sim_node.id);
     return;
   }
   if (sim_node.read_error_injected) {
@@ -496,8 +516,10 @@ bool Cluster::disk_fault(TimelineAction action, NodeId id, TimeUs duration_us, R
       if (target.up()) crash_quietly(target);
       if (restart_needed_) restart_needed_(id);
       break;
-    case TimelineAction::Corrupt: {
-      const std::string record = target.storage->corrupt_random_record(random);
+    case TimelineAction::Corrupt:
+    case TimelineAction::DamageTail: {
+      const std::string record = action == TimelineAction::Corrupt ? target.storage->corrupt_random_record(random)
+                                                                   : target.storage->corrupt_newest_entry(random);
       trace_.event(now_us(), TraceKind::Corrupted, id).field("record", record);
       // Restart so that start-up reads (and must reject) the record.
       if (target.up()) crash_quietly(target);

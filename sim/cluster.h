@@ -91,8 +91,8 @@ class Cluster {
   void heal();
   bool pause(NodeId id, TimeUs duration_us);
   void clock_jump(NodeId id, TimeUs delta_us);
-  // DiskError, DiskFull, SlowDisk, ReadError or Corrupt; false if the disk
-  // is lost already. Corrupt picks its record with `random`.
+  // DiskError, DiskFull, SlowDisk, ReadError, Corrupt or DamageTail; false
+  // if the disk is lost already. The corruptions pick their bit with `random`.
   bool disk_fault(TimelineAction action, NodeId id, TimeUs duration_us, Random& random);
   // A fault the cluster does not perform itself (a membership change, the
   // operator's), in the trace with the others.
@@ -117,7 +117,11 @@ class Cluster {
   // The highest revision any running replica has applied.
   std::uint64_t highest_applied_revision() const;
   bool disk_lost(NodeId id) const;  // a corrupted disk was detected; the node stays down
-  bool corrupted(NodeId id) const;  // disk lost, or holding a corrupted record not yet found
+  // Disk lost, holding a corrupted record not yet found, or repaired and
+  // still recovering.
+  bool corrupted(NodeId id) const;
+  // A repaired node's status: once it stops recovering, trace it.
+  void note_recovery(NodeId id, const raft::RaftStatus& status);
   const node::Node* node(NodeId id) const;
   NodeId leader() const;  // a live node that believes it leads in the highest term, or 0
   // The newest membership any live node holds (committed or not); the

@@ -125,7 +125,9 @@ void Invariants::on_crash(NodeId node, LogIndex durable_commit) {
 void Invariants::on_restart(const node::Node& node, TimeUs now_us) {
   PerNode& state = nodes_[node.id()];
   const LogIndex commit = node.status().commit;
-  if (commit < state.durable_commit_at_crash) {
+  // A repaired node lost committed entries on purpose (a cut at the damage);
+  // it learns its commit index again from the leader.
+  if (commit < state.durable_commit_at_crash && !node.status().recovering) {
     fail(ViolationKind::CommitRegression, now_us, "node " + std::to_string(node.id()) + " restarted with commit index " + std::to_string(commit) +
                      " below the " + std::to_string(state.durable_commit_at_crash) + " it had made durable");
   }

@@ -272,7 +272,7 @@ void Nemesis::random_disk_fault() {
       for (NodeId voter : membership.voters) corrupted_voters += cluster_.corrupted(voter) ? 1 : 0;
       const bool harmless = cluster_.corrupted(victim) || !membership.is_voter(victim);
       if (harmless || corrupted_voters + 1 <= (membership.voters.size() - 1) / 2) {
-        disk_fault(TimelineAction::Corrupt, victim, 0);
+        disk_fault(random_.below(2) == 0 ? TimelineAction::Corrupt : TimelineAction::DamageTail, victim, 0);
       }
       break;
     }
@@ -313,6 +313,7 @@ void Nemesis::apply(const TimelineEvent& event) {
     case TimelineAction::DiskError:
     case TimelineAction::DiskFull:
     case TimelineAction::Corrupt:
+    case TimelineAction::DamageTail:
     case TimelineAction::SlowDisk:
     case TimelineAction::ReadError: disk_fault(event.action, event.node, event.duration_us); break;
     case TimelineAction::AddLearner:

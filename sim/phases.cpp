@@ -87,7 +87,7 @@ void LivenessPhase::connect_random_quorum() {
   // quorum chosen from its old view could be stuck for good; found by
   // fuzz_membership: "add-voter 3; crash 1" with entry 3 lost on node 1).
   for (NodeId id = 1; id <= static_cast<NodeId>(cluster.node_count()); ++id) {
-    if (!cluster.corrupted(id)) world_.restart(id);
+    if (!cluster.disk_lost(id)) world_.restart(id);  // a damaged disk is repaired at start-up
   }
   // A change already on its way when the operator stopped (say, to a
   // paused leader) can move the quorum during the phase.
@@ -115,7 +115,7 @@ void LivenessPhase::grow_quorum() {
     const bool votes_somewhere = std::any_of(memberships.begin(), memberships.end(),
                                              [&](const raft::Membership& m) { return m.is_voter(id); });
     const bool in_quorum = std::find(quorum_.begin(), quorum_.end(), id) != quorum_.end();
-    // A corrupted disk cannot be healed (the node will refuse to start).
+    // A damaged disk cannot vote until it has been repaired and has re-fetched the log.
     if (votes_somewhere && !in_quorum && !cluster.corrupted(id)) candidates.push_back(id);
   }
   for (std::size_t i = candidates.size(); i > 1; --i) std::swap(candidates[i - 1], candidates[random_.below(i)]);

@@ -27,6 +27,7 @@ const char* timeline_action_name(TimelineAction action) {
     case TimelineAction::DiskError: return "disk-error";
     case TimelineAction::DiskFull: return "disk-full";
     case TimelineAction::Corrupt: return "corrupt";
+    case TimelineAction::DamageTail: return "damage-tail";
     case TimelineAction::SlowDisk: return "slow-disk";
     case TimelineAction::ReadError: return "read-error";
     case TimelineAction::AddLearner: return "add-learner";
@@ -43,7 +44,7 @@ std::optional<TimelineAction> timeline_action_from_name(std::string_view name) {
                       TimelineAction::IsolateLeader, TimelineAction::OneWay, TimelineAction::Bridge,
                       TimelineAction::Flap, TimelineAction::Pause, TimelineAction::ClockJump,
                       TimelineAction::DiskError, TimelineAction::DiskFull, TimelineAction::Corrupt,
-                      TimelineAction::SlowDisk, TimelineAction::ReadError, TimelineAction::AddLearner,
+                      TimelineAction::DamageTail, TimelineAction::SlowDisk, TimelineAction::ReadError, TimelineAction::AddLearner,
                       TimelineAction::AddVoter, TimelineAction::Promote, TimelineAction::Remove,
                       TimelineAction::TransferLeader}) {
     if (name == timeline_action_name(action)) return action;
@@ -338,7 +339,7 @@ TimelineEvent parse_timeline_event(const toml::value& item, const Scenario& scen
     reject(item.at("action"),
            "unknown action '" + action +
                "' (partition, heal, crash, restart, isolate-leader, one-way, bridge, flap, pause, clock-jump, "
-               "disk-error, disk-full, corrupt, slow-disk, read-error, add-learner, add-voter, promote, remove, "
+               "disk-error, disk-full, corrupt, damage-tail, slow-disk, read-error, add-learner, add-voter, promote, remove, "
                "transfer-leader)");
   }
   event.action = *found;
@@ -364,6 +365,7 @@ TimelineEvent parse_timeline_event(const toml::value& item, const Scenario& scen
     case TimelineAction::DiskError:
     case TimelineAction::DiskFull:
     case TimelineAction::Corrupt:
+    case TimelineAction::DamageTail:
     case TimelineAction::SlowDisk:
     case TimelineAction::ReadError:
     case TimelineAction::AddLearner:

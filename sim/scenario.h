@@ -118,6 +118,7 @@ enum class TimelineAction : std::uint8_t {
   DiskError,      // node: its next write fails (a write or sync error): the node stops
   DiskFull,       // node: its disk is full for duration_ms: writes fail
   Corrupt,        // node: one bit of one stored record flips, then the node restarts
+  DamageTail,     // node: one bit of its newest durable entry flips (likely acknowledged), then it restarts
   SlowDisk,       // node: syncs take up to 50 ms longer for duration_ms
   ReadError,      // node: crashes and its next start-up read fails
   // Membership (an operator's request to the current leader, retried until

@@ -6,6 +6,7 @@
 #include "core/kv/key.h"
 #include "core/kv/limits.h"
 #include "core/node/stored_record.h"
+#include "core/node/stored_state_check.h"
 #include "core/util/assert.h"
 
 namespace confman::node {
@@ -51,40 +52,15 @@ Result<Done, StartError> Node::start(TimeUs now_us) {
   now_us_ = now_us;
   auto stored = env_.storage->load();
   if (!stored) return unexpected(StartError{std::string("storage load failed: ") + stored.error().detail});
-  raft::HardState hard_state;
-  if (stored->hard_state) {
-    auto decoded = decode_hard_state_record(*stored->hard_state);
-    if (!decoded) return unexpected(StartError{"hard state record: " + decoded.error().describe()});
-    hard_state = *decoded;
+  auto verified = verify_stored_state(*stored);
+  if (!verified) return unexpected(StartError{verified.error().detail});
+  const raft::HardState hard_state = verified->hard_state;
+  std::optional<raft::Snapshot> snapshot = std::move(verified->snapshot);
+  std::vector<raft::Entry> entries = std::move(verified->entries);
+  if (snapshot) {
+    if (auto restored = restore_store(*snapshot); !restored) return unexpected(restored.error());
   }
-  std::optional<raft::Snapshot> snapshot;
-  if (auto loaded = load_snapshot(*stored, snapshot); !loaded) return unexpected(loaded.error());
   const LogIndex snapshot_index = snapshot ? snapshot->index : 0;
-  // Entries up to the snapshot's index are covered by it (the node kept some
-  // behind it only for lagging followers): they are verified, then dropped.
-  std::vector<raft::Entry> entries;
-  for (std::size_t i = 0; i < stored->entries.size(); ++i) {
-    const LogIndex index = stored->first_index + i;
-    auto decoded = decode_entry_record(stored->entries[i]);
-    if (!decoded) {
-      return unexpected(StartError{"entry record " + std::to_string(index) + ": " + decoded.error().describe()});
-    }
-    if (decoded->index != index) {
-      return unexpected(StartError{"entry record " + std::to_string(index) + " holds index " +
-                                   std::to_string(decoded->index)});
-    }
-    if (index == snapshot_index && decoded->term != snapshot->term) {
-      return unexpected(StartError{"entry record " + std::to_string(index) + " has term " +
-                                   std::to_string(decoded->term) + " but the snapshot there has term " +
-                                   std::to_string(snapshot->term)});
-    }
-    if (index > snapshot_index) entries.push_back(std::move(decoded).value());
-  }
-  const LogIndex last_index = snapshot_index + entries.size();
-  if (hard_state.commit > last_index) {
-    return unexpected(StartError{"commit index " + std::to_string(hard_state.commit) +
-                                 " is beyond the durable log (last index " + std::to_string(last_index) + ")"});
-  }
   raft_.restore(hard_state, snapshot, std::move(entries), now_us);
   applied_index_ = snapshot_index;
   started_ = true;
@@ -98,33 +74,15 @@ Result<Done, StartError> Node::start(TimeUs now_us) {
   return Done{};
 }
 
-// Verifies the stored snapshot record (if any), restores the store from it
-// and checks that the stored log continues it without a gap.
-Result<Done, StartError> Node::load_snapshot(const StoredState& stored, std::optional<raft::Snapshot>& snapshot) {
-  if (!stored.snapshot) {
-    if (stored.first_index != 1) {
-      return unexpected(StartError{"stored log starts at index " + std::to_string(stored.first_index) +
-                                   " but there is no snapshot record"});
-    }
-    return Done{};
-  }
-  auto decoded = decode_snapshot_record(*stored.snapshot);
-  if (!decoded) return unexpected(StartError{"snapshot record: " + decoded.error().describe()});
-  const LogIndex index = decoded->index;
-  const LogIndex stored_end = stored.first_index + stored.entries.size();  // one past the last stored entry
-  if (stored.first_index > index + 1 || stored_end < index + 1) {
-    return unexpected(StartError{"stored log [" + std::to_string(stored.first_index) + ", " +
-                                 std::to_string(stored_end - 1) + "] does not continue the snapshot at index " +
-                                 std::to_string(index)});
-  }
-  auto restored = kv::Store::restore_snapshot(decoded->data);
+// Restores the store from a verified snapshot record.
+Result<Done, StartError> Node::restore_store(const raft::Snapshot& snapshot) {
+  auto restored = kv::Store::restore_snapshot(snapshot.data);
   if (!restored) {
-    return unexpected(StartError{"snapshot record at index " + std::to_string(index) +
+    return unexpected(StartError{"snapshot record at index " + std::to_string(snapshot.index) +
                                  ": store state: " + restored.error().describe()});
   }
   store_ = std::move(restored).value();
-  last_snapshot_bytes_ = decoded->data.size();
-  snapshot = std::move(decoded).value();
+  last_snapshot_bytes_ = snapshot.data.size();
   return Done{};
 }
 
@@ -333,7 +291,8 @@ void Node::notify_membership_if_changed(LogIndex commit) {
 void Node::notify_status_if_changed() {
   const raft::RaftStatus status = raft_.status();
   const bool changed = status.role != last_status_.role || status.term != last_status_.term ||
-                       status.leader != last_status_.leader || status.commit != last_status_.commit;
+                       status.leader != last_status_.leader || status.commit != last_status_.commit ||
+                       status.recovering != last_status_.recovering;
   const bool lost_leadership = last_status_.role == raft::Role::Leader &&
                                (status.role != raft::Role::Leader || status.term != last_status_.term);
   last_status_ = status;

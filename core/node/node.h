@@ -153,7 +153,7 @@ class Node {
   void finish_ready(raft::Ready& ready);
   void apply_committed();
   void apply_member_change(const raft::ConfigChange& change);
-  Result<Done, StartError> load_snapshot(const StoredState& stored, std::optional<raft::Snapshot>& snapshot);
+  Result<Done, StartError> restore_store(const raft::Snapshot& snapshot);
   void maybe_take_snapshot();
   void write_local_snapshot();
   void on_local_snapshot_durable(LocalSnapshot local);

@@ -8,6 +8,9 @@ namespace {
 constexpr std::uint8_t kHardStateTag = 0x48;  // 'H'
 constexpr std::uint8_t kEntryTag = 0x45;      // 'E'
 constexpr std::uint8_t kSnapshotTag = 0x53;   // 'S'
+// A hard state record may end with a flags byte (absent when zero, so the
+// records written before it existed read back unchanged).
+constexpr std::uint8_t kHardStateRecovering = 1;
 }  // namespace
 
 Bytes encode_hard_state_record(const raft::HardState& hard_state) {
@@ -17,6 +20,7 @@ Bytes encode_hard_state_record(const raft::HardState& hard_state) {
   writer.varint(hard_state.term);
   writer.varint(hard_state.vote);
   writer.varint(hard_state.commit);
+  if (hard_state.recovering) writer.u8(kHardStateRecovering);
   return seal_frame(payload);
 }
 
@@ -29,6 +33,13 @@ Decoded<raft::HardState> decode_hard_state_record(ByteView record) {
   if (!reader.u8(tag) || tag != kHardStateTag) return unexpected(reader.error("hard state record tag 'H'"));
   if (!reader.varint(hard_state.term) || !reader.varint(hard_state.vote) || !reader.varint(hard_state.commit)) {
     return unexpected(reader.error("varint term, vote and commit"));
+  }
+  if (!reader.at_end()) {
+    std::uint8_t flags = 0;
+    if (!reader.u8(flags) || flags != kHardStateRecovering) {
+      return unexpected(reader.error("hard state flags byte 1 (recovering)"));
+    }
+    hard_state.recovering = true;
   }
   if (!reader.at_end()) return unexpected(reader.error("end of hard state record"));
   return hard_state;

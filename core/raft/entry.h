@@ -25,10 +25,15 @@ struct Entry {
 
 // The persistent state of §5 Figure 2 plus the commit index, so that a
 // restarted node never reports a commit index lower than one it persisted.
+// `recovering` is set when a repair cut damaged records from the node's log
+// (docs/DESIGN.md, "Storage faults"): entries it once acknowledged may be
+// gone, so it neither votes nor campaigns until it has re-fetched the
+// leader's whole log.
 struct HardState {
   Term term = 0;
   NodeId vote = kNoNode;
   LogIndex commit = 0;
+  bool recovering = false;
   bool operator==(const HardState&) const = default;
 };
 

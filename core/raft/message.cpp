@@ -10,6 +10,11 @@ namespace {
 constexpr std::uint8_t kMessageFormatVersion = 3;
 constexpr std::uint8_t kFlagReject = 1;
 constexpr std::uint8_t kFlagTransfer = 2;
+// Recovery from a repaired log (still version 3: the bits are only ever set
+// after a repair, and a node without them refuses such a frame whole).
+constexpr std::uint8_t kFlagRecovering = 4;
+constexpr std::uint8_t kFlagReachesLeaderEnd = 8;
+constexpr std::uint8_t kKnownFlags = kFlagReject | kFlagTransfer | kFlagRecovering | kFlagReachesLeaderEnd;
 
 void encode_entry(ByteWriter& writer, const Entry& entry) {
   writer.varint(entry.term);
@@ -131,7 +136,9 @@ Bytes encode_message(const Message& message) {
   writer.varint(message.index);
   writer.varint(message.log_term);
   writer.varint(message.commit);
-  writer.u8(static_cast<std::uint8_t>((message.reject ? kFlagReject : 0) | (message.transfer ? kFlagTransfer : 0)));
+  writer.u8(static_cast<std::uint8_t>((message.reject ? kFlagReject : 0) | (message.transfer ? kFlagTransfer : 0) |
+                                      (message.recovering ? kFlagRecovering : 0) |
+                                      (message.reaches_leader_end ? kFlagReachesLeaderEnd : 0)));
   writer.varint(message.reject_hint);
   writer.varint(message.read_context);
   writer.varint(message.entries.size());
@@ -160,11 +167,14 @@ Decoded<Message> decode_message(ByteView frame) {
       !reader.varint(message.index) || !reader.varint(message.log_term) || !reader.varint(message.commit)) {
     return unexpected(reader.error("varint header fields (from, to, term, index, log_term, commit)"));
   }
-  if (!reader.u8(flags) || (flags & ~(kFlagReject | kFlagTransfer)) != 0) {
-    return unexpected(reader.error("flags byte with only the reject (1) and transfer (2) bits"));
+  if (!reader.u8(flags) || (flags & ~kKnownFlags) != 0) {
+    return unexpected(
+        reader.error("flags byte with only the reject (1), transfer (2), recovering (4) and reaches-leader-end (8) bits"));
   }
   message.reject = (flags & kFlagReject) != 0;
   message.transfer = (flags & kFlagTransfer) != 0;
+  message.recovering = (flags & kFlagRecovering) != 0;
+  message.reaches_leader_end = (flags & kFlagReachesLeaderEnd) != 0;
   if (!reader.varint(message.reject_hint) || !reader.varint(message.read_context)) {
     return unexpected(reader.error("varint reject_hint and read_context"));
   }

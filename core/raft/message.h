@@ -62,6 +62,13 @@ struct Message {
   // Vote / PreVote of a campaign started by TimeoutNow (§3.10): voters grant
   // it even while they hear from the current leader, who asked for it.
   bool transfer = false;
+  // AppendResponse / HeartbeatResponse / SnapshotResponse: the follower is
+  // recovering from a repaired log (HardState::recovering): what it
+  // acknowledged before may be gone, so the leader forgets its match index.
+  bool recovering = false;
+  // Append, to a recovering follower: the entries end at the leader's last
+  // index, so a follower that accepts them holds the leader's whole log.
+  bool reaches_leader_end = false;
   // Snapshot: index and log_term name the snapshot (its last included index
   // and term); chunk holds bytes [snapshot_offset, snapshot_offset +
   // chunk.size()) of snapshot_size in all, whose crc32c is snapshot_crc;

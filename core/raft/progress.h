@@ -29,6 +29,9 @@ struct Progress {
   std::uint64_t snapshot_offset = 0;
   std::deque<LogIndex> inflight;       // Replicate: last index of each unacknowledged append
   bool recent_active = false;          // heard from since the last check-quorum round
+  // Its last answer said it is recovering from a repaired log; match was
+  // reset then, since what it acknowledged before may be gone.
+  bool recovering = false;
   std::uint64_t read_context_acked = 0;// highest ReadIndex round acknowledged
 
   bool paused(std::size_t max_inflight) const {
@@ -64,6 +67,16 @@ struct Progress {
     next = candidate < 1 ? 1 : candidate;
     probe_sent = false;
     return true;
+  }
+
+  // The follower lost entries it had acknowledged (a repaired log): its
+  // match index is no longer known. Probe again from where we were.
+  void forget_match() {
+    const LogIndex probe_next = next;
+    match = 0;
+    if (state == State::Snapshot) return;  // the transfer goes on; its answers carry the commit index
+    become_probe();
+    next = probe_next;
   }
 
   void become_probe() {

@@ -51,6 +51,10 @@ void Raft::restore(const HardState& hard_state, std::optional<Snapshot> snapshot
   log_.restore(snapshot_index, snapshot_term, std::move(entries), std::max(hard_state.commit, snapshot_index));
   if (snapshot) set_snapshot(std::move(*snapshot));
   persisted_hard_state_ = hard_state;
+  recovering_ = hard_state.recovering;
+  // A lone voter has no leader to re-fetch from: the repair that cut its
+  // log accepted the loss, and waiting would only keep it down for good.
+  if (recovering_ && membership_.voters.size() == 1 && is_voter(config_.id)) recovering_ = false;
   set_first_election_deadline();
 }
 
@@ -81,6 +85,10 @@ void Raft::send(Message message) {
   if (message.term == 0) message.term = term_;
   const bool leaders_own = message.type == MessageType::Append || message.type == MessageType::Heartbeat ||
                            message.type == MessageType::Snapshot || message.type == MessageType::TimeoutNow;
+  if (recovering_ && (message.type == MessageType::AppendResponse || message.type == MessageType::HeartbeatResponse ||
+                      message.type == MessageType::SnapshotResponse)) {
+    message.recovering = true;
+  }
   (leaders_own ? outbox_ : outbox_after_persist_).push_back(std::move(message));
 }
 
@@ -198,7 +206,7 @@ Result<Done, Rejection> Raft::read_index(std::uint64_t request_id, TimeUs now_us
 // entry and one for the commit index, since the next entry waits for both.
 bool Raft::write_needed() const {
   if (snapshot_unpersisted_ || term_ != persisted_hard_state_.term || vote_ != persisted_hard_state_.vote ||
-      log_.unstable_from() <= log_.last_index()) {
+      recovering_ != persisted_hard_state_.recovering || log_.unstable_from() <= log_.last_index()) {
     return true;
   }
   return log_.committed() != persisted_hard_state_.commit &&
@@ -273,7 +281,7 @@ TimeUs Raft::next_deadline_us() const {
 RaftStatus Raft::status() const {
   return RaftStatus{config_.id, role_,          term_,           vote_,
                     leader_,    log_.committed(), log_.last_index(), log_.last_term(),
-                    log_.stable_index()};
+                    log_.stable_index(), recovering_};
 }
 
 }  // namespace confman::raft

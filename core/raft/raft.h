@@ -122,6 +122,7 @@ struct RaftStatus {
   LogIndex last_index = 0;
   Term last_term = 0;
   LogIndex stable_index = 0;
+  bool recovering = false;  // HardState::recovering
 };
 
 class Raft {
@@ -239,7 +240,10 @@ class Raft {
   void advance_clock(TimeUs now_us);
   void send(Message message);
   bool is_voter(NodeId id) const { return membership_.is_voter(id); }
-  HardState hard_state() const { return HardState{term_, vote_, log_.committed()}; }
+  HardState hard_state() const { return HardState{term_, vote_, log_.committed(), recovering_}; }
+  // Recovery from a repaired log (raft_recovery.cpp).
+  void note_follower_recovering(Progress& progress, const Message& response);
+  void maybe_finish_recovery(const Message& append, LogIndex last_new);
   bool write_needed() const;
 
   RaftConfig config_;
@@ -253,6 +257,9 @@ class Raft {
   TimeUs election_deadline_us_ = 0;
   TimeUs heartbeat_deadline_us_ = 0;  // a leader's next heartbeat; a candidate's next round of vote requests
   bool campaign_is_transfer_ = false;
+  // HardState::recovering: no votes, no campaigns, until an append shows
+  // this node holds the leader's whole log (docs/DESIGN.md, "Storage faults").
+  bool recovering_ = false;
   TimeUs check_quorum_deadline_us_ = 0;
   TimeUs last_leader_contact_us_ = 0;
   std::map<NodeId, bool> votes_;          // ordered: no hash order can leak into behaviour

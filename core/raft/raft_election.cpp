@@ -167,8 +167,11 @@ void Raft::handle_vote_request(const Message& message) {
   // granted; a node with a better log is granted as before.
   const bool rival = pre_vote && role_ == Role::PreCandidate && message.from > config_.id &&
                      message.index == log_.last_index() && message.log_term == log_.last_term();
+  // A recovering node's log may be shorter than what it acknowledged, so
+  // its election restriction check would pass a candidate that lacks a
+  // committed entry it helped commit (§5.4.1). It abstains.
   const MessageType response = pre_vote ? MessageType::PreVoteResponse : MessageType::VoteResponse;
-  if (can_vote && log_ok && !rival) {
+  if (can_vote && log_ok && !rival && !recovering_) {
     if (!pre_vote) {
       vote_ = message.from;
       reset_election_deadline();

@@ -207,6 +207,9 @@ void Raft::maybe_send_timeout_now() {
 }
 
 bool Raft::can_campaign() const {
+  // A recovering node may lack committed entries it once acknowledged: as a
+  // leader it could lose them (Leader Completeness, §5.4).
+  if (recovering_) return false;
   if (is_voter(config_.id)) return true;
   return membership_index_ > log_.committed() && membership_at(log_.committed()).is_voter(config_.id);
 }

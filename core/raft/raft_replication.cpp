@@ -26,6 +26,7 @@ void Raft::handle_append(const Message& message) {
     forget_replaced_config_entries(message.index);
     for (const Entry& entry : message.entries) note_config_entry(entry);
     log_.commit_to(std::min(message.commit, *last_new));
+    maybe_finish_recovery(message, *last_new);
     send(Message{.type = MessageType::AppendResponse, .to = message.from, .index = *last_new});
     return;
   }
@@ -57,6 +58,7 @@ void Raft::handle_append_response(const Message& message) {
   if (found == progress_.end()) return;
   Progress& progress = found->second;
   progress.recent_active = true;
+  note_follower_recovering(progress, message);
   if (message.reject) {
     LogIndex next_probe = message.reject_hint;
     if (message.log_term > 0) next_probe = log_.find_conflict_by_term(message.reject_hint, message.log_term);
@@ -90,6 +92,7 @@ void Raft::handle_heartbeat_response(const Message& message) {
   if (found == progress_.end()) return;
   Progress& progress = found->second;
   progress.recent_active = true;
+  note_follower_recovering(progress, message);
   // Appends may have been lost (a partition, a crash): a probing follower
   // may probe again, and a replicating one whose in-flight window is full
   // gets one slot back, so the next append goes out and either succeeds or
@@ -101,7 +104,9 @@ void Raft::handle_heartbeat_response(const Message& message) {
   }
   // An empty append still tells us where the follower stands when the
   // last answer was lost.
-  if (progress.match < log_.last_index()) maybe_send_append(message.from, true);
+  // A recovering follower gets one too: the append that reaches our last
+  // index is what ends its recovery.
+  if (progress.match < log_.last_index() || progress.recovering) maybe_send_append(message.from, true);
   if (message.read_context > progress.read_context_acked) {
     progress.read_context_acked = message.read_context;
     release_confirmed_reads();
@@ -134,7 +139,8 @@ bool Raft::maybe_send_append(NodeId peer, bool send_if_empty) {
                .index = prev_index,
                .log_term = *prev_term,
                .commit = log_.committed(),
-               .entries = std::move(entries)});
+               .entries = std::move(entries),
+               .reaches_leader_end = progress.recovering && last_sent == log_.last_index()});
   return true;
 }
 

@@ -181,6 +181,7 @@ void Raft::handle_snapshot_response(const Message& message) {
   if (found == progress_.end()) return;
   Progress& progress = found->second;
   progress.recent_active = true;
+  note_follower_recovering(progress, message);
   if (message.commit >= message.index) {
     // The follower holds the snapshot's state: it installed it, or refused it
     // as not newer than its commit index. Either way every entry up to its

@@ -42,6 +42,9 @@ struct Host {
   bool disk_full = false;  // the node holds a write refused for lack of space
   raft::Membership last_membership{};  // as the node last reported it (kept while it is down)
   bool disk_lost = false;  // its disk held a corrupted record: it can never start again
+  // Its damaged log was repaired; stays set until it has recovered (its
+  // status says so once it is up: recovering).
+  bool repaired = false;
   bool read_error_injected = false;
   std::vector<std::function<void()>> deferred;  // input that arrived while paused, in order
   std::uint64_t incarnation = 0;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/node/stored_state_check.h"
 #include "core/util/assert.h"
 
 namespace confman::sim {
@@ -60,6 +61,22 @@ std::string SimStorage::corrupt_random_record(Random& random) {
   (*record)[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
   corrupted_ = true;
   return name;
+}
+
+std::string SimStorage::corrupt_newest_entry(Random& random) {
+  if (durable_.entries.empty() || durable_.entries.back().empty()) return {};
+  Bytes& record = durable_.entries.back();
+  const std::uint64_t bit = random.below(record.size() * 8);
+  record[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
+  corrupted_ = true;
+  return "entry " + std::to_string(durable_.first_index + durable_.entries.size() - 1);
+}
+
+Result<std::string, std::string> SimStorage::repair() {
+  auto repaired = node::repair_stored_state(durable_);
+  if (!repaired) return unexpected(repaired.error());
+  corrupted_ = false;
+  return repaired->cut;
 }
 
 void SimStorage::apply(const node::WriteBatch& batch) {

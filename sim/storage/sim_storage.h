@@ -9,16 +9,23 @@
 //   - a write or sync error: the write is not applied and completes IoError;
 //   - disk full: while full, writes are not applied and complete DiskFull;
 //   - a read error: the next load fails;
-//   - latent corruption: one bit of one stored record flips;
+//   - latent corruption: one bit of one stored record flips (a bit flip, a
+//     latent sector error or a misdirected write, as seen by the checksum);
 //   - a slow disk: syncs take longer.
 // What the cluster must survive: any crash at any time (Raft's ordering
 // contract means nothing acknowledged was in a lost write); a failed write
 // stops the node (fail-stop) before it acknowledges anything; a write refused
 // for a full disk is held and retried by the node, which stays up and
 // refuses client writes meanwhile (core/node/node.h); a corrupted
-// record is detected by its checksum at start-up and never used. The
-// nemesis corrupts at most a minority of disks, so the cluster keeps a
-// quorum of intact replicas.
+// record is detected by its checksum at start-up and never used: the node
+// refuses to start, and the operator's repair (repair(), as
+// `confman-server --repair-wal --yes` does for the real WAL) cuts the log at
+// the damage and marks the node recovering, so that it neither votes nor
+// campaigns until it holds the leader's log again (core/raft/raft_recovery.cpp).
+// A damaged hard state cannot be repaired (its vote is unknown): the disk
+// is lost. The nemesis damages at most a minority of disks at a time
+// (counting recovering nodes), so the cluster keeps a quorum of intact
+// replicas; docs/DESIGN.md ("Storage faults") states the model whole.
 
 #include <cstdint>
 #include <deque>
@@ -50,7 +57,14 @@ class SimStorage final : public node::Storage {
   void set_extra_sync_latency(TimeUs extra_us) { extra_sync_us_ = extra_us; }
   // Flips one bit of one stored record; returns which, e.g. "entry 17".
   std::string corrupt_random_record(Random& random);
+  // Flips one bit of the newest durable entry record (one a leader has most
+  // likely counted toward commitment); "" if there is none.
+  std::string corrupt_newest_entry(Random& random);
   bool corrupted() const { return corrupted_; }
+  // The operator's repair after a start refused for damage: cuts the log at
+  // its first damaged record and marks the hard state recovering
+  // (node::repair_stored_state). Returns what was cut, or why it cannot be.
+  Result<std::string, std::string> repair();
 
   const node::StoredState& durable() const { return durable_; }
   std::uint64_t writes_completed() const { return writes_completed_; }

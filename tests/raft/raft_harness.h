@@ -80,6 +80,25 @@ class Cluster {
     nodes_[id] = std::move(fresh);
   }
 
+  // As restart, after a repair cut the node's log from `cut_from` on
+  // (core/node/stored_state_check.h): it comes back recovering (or, to show
+  // what the mark prevents, with the cut log and no mark).
+  void restart_repaired(NodeId id, LogIndex cut_from, bool mark_recovering = true) {
+    const Raft& old = *nodes_.at(id);
+    const RaftStatus status = old.status();
+    std::vector<Entry> entries;
+    const LogIndex from = std::max(old.log().first_index(), old.snapshot_index() + 1);
+    for (LogIndex index = from; index < cut_from && index <= old.log().last_index(); ++index) {
+      entries.push_back(old.log().at(index));
+    }
+    const LogIndex last = old.snapshot_index() + entries.size();
+    const HardState hard_state{status.term, status.vote, std::min(status.commit, last), mark_recovering};
+    std::optional<Snapshot> snapshot = old.snapshot();
+    auto fresh = std::make_unique<Raft>(configs_.at(id), 3000 + id);
+    fresh->restore(hard_state, std::move(snapshot), std::move(entries), now_us);
+    nodes_[id] = std::move(fresh);
+  }
+
   // Delivers messages (and every answer they cause) until none are left,
   // dropping those to or from nodes in `cut`.
   void deliver(std::vector<Message> messages, const std::vector<NodeId>& cut = {}) {
