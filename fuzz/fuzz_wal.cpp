@@ -39,13 +39,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz_require(std::all_of(input.begin() + static_cast<std::ptrdiff_t>(scan->torn_end), input.end(),
                            [](std::uint8_t byte) { return byte == 0; }),
                "only zeros follow a torn tail");
-  std::size_t offset = 0;
-  for (const confman::Bytes& payload : scan->payloads) {
-    offset += confman::real::WalFile::kHeaderBytes;
-    fuzz_require(payload.size() <= kMaxPayloadBytes && offset + payload.size() <= size &&
+  using confman::real::WalFile;
+  const std::size_t header = scan->legacy ? WalFile::kLegacyHeaderBytes : WalFile::kHeaderBytes;
+  const std::size_t trailer = scan->legacy ? 0 : WalFile::kTrailerBytes;
+  std::size_t offset = scan->legacy ? 0 : WalFile::kFileHeaderBytes;
+  fuzz_require(scan->offsets.size() == scan->payloads.size(), "every record has its offset");
+  for (std::size_t i = 0; i < scan->payloads.size(); ++i) {
+    const confman::Bytes& payload = scan->payloads[i];
+    fuzz_require(scan->offsets[i] == offset, "records follow each other");
+    offset += header;
+    fuzz_require(payload.size() <= kMaxPayloadBytes && offset + payload.size() + trailer <= size &&
                      std::equal(payload.begin(), payload.end(), input.begin() + static_cast<std::ptrdiff_t>(offset)),
                  "every record is the file's bytes, in order");
-    offset += payload.size();
+    offset += payload.size() + trailer;
     check_batch(payload);
   }
   fuzz_require(offset == scan->end_offset, "the records end where the scan says");

@@ -26,6 +26,12 @@ const char* storage_status_name(StorageStatus status);
 // snapshot record covers what was dropped.
 struct StoredState {
   std::optional<Bytes> hard_state{};
+  // The newest hard state written with WriteBatch::pin_hard_state: a
+  // storage that keeps its log where damage may force a cut (the real WAL)
+  // keeps this one apart, so term and vote survive the cut. Term, vote and
+  // the recovering mark come from it when its term is at least hard_state's
+  // (stored_state_check.h).
+  std::optional<Bytes> pinned_hard_state{};
   std::optional<Bytes> snapshot{};  // the newest durable snapshot record, if any
   LogIndex first_index = 1;         // index of entries[0]; where the next entry goes if there is none
   std::vector<Bytes> entries{};     // records of indexes first_index, first_index + 1, ... in order
@@ -42,11 +48,13 @@ struct StorageError {
 //      if that drops them all, the log continues at compact_through + 1;
 //   3. stored entries with index >= truncate_from (if not 0) are dropped;
 //   4. `entries` are stored from first_index on, right after what is left;
-//   5. the hard state is replaced if set.
+//   5. the hard state is replaced if set; if pin_hard_state is set too, so is
+//      the pinned hard state (it changes term, vote or the recovering mark).
 // Installing a snapshot at index S is snapshot + compact_through = S +
 // truncate_from = S + 1: the snapshot replaces the whole log at once.
 struct WriteBatch {
   std::optional<Bytes> hard_state{};
+  bool pin_hard_state = false;
   std::optional<Bytes> snapshot{};
   LogIndex compact_through = 0;
   LogIndex truncate_from = 0;

@@ -386,6 +386,7 @@ WriteBatch Node::make_snapshot_batch(const LocalSnapshot& local) {
 WriteBatch Node::make_batch(const raft::Ready& ready) {
   WriteBatch batch;
   if (ready.hard_state) batch.hard_state = encode_hard_state_record(*ready.hard_state);
+  batch.pin_hard_state = ready.pin_hard_state;
   if (ready.snapshot) {
     // §7: the installed snapshot replaces the whole log, in this one write.
     batch.snapshot = encode_snapshot_record(*ready.snapshot);

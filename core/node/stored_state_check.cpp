@@ -39,16 +39,38 @@ Result<std::optional<raft::Snapshot>, StoredDamage> verify_snapshot(const Stored
 
 }  // namespace
 
-Result<VerifiedState, StoredDamage> verify_stored_state(const StoredState& stored) {
-  VerifiedState verified;
+Result<raft::HardState, StoredDamage> verify_hard_state(const StoredState& stored) {
+  raft::HardState hard_state;
   if (stored.hard_state) {
     auto decoded = decode_hard_state_record(*stored.hard_state);
     if (!decoded) {
       return unexpected(
           StoredDamage{StoredDamage::Where::HardState, 0, "hard state record: " + decoded.error().describe()});
     }
-    verified.hard_state = *decoded;
+    hard_state = *decoded;
   }
+  if (stored.pinned_hard_state) {
+    auto pinned = decode_hard_state_record(*stored.pinned_hard_state);
+    if (!pinned) {
+      return unexpected(StoredDamage{StoredDamage::Where::HardState, 0,
+                                     "pinned hard state record: " + pinned.error().describe()});
+    }
+    // Written before the log record that carries the same change, so it is
+    // the newest term, vote and mark unless the log moved past it since.
+    if (pinned->term >= hard_state.term) {
+      hard_state.term = pinned->term;
+      hard_state.vote = pinned->vote;
+      hard_state.recovering = pinned->recovering;
+    }
+  }
+  return hard_state;
+}
+
+Result<VerifiedState, StoredDamage> verify_stored_state(const StoredState& stored) {
+  VerifiedState verified;
+  auto hard_state = verify_hard_state(stored);
+  if (!hard_state) return unexpected(hard_state.error());
+  verified.hard_state = *hard_state;
   auto snapshot = verify_snapshot(stored);
   if (!snapshot) return unexpected(snapshot.error());
   verified.snapshot = std::move(snapshot).value();
@@ -122,10 +144,10 @@ Result<RepairReport, std::string> repair_stored_state(StoredState& stored) {
       stored.entries.resize(damage.index - stored.first_index);
     }
     report.changed = true;
-    raft::HardState hard_state;
-    if (stored.hard_state) hard_state = *decode_hard_state_record(*stored.hard_state);  // verified above
+    raft::HardState hard_state = *verify_hard_state(stored);  // verified above
     hard_state.recovering = true;  // the commit index is clamped by verify_stored_state from now on
     stored.hard_state = encode_hard_state_record(hard_state);
+    stored.pinned_hard_state = stored.hard_state;
   }
   return report;
 }

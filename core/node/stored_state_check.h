@@ -34,6 +34,9 @@ struct StoredDamage {
 };
 
 Result<VerifiedState, StoredDamage> verify_stored_state(const StoredState& stored);
+// The hard state alone: hard_state with term, vote and mark from the pinned
+// record when that is at least as new (StoredState::pinned_hard_state).
+Result<raft::HardState, StoredDamage> verify_hard_state(const StoredState& stored);
 
 // What a repair cut, e.g. "entries 17..42 (26 records)".
 struct RepairReport {

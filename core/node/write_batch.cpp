@@ -24,7 +24,10 @@ void apply_write_batch(StoredState& state, const WriteBatch& batch) {
                    "write batch leaves a gap in the stored log");
     state.entries.insert(state.entries.end(), batch.entries.begin(), batch.entries.end());
   }
-  if (batch.hard_state) state.hard_state = *batch.hard_state;
+  if (batch.hard_state) {
+    state.hard_state = *batch.hard_state;
+    if (batch.pin_hard_state) state.pinned_hard_state = *batch.hard_state;
+  }
 }
 
 }  // namespace confman::node

@@ -226,7 +226,11 @@ Ready Raft::take_ready() {
   Ready ready;
   if (write_needed()) {
     last_write_taken_us_ = now_us_;
-    if (hard_state() != persisted_hard_state_) ready.hard_state = hard_state();
+    if (hard_state() != persisted_hard_state_) {
+      ready.hard_state = hard_state();
+      ready.pin_hard_state = term_ != persisted_hard_state_.term || vote_ != persisted_hard_state_.vote ||
+                             recovering_ != persisted_hard_state_.recovering;
+    }
   }
   if (snapshot_unpersisted_) {
     ready.snapshot = snapshot_;

@@ -86,6 +86,10 @@ struct ReadState {
 struct Ready {
   std::optional<Snapshot> snapshot;     // install: write it and drop every stored entry (§7)
   std::optional<HardState> hard_state;  // write if set; a newer commit alone never sets it
+  // hard_state changes the term, the vote or the recovering mark: storage
+  // must keep it where a repair that cuts the log cannot reach
+  // (node::WriteBatch::pin_hard_state).
+  bool pin_hard_state = false;
   LogIndex persist_from = 0;            // 0: no entries to write
   std::vector<Entry> entries;           // entries[0].index == persist_from
   std::vector<Message> messages;        // may leave before the write (contract, 3)

@@ -6,10 +6,12 @@
 #include <boost/asio.hpp>
 
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 
 #include "real/server/server.h"
 #include "real/storage/lmdb_storage.h"
+#include "real/storage/wal_repair.h"
 #include "real/storage/wal_storage.h"
 
 namespace {
@@ -19,6 +21,8 @@ using namespace confman::real;
 
 struct Flags {
   ServerConfig config;
+  bool repair_wal = false;
+  bool yes = false;
   std::string peer_listen;
   std::string client_listen;
   std::vector<std::string> members;
@@ -47,6 +51,9 @@ void add_options(CLI::App& app, Flags& flags) {
   app.add_option("--snapshot-log-ratio", config.snapshot_log_ratio_percent,
                  "...and once the log since the last snapshot holds this percentage of its size (0: entries alone)")
       ->capture_default_str();
+  app.add_flag("--repair-wal", flags.repair_wal,
+               "show what a repair of a damaged WAL would cut, then exit (docs/DESIGN.md, \"Storage faults\")");
+  app.add_flag("--yes", flags.yes, "with --repair-wal: make the cut and mark the node recovering");
   app.add_option("--storage", config.storage,
                  "wal: a write-ahead log in front of LMDB (one sync per write); lmdb: LMDB alone (two)")
       ->check(CLI::IsMember({"wal", "lmdb"}))
@@ -108,7 +115,29 @@ Result<std::unique_ptr<node::Storage>, std::string> open_storage(const ServerCon
   }
   auto opened = WalStorage::open(config.data_dir, WalOptions{.map_size_bytes = map_size_bytes}, std::move(post));
   if (!opened) return unexpected(opened.error());
+  if (const std::size_t torn = (*opened)->torn_tail_bytes(); torn > 0) {
+    // Never acknowledged (its sync had not returned): dropped, and said so.
+    std::fprintf(stderr, "node=%llu event=wal_torn_tail bytes=%zu detail=\"a crash left the last WAL record torn; "
+                         "it was never acknowledged and is dropped\"\n",
+                 static_cast<unsigned long long>(config.id), torn);
+  }
   return std::unique_ptr<node::Storage>(std::move(opened).value());
+}
+
+int run_repair_wal(const Flags& flags) {
+  if (flags.config.storage != "wal") {
+    std::cerr << "confman-server: --repair-wal repairs the WAL storage; this node uses --storage "
+              << flags.config.storage << "\n";
+    return 2;
+  }
+  const WalOptions options{.map_size_bytes = flags.config.lmdb_map_size_mb << 20};
+  auto report = repair_wal(flags.config.data_dir, options, flags.yes);
+  if (!report) {
+    std::cerr << "confman-server: --repair-wal: " << report.error() << "\n";
+    return 1;
+  }
+  std::cout << report->text;
+  return 0;
 }
 
 }  // namespace
@@ -118,6 +147,11 @@ int main(int argc, char** argv) {
   Flags flags;
   add_options(app, flags);
   CLI11_PARSE(app, argc, argv);
+  if (flags.yes && !flags.repair_wal) {
+    std::cerr << "confman-server: --yes only goes with --repair-wal\n";
+    return 2;
+  }
+  if (flags.repair_wal) return run_repair_wal(flags);
   if (auto resolved = resolve_addresses(flags); !resolved) {
     std::cerr << "confman-server: " << resolved.error() << "\n";
     return 2;

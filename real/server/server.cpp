@@ -106,6 +106,10 @@ Result<std::unique_ptr<ConfmanServer>, std::string> ConfmanServer::start(asio::i
   auto started = self.service_->start(self.now_us());
   if (!started) return unexpected("cannot start from the data in " + cfg.data_dir + ": " + started.error().detail);
   self.learn_member_addresses(self.node().membership());
+  if (self.node().status().recovering) {
+    self.log("recovering", "detail=\"a repair cut this node's log: it neither votes nor campaigns until it holds the "
+                           "leader's log again\"");
+  }
   // A lone voter's first election is due now (Raft::set_first_election_deadline):
   // hold it before the client port opens, so the first request finds a leader.
   self.service_->tick(self.now_us());

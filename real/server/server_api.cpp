@@ -458,6 +458,8 @@ std::string metrics_text(ConfmanServer& server) {
         connections.accept_exhausted_total + server.transport_stats().accepts_exhausted, "counter");
   gauge("confman_peer_inbound_evicted_total", "inbound peer connections closed to stay within the cap",
         server.transport_stats().inbound_evicted, "counter");
+  gauge("confman_recovering", "1 while a repaired node re-fetches its log and may not vote",
+        server.node().status().recovering ? 1 : 0, "gauge");
   text += server.metrics().fsync_seconds.render("confman_fsync_duration_seconds", "durable storage write latency");
   text += server.metrics().apply_seconds.render("confman_apply_duration_seconds",
                                                 "client write latency, received to applied");
@@ -471,7 +473,12 @@ void route(const std::shared_ptr<Call>& call) {
     return path.size() >= prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
            (path.size() == prefix.size() || path[prefix.size()] == '/');
   };
-  if (path == "/health") return call->respond(json_response(200, json::object{{"status", "ok"}}));
+  if (path == "/health") {
+    // recovering: a repair cut this node's log; it does not vote until it
+    // holds the leader's log again (docs/DESIGN.md, "Storage faults").
+    return call->respond(json_response(
+        200, json::object{{"status", "ok"}, {"recovering", call->server.node().status().recovering}}));
+  }
   if (path == "/health/ready") {
     if (call->server.node().disk_full()) {
       const auto usage = call->server.map_usage();

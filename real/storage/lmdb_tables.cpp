@@ -23,6 +23,7 @@ namespace {
 constexpr std::uint64_t kLayoutVersion = 1;
 constexpr std::string_view kFormatKey = "format";
 constexpr std::string_view kHardStateKey = "hard_state";
+constexpr std::string_view kPinnedHardStateKey = "pinned_hard_state";
 constexpr std::string_view kSnapshotKey = "snapshot";
 constexpr std::string_view kFirstIndexKey = "first_index";
 constexpr std::string_view kWalGenerationKey = "wal_generation";
@@ -276,7 +277,10 @@ Result<Done, LmdbFailure> apply_batch(MDB_txn* txn, const LmdbTables& tables, co
   if (auto truncated = truncate(txn, tables, batch.truncate_from, log); !truncated) return truncated;
   if (auto appended = append(txn, tables, batch, log); !appended) return appended;
   if (batch.hard_state) {
-    return put(txn, tables.meta, val_of(kHardStateKey), val_of(*batch.hard_state), 0, "write the hard state record");
+    auto stored = put(txn, tables.meta, val_of(kHardStateKey), val_of(*batch.hard_state), 0, "write the hard state record");
+    if (!stored || !batch.pin_hard_state) return stored;
+    return put(txn, tables.meta, val_of(kPinnedHardStateKey), val_of(*batch.hard_state), 0,
+               "write the pinned hard state record");
   }
   return Done{};
 }
@@ -315,6 +319,9 @@ Result<node::StoredState, LmdbFailure> read_stored_state(MDB_env* env, const Lmd
   auto hard_state = read_record(txn->get(), tables, kHardStateKey);
   if (!hard_state) return unexpected(hard_state.error());
   state.hard_state = std::move(*hard_state);
+  auto pinned = read_record(txn->get(), tables, kPinnedHardStateKey);
+  if (!pinned) return unexpected(pinned.error());
+  state.pinned_hard_state = std::move(*pinned);
   auto snapshot = read_record(txn->get(), tables, kSnapshotKey);
   if (!snapshot) return unexpected(snapshot.error());
   state.snapshot = std::move(*snapshot);
@@ -325,6 +332,17 @@ Result<node::StoredState, LmdbFailure> read_stored_state(MDB_env* env, const Lmd
   if (!entries) return unexpected(entries.error());
   state.entries = std::move(*entries);
   return state;
+}
+
+Result<Done, LmdbFailure> commit_pinned_hard_state(MDB_env* env, const LmdbTables& tables, ByteView record) {
+  auto txn = Transaction::begin(env, 0);
+  if (!txn) return unexpected(txn.error());
+  if (auto stored = put(txn->get(), tables.meta, val_of(kPinnedHardStateKey), val_of(record.data(), record.size()), 0,
+                        "write the pinned hard state record");
+      !stored) {
+    return stored;
+  }
+  return txn->commit();
 }
 
 Result<Done, LmdbFailure> commit_batch(MDB_env* env, const LmdbTables& tables, const node::WriteBatch& batch) {

@@ -3,6 +3,9 @@
 // tables (README.md, "Storage"):
 //   "meta": "format"      -> u64 big-endian layout version
 //           "hard_state"  -> the core's sealed hard state record
+//           "pinned_hard_state" -> the newest one written with
+//                            WriteBatch::pin_hard_state (WalStorage writes it
+//                            before the WAL record, so a WAL cut keeps it)
 //           "snapshot"    -> the core's sealed snapshot record
 //           "first_index" -> u64 big-endian index of the first stored entry
 //                            (absent: 1)
@@ -57,6 +60,9 @@ Result<node::StoredState, LmdbFailure> read_stored_state(MDB_env* env, const Lmd
 // one write transaction, committed durably (fsync) before it returns. On any
 // failure the transaction is aborted: nothing of the batch is stored.
 Result<Done, LmdbFailure> commit_batch(MDB_env* env, const LmdbTables& tables, const node::WriteBatch& batch);
+
+// Stores the pinned hard state record alone, durably.
+Result<Done, LmdbFailure> commit_pinned_hard_state(MDB_env* env, const LmdbTables& tables, ByteView record);
 
 // Applies the batches in order, in one write transaction committed durably,
 // and records wal_generation if set. All of it is stored, or none of it.

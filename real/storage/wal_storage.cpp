@@ -14,6 +14,10 @@ namespace confman::real {
 namespace {
 
 constexpr std::uint64_t kFirstGeneration = 1;
+constexpr const char* kRepairHint =
+    ". The damaged record may have been acknowledged, so the node does not start. `confman-server --data-dir DIR "
+    "--repair-wal` shows what a repair would cut; with --yes it cuts it, and the node then re-fetches the log from "
+    "the leader before it votes (docs/DESIGN.md, \"Storage faults\")";
 
 // Whether `batch` (no compaction) continues `state`; if not, why.
 std::optional<std::string> does_not_continue(const node::StoredState& state, const node::WriteBatch& batch) {
@@ -88,7 +92,10 @@ Result<Done, std::string> WalStorage::recover() {
   if (std::filesystem::exists(path, error)) {
     std::vector<Bytes> payloads;
     auto file = WalFile::open(path, options_.max_wal_payload_bytes, payloads);
-    if (!file) return unexpected(where + file.error().detail);
+    if (!file) {
+      return unexpected(where + file.error().detail + (file.error().error_number == 0 ? kRepairHint : ""));
+    }
+    torn_tail_bytes_ = file->torn_tail_bytes();
     for (std::size_t i = 0; i < payloads.size(); ++i) {
       auto batch = decode_wal_batch(payloads[i], options_.max_record_bytes);
       if (!batch) {
@@ -98,6 +105,11 @@ Result<Done, std::string> WalStorage::recover() {
       backlog_.push_back(std::move(batch).value());
     }
     wal_ = std::move(file).value();
+    if (wal_->legacy()) {
+      // Written before the record trailer existed: move its batches into
+      // LMDB and continue in a file of this build's format.
+      if (auto moved = checkpoint_backlog(); !moved) return unexpected(where + moved.error());
+    }
   } else if (auto created = create_wal_file(); !created) {
     return unexpected(where + created.error().detail);
   }
@@ -105,12 +117,55 @@ Result<Done, std::string> WalStorage::recover() {
   // Only names this storage writes are removed: nothing else in the
   // directory is its to delete.
   for (const auto& item : std::filesystem::directory_iterator(directory_, error)) {
-    if (is_wal_file_name(item.path().filename().string()) && item.path() != path) {
+    if (is_wal_file_name(item.path().filename().string()) && item.path() != wal_path(directory_, generation_)) {
       std::filesystem::remove(item.path(), error);
     }
   }
   auto state = load();
   if (!state) return unexpected(state.error().detail);
+  return Done{};
+}
+
+// At start-up: commits the backlog to LMDB as the next generation and starts
+// its WAL file.
+Result<Done, std::string> WalStorage::checkpoint_backlog() {
+  auto committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
+  while (!committed && is_map_full(committed.error()) && store_.grow()) {
+    committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
+  }
+  if (!committed) return unexpected(committed.error().detail);
+  backlog_.clear();
+  generation_ += 1;
+  wal_.reset();
+  if (auto created = create_wal_file(); !created) return unexpected(created.error().detail);
+  return Done{};
+}
+
+Result<WalStorage::Repair, std::string> WalStorage::repair(const std::filesystem::path& directory, WalOptions options,
+                                                           bool apply) {
+  const std::string where = "storage at " + directory.string() + ": ";
+  auto store = LmdbStore::open(directory, options.initial_map_bytes, options.map_size_bytes);
+  if (!store) return unexpected(store.error());
+  auto generation = read_wal_generation(store->env(), store->tables());
+  if (!generation) return unexpected(where + generation.error().detail);
+  Repair repair;
+  if (!generation->has_value()) return repair;  // no WAL continues this store
+  repair.path = wal_path(directory, **generation);
+  std::error_code error;
+  if (!std::filesystem::exists(repair.path, error)) return repair;
+  auto cut = WalFile::repair(repair.path, options.max_wal_payload_bytes, apply);
+  if (!cut) return unexpected(where + cut.error().detail);
+  repair.cut = *cut;
+  return repair;
+}
+
+Result<Done, std::string> WalStorage::pin_hard_state_at_start(const Bytes& record) {
+  std::lock_guard lock(mutex_);
+  auto pinned = commit_pinned_hard_state(store_.env(), store_.tables(), record);
+  while (!pinned && is_map_full(pinned.error()) && store_.grow()) {
+    pinned = commit_pinned_hard_state(store_.env(), store_.tables(), record);
+  }
+  if (!pinned) return unexpected("LMDB store at " + directory_.string() + ": " + pinned.error().detail);
   return Done{};
 }
 
@@ -172,6 +227,21 @@ WriteOutcome WalStorage::commit(node::WriteBatch batch) {
 }
 
 WriteOutcome WalStorage::append(node::WriteBatch batch, const Bytes& payload) {
+  if (batch.pin_hard_state && batch.hard_state) {
+    // A new term, vote or recovering mark goes where a repair that cuts the
+    // WAL cannot reach, before the record that carries it: a vote cut with
+    // the WAL could be cast twice (docs/DESIGN.md, "Storage faults").
+    auto pinned = commit_pinned_hard_state(store_.env(), store_.tables(), *batch.hard_state);
+    while (!pinned && is_map_full(pinned.error()) && store_.grow()) {
+      pinned = commit_pinned_hard_state(store_.env(), store_.tables(), *batch.hard_state);
+    }
+    if (!pinned) {
+      // Nothing of the batch is in the WAL: a full map may take it later.
+      const node::StorageStatus status =
+          is_map_full(pinned.error()) ? node::StorageStatus::DiskFull : node::StorageStatus::IoError;
+      return WriteOutcome{status, "LMDB store at " + directory_.string() + ": " + pinned.error().detail};
+    }
+  }
   if (auto appended = wal_->append(payload); !appended) {
     // What reached the file is unknown: fail-stop, and let start-up sort it out.
     return WriteOutcome{node::StorageStatus::IoError, appended.error().detail};

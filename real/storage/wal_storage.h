@@ -77,10 +77,25 @@ class WalStorage final : public node::Storage, public ReportsMapUsage {
   WalStorage& operator=(const WalStorage&) = delete;
   ~WalStorage() override = default;
 
+  // The WAL's damage and what a repair cuts (confman-server --repair-wal).
+  // With apply, the cut is made; the node must then be marked recovering
+  // (the server writes the hard state with the mark before it starts).
+  struct Repair {
+    std::filesystem::path path;  // the WAL file looked at; empty if none
+    WalFile::Repair cut;
+  };
+  static Result<Repair, std::string> repair(const std::filesystem::path& directory, WalOptions options, bool apply);
+
+  // Start-up only (before any write): stores a pinned hard state record
+  // (StoredState::pinned_hard_state) at once and durably.
+  Result<Done, std::string> pin_hard_state_at_start(const Bytes& record);
+
   Result<node::StoredState, node::StorageError> load() override;
   void write(node::WriteBatch batch, std::function<void(node::StorageStatus)> on_complete) override;
 
   const std::string& last_write_failure() const { return writes_.last_write_failure(); }
+  // Bytes of a torn last record that opening dropped (never acknowledged).
+  std::size_t torn_tail_bytes() const { return torn_tail_bytes_; }
   const std::filesystem::path& directory() const { return directory_; }
   const LmdbStore& store() const { return store_; }
   MapUsage map_usage() const override { return MapUsage{store_.map_bytes(), store_.map_ceiling_bytes()}; }
@@ -92,6 +107,7 @@ class WalStorage final : public node::Storage, public ReportsMapUsage {
   WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core, LmdbStore store);
   Result<Done, std::string> recover();
   Result<Done, IoFailure> create_wal_file();
+  Result<Done, std::string> checkpoint_backlog();
   // On the writer thread:
   WriteOutcome commit(node::WriteBatch batch);
   WriteOutcome append(node::WriteBatch batch, const Bytes& payload);
@@ -105,6 +121,7 @@ class WalStorage final : public node::Storage, public ReportsMapUsage {
   std::uint64_t generation_ = 0;
   std::vector<node::WriteBatch> backlog_;  // in the WAL, not yet in LMDB
   std::optional<WalFile> wal_;             // none after a failed creation: the next write retries it
+  std::size_t torn_tail_bytes_ = 0;
   AsyncWrites writes_;  // declared last: destroyed (writes finished) before what they use
 };
 

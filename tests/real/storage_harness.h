@@ -153,6 +153,7 @@ inline node::WriteBatch append_batch(LogIndex first_index, std::vector<Bytes> re
 // Field by field, so a failure says which part differs.
 inline void expect_same_state(const node::StoredState& actual, const node::StoredState& expected) {
   EXPECT_EQ(actual.hard_state, expected.hard_state) << "hard state";
+  EXPECT_EQ(actual.pinned_hard_state, expected.pinned_hard_state) << "pinned hard state";
   EXPECT_EQ(actual.snapshot, expected.snapshot) << "snapshot";
   EXPECT_EQ(actual.first_index, expected.first_index) << "first index";
   ASSERT_EQ(actual.entries.size(), expected.entries.size()) << "number of entries";

@@ -54,6 +54,18 @@ class WalStorageTest : public ::testing::Test {
     ::close(fd);
   }
 
+  // A record as WalFile writes it (wal_file.h).
+  static Bytes wal_record(const Bytes& payload) {
+    Bytes record;
+    ByteWriter writer(record);
+    writer.u32(static_cast<std::uint32_t>(payload.size()));
+    writer.u32(crc32c(ByteView(record.data(), 4)));
+    writer.u32(crc32c(payload));
+    record.insert(record.end(), payload.begin(), payload.end());
+    writer.u32(WalFile::kTrailer);
+    return record;
+  }
+
   // The offset where the next record would go: after the last nonzero byte.
   // A record ends with its hard state, or with a zero byte if it has none:
   // the tests that use this give every batch a hard state.
@@ -82,7 +94,7 @@ TEST_F(WalStorageTest, AppendsGoToTheWalAndSnapshotsCheckpointIntoLmdb) {
   snapshot.compact_through = 3;
   ASSERT_EQ(write(snapshot), StorageStatus::Ok);
   EXPECT_EQ(storage_->generation(), first_generation + 1);
-  EXPECT_EQ(used_bytes(wal_file()), 0u) << "a checkpoint starts an empty WAL";
+  EXPECT_EQ(used_bytes(wal_file()), WalFile::kFileHeaderBytes) << "a checkpoint starts an empty WAL";
   EXPECT_FALSE(std::filesystem::exists(WalStorage::wal_path(dir_.path(), first_generation)));
   open();
   expect_same_state(load(), model_);
@@ -94,19 +106,17 @@ TEST_F(WalStorageTest, ATornLastRecordIsDroppedAndTheLogContinues) {
   first.hard_state = record("hard-1");
   ASSERT_EQ(write(first), StorageStatus::Ok);
   const StoredState acknowledged = model_;
-  // The crash: the next record's header and half its payload reached the disk.
-  const Bytes payload = encode_wal_batch(append_batch(3, entries(3, 4)));
-  Bytes torn;
-  ByteWriter writer(torn);
-  writer.u32(static_cast<std::uint32_t>(payload.size()));
-  writer.u32(0x12345678);  // its checksum, which the missing half fails
-  torn.insert(torn.end(), payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(payload.size() / 2));
+  // The crash: the next record's header and half its payload reached the
+  // disk; its second half and its trailer are still zero.
+  const Bytes whole = wal_record(encode_wal_batch(append_batch(3, entries(3, 4))));
+  const Bytes torn(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(whole.size() / 2));
   const std::filesystem::path path = wal_file();
   const std::size_t end = used_bytes(path);
   close();
   overwrite(path, end, torn);
   open();
   expect_same_state(load(), acknowledged);
+  EXPECT_EQ(storage_->torn_tail_bytes(), torn.size()) << "the torn tail is reported (the server logs it)";
   EXPECT_EQ(used_bytes(path), end) << "the torn record must be zeroed";
   WriteBatch after = append_batch(3, entries(3, 1, "after"));
   after.hard_state = record("hard-2");
@@ -121,11 +131,111 @@ TEST_F(WalStorageTest, ADamagedRecordWithDataAfterItRefusesToOpen) {
   ASSERT_EQ(write(append_batch(3, entries(3, 2))), StorageStatus::Ok);
   const std::filesystem::path path = wal_file();
   close();
-  overwrite(path, WalFile::kHeaderBytes + 3, Bytes{0xff});  // inside the first record's payload
+  // Inside the first record's payload.
+  overwrite(path, WalFile::kFileHeaderBytes + WalFile::kHeaderBytes + 3, Bytes{0xff});
   auto opened = WalStorage::open(dir_.path(), {}, executor_.poster());
   ASSERT_FALSE(opened.ok()) << "acknowledged records after the damage would be lost";
-  EXPECT_NE(opened.error().find("is damaged: the record at offset 0 fails its checksum"), std::string::npos)
-      << opened.error();
+  EXPECT_NE(opened.error().find("is damaged: the record at offset 16"), std::string::npos) << opened.error();
+  EXPECT_NE(opened.error().find("--repair-wal"), std::string::npos) << "the error names the way out";
+}
+
+// The black-box reproduction: one bit of the last record flipped. Read as a
+// torn tail, it was dropped silently though its write had been
+// acknowledged. Its trailer is there, so it was written whole: damage.
+TEST_F(WalStorageTest, ABitFlipInTheLastRecordIsDamageNotATornTail) {
+  open();
+  ASSERT_EQ(write(append_batch(1, entries(1, 2))), StorageStatus::Ok);
+  const std::filesystem::path path = wal_file();
+  const std::size_t first_end = used_bytes(path);
+  ASSERT_EQ(write(append_batch(3, entries(3, 2))), StorageStatus::Ok);
+  const std::size_t end = used_bytes(path);
+  close();
+  overwrite(path, (first_end + end) / 2, Bytes{0x5a});
+  auto opened = WalStorage::open(dir_.path(), {}, executor_.poster());
+  ASSERT_FALSE(opened.ok()) << "an acknowledged record would be dropped as if torn";
+  EXPECT_NE(opened.error().find("was written whole but fails its checksum"), std::string::npos) << opened.error();
+}
+
+// A stray byte in the zeroed part of the file blocked start-up with no way
+// out. The repair shows the cut, makes it only when told to, and leaves
+// every record before it.
+TEST_F(WalStorageTest, RepairShowsTheCutAndMakesItOnlyWhenTold) {
+  open();
+  ASSERT_EQ(write(append_batch(1, entries(1, 2))), StorageStatus::Ok);
+  ASSERT_EQ(write(append_batch(3, entries(3, 2))), StorageStatus::Ok);
+  const StoredState acknowledged = model_;
+  const std::filesystem::path path = wal_file();
+  const std::size_t end = used_bytes(path);
+  close();
+  overwrite(path, end + 4000, Bytes{0x01});
+  ASSERT_FALSE(WalStorage::open(dir_.path(), {}, executor_.poster()).ok());
+
+  auto dry_run = WalStorage::repair(dir_.path(), {}, /*apply=*/false);
+  ASSERT_TRUE(dry_run.ok()) << dry_run.error();
+  EXPECT_EQ(dry_run->path, path);
+  EXPECT_TRUE(dry_run->cut.damaged);
+  EXPECT_EQ(dry_run->cut.offset, end);
+  EXPECT_EQ(dry_run->cut.bytes, 4001u);
+  EXPECT_EQ(dry_run->cut.records_kept, 2u);
+  EXPECT_NE(dry_run->cut.what.find("non-zero bytes after the last record"), std::string::npos) << dry_run->cut.what;
+  ASSERT_FALSE(WalStorage::open(dir_.path(), {}, executor_.poster()).ok()) << "a dry run changes nothing";
+
+  auto applied = WalStorage::repair(dir_.path(), {}, /*apply=*/true);
+  ASSERT_TRUE(applied.ok()) << applied.error();
+  EXPECT_TRUE(applied->cut.damaged);
+  open();
+  expect_same_state(load(), acknowledged);
+  close();
+  auto again = WalStorage::repair(dir_.path(), {}, /*apply=*/false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->cut.damaged);
+}
+
+// The vote is what a cut must never take: the hard state that carried a new
+// term or vote is pinned in LMDB before its WAL record is written.
+TEST_F(WalStorageTest, APinnedHardStateSurvivesACutOfTheRecordThatCarriedIt) {
+  open();
+  WriteBatch vote = append_batch(1, entries(1, 2));
+  vote.hard_state = record("term-7-vote-2");
+  vote.pin_hard_state = true;
+  ASSERT_EQ(write(vote), StorageStatus::Ok);
+  const std::filesystem::path path = wal_file();
+  close();
+  // Damage the record that carried the vote, then cut it.
+  overwrite(path, WalFile::kFileHeaderBytes + WalFile::kHeaderBytes + 2, Bytes{0x77});
+  auto applied = WalStorage::repair(dir_.path(), {}, /*apply=*/true);
+  ASSERT_TRUE(applied.ok()) << applied.error();
+  ASSERT_TRUE(applied->cut.damaged);
+  open();
+  const StoredState after = load();
+  EXPECT_TRUE(after.entries.empty()) << "the cut took the record";
+  EXPECT_EQ(after.pinned_hard_state, record("term-7-vote-2")) << "but not the vote it carried";
+}
+
+// A WAL file of format 1 (no file header, no trailer) is read, and its
+// batches move into LMDB at start-up: nothing is appended in the old format.
+TEST_F(WalStorageTest, AFormatOneWalIsReadAndMovedIntoLmdb) {
+  open();
+  const std::filesystem::path path = wal_file();
+  const std::uint64_t generation = storage_->generation();
+  close();
+  const WriteBatch batch = append_batch(1, entries(1, 3));
+  const Bytes payload = encode_wal_batch(batch);
+  Bytes legacy;
+  ByteWriter writer(legacy);
+  writer.u32(static_cast<std::uint32_t>(payload.size()));
+  writer.u32(crc32c(payload, crc32c(ByteView(legacy.data(), 4))));
+  legacy.insert(legacy.end(), payload.begin(), payload.end());
+  std::filesystem::resize_file(path, 0);
+  std::filesystem::resize_file(path, 1 << 20);
+  overwrite(path, 0, legacy);
+  open();
+  node::apply_write_batch(model_, batch);
+  expect_same_state(load(), model_);
+  EXPECT_EQ(storage_->generation(), generation + 1) << "the old file's batches were checkpointed";
+  ASSERT_EQ(write(append_batch(4, entries(4, 1))), StorageStatus::Ok);
+  open();
+  expect_same_state(load(), model_);
 }
 
 TEST_F(WalStorageTest, ACrashBetweenTheCheckpointAndTheNewWalLosesNothing) {
