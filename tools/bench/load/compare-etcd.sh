@@ -3,7 +3,8 @@
 # cluster on loopback, both with durable writes and data under one temporary
 # directory, each measured by confman-load with the same settings.
 #   tools/bench/load/compare-etcd.sh [SECONDS] [CLIENTS]
-# Needs build/ (confman-server, confman-load) and Debian's etcd-server.
+# Needs build/ (confman-server, confman-load) and Debian's etcd-server and
+# etcd-client.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 seconds=${1:-10}
@@ -13,6 +14,7 @@ work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2> /dev/null || true; wait 2> /dev/null || true; rm -rf "$work"' EXIT
 command -v etcd > /dev/null || { echo "etcd not found: apt-get install etcd-server" >&2; exit 2; }
+command -v etcdctl > /dev/null || { echo "etcdctl not found: apt-get install etcd-client" >&2; exit 2; }
 
 members="--member 1=127.0.0.1:7301,127.0.0.1:8301 --member 2=127.0.0.1:7302,127.0.0.1:8302 --member 3=127.0.0.1:7303,127.0.0.1:8303"
 for i in 1 2 3; do
@@ -21,7 +23,7 @@ for i in 1 2 3; do
 done
 confman_leader=""
 for attempt in $(seq 50); do
-  confman_leader=$(curl -sf 127.0.0.1:8301/health/ready | sed -n 's/.*"leader":\([0-9]*\).*/\1/p')
+  confman_leader=$(curl -sf 127.0.0.1:8301/health/ready | sed -n 's/.*"leader":\([0-9]*\).*/\1/p' || true)
   [ -n "$confman_leader" ] && break
   sleep 0.2
 done
@@ -41,7 +43,7 @@ done
 leader=""
 for attempt in $(seq 50); do
   leader=$(ETCDCTL_API=3 etcdctl --endpoints 127.0.0.1:2371,127.0.0.1:2372,127.0.0.1:2373 endpoint status 2> /dev/null |
-           awk -F', ' '$5 == "true" {print $1}' | head -1)
+           awk -F', ' '$5 == "true" {print $1}' | head -1 || true)
   [ -n "$leader" ] && break
   sleep 0.2
 done
