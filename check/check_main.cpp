@@ -2,7 +2,8 @@
 //
 //   confman-check [--format auto|confman|jepsen|edn]
 //                 [--model confman-kv|cas-register|append-kv]
-//                 [--json] [--timeout-ms N] [--max-steps N] [--memory-limit-mb N] FILE...
+//                 [--json] [--all] [--jobs N] [--timeout-ms N] [--max-steps N]
+//                 [--memory-limit-mb N] FILE...
 //
 // One verdict line per file; the exit code is the worst verdict:
 // 0 linearizable, 1 not linearizable, 2 unknown or bad input.
@@ -17,6 +18,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "check/checker.h"
@@ -39,6 +41,8 @@ struct Settings {
   std::uint64_t timeout_ms = 60'000;
   std::uint64_t max_steps = CheckOptions{}.max_steps_per_partition;
   std::size_t memory_limit_mb = CheckOptions{}.memory_limit_bytes >> 20;
+  bool all_partitions = false;
+  std::size_t jobs = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::string> files;
 };
 
@@ -98,6 +102,22 @@ void print_text(const std::string& file, const CheckReport& report, long long el
   }
 }
 
+// Each partition's verdict and search effort (the deterministic report
+// carries no timings; the whole file's time is elapsed_ms).
+json::array partition_json(const CheckReport& report) {
+  json::array partitions;
+  for (const PartitionReport& p : report.partitions) {
+    partitions.push_back(json::object{{"key", p.key},
+                                      {"verdict", verdict_name(p.verdict)},
+                                      {"ops", p.operation_count},
+                                      {"steps", p.steps},
+                                      {"memo_entries", p.memo_entries},
+                                      {"peak_memory_bytes", p.peak_memory_bytes},
+                                      {"stopped_early", p.stopped_early}});
+  }
+  return partitions;
+}
+
 void print_json(const std::string& file, const CheckReport& report, long long elapsed_ms) {
   json::object object{{"file", file},
                       {"verdict", verdict_name(report.verdict)},
@@ -105,7 +125,8 @@ void print_json(const std::string& file, const CheckReport& report, long long el
                       {"partitions", report.partition_count},
                       {"elapsed_ms", elapsed_ms},
                       {"summary", report.summary},
-                      {"explanation", json::parse(report.explanation_json)}};
+                      {"explanation", json::parse(report.explanation_json)},
+                      {"partition_reports", partition_json(report)}};
   std::cout << json::serialize(object) << "\n";
 }
 
@@ -121,6 +142,8 @@ int check_file(const Settings& settings, const std::string& file) {
   options.timeout_ms = settings.timeout_ms;
   options.max_steps_per_partition = settings.max_steps;
   options.memory_limit_bytes = settings.memory_limit_mb << 20;
+  options.all_partitions = settings.all_partitions;
+  options.threads = settings.jobs;
   const CheckReport report = check_history(*history, options);
   if (report.input_error) return report_input_error(settings, file, *report.input_error);
   const long long elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -145,6 +168,11 @@ int main(int argc, char** argv) {
                  "Model (default: confman-kv for confman, cas-register for jepsen, append-kv for edn)")
       ->check(CLI::IsMember({"confman-kv", "cas-register", "append-kv"}));
   app.add_flag("--json", settings.json, "One JSON object per file instead of text");
+  app.add_flag("--all", settings.all_partitions,
+               "Search every partition to its verdict (by default the check stops after the first violation)");
+  app.add_option("--jobs", settings.jobs,
+                 "Threads searching partitions side by side (default: the cores); the verdict is the same for any")
+      ->check(CLI::Range(1, 256));
   app.add_option("--timeout-ms", settings.timeout_ms, "Wall-clock limit per file; 0 = none")
       ->capture_default_str();
   app.add_option("--max-steps", settings.max_steps, "Search steps per partition; 0 = none")

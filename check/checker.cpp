@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
+#include <thread>
 
 #include "check/deadline.h"
 #include "check/explain.h"
@@ -20,10 +23,13 @@ namespace json = boost::json;
 
 constexpr std::size_t kMaxListedUnknown = 20;
 
+constexpr std::uint64_t kFirstRoundSteps = 1 << 16;
+
 struct PartitionOutcome {
   PartitionReport report;
   std::optional<Violation> violation;
   std::optional<ParseError> error;
+  bool step_limit_hit = false;  // unknown for want of steps: a larger budget may decide it
 };
 
 std::string limit_reason(SearchOutcome outcome, const CheckOptions& options, const std::string& key) {
@@ -73,6 +79,7 @@ PartitionOutcome check_partition(const History& history, const Partition& partit
     default:
       out.report.verdict = Verdict::Unknown;
       out.report.unknown_reason = limit_reason(result.outcome, options, partition.key);
+      out.step_limit_hit = result.outcome == SearchOutcome::StepLimit;
       break;
   }
   return out;
@@ -139,7 +146,7 @@ std::string explain_text(const History& history, const CheckOptions& options,
 
 std::string explain_json(const History& history, const CheckReport& report,
                          const std::vector<Violation>& violations,
-                         const std::vector<const PartitionReport*>& undecided) {
+                         const std::vector<const PartitionReport*>& undecided, std::size_t unchecked) {
   json::object object;
   object["verdict"] = verdict_json_name(report.verdict);
   object["model"] = report.model;
@@ -156,6 +163,7 @@ std::string explain_json(const History& history, const CheckReport& report,
     undecided_array.push_back(json::object{{"partition", p->key}, {"reason", p->unknown_reason}});
   }
   object["undecided"] = std::move(undecided_array);
+  object["unchecked_partitions"] = unchecked;
   if (report.input_error) {
     object["error"] = json::object{{"file", report.input_error->file},
                                    {"line", report.input_error->line},
@@ -170,7 +178,7 @@ void finish(const History& history, const CheckOptions& options, CheckReport& re
             const std::vector<Violation>& violations) {
   std::vector<const PartitionReport*> undecided;
   for (const PartitionReport& p : report.partitions) {
-    if (p.verdict == Verdict::Unknown) undecided.push_back(&p);
+    if (p.verdict == Verdict::Unknown && !p.stopped_early) undecided.push_back(&p);
   }
   if (report.input_error) {
     report.verdict = Verdict::Unknown;
@@ -180,8 +188,89 @@ void finish(const History& history, const CheckOptions& options, CheckReport& re
     report.verdict = undecided.empty() ? Verdict::Linearizable : Verdict::Unknown;
   }
   report.summary = summarize(report, violations, undecided);
-  if (!report.input_error) report.explanation_text = explain_text(history, options, violations, undecided);
-  report.explanation_json = explain_json(history, report, violations, undecided);
+  const auto unchecked = static_cast<std::size_t>(std::count_if(
+      report.partitions.begin(), report.partitions.end(), [](const PartitionReport& p) { return p.stopped_early; }));
+  if (!report.input_error) {
+    report.explanation_text = explain_text(history, options, violations, undecided);
+    if (unchecked > 0) {
+      report.explanation_text += "  " + std::to_string(unchecked) +
+                                 " more partitions were not searched to the end: the check stops at the first "
+                                 "violation (--all searches every one)\n";
+    }
+  }
+  report.explanation_json = explain_json(history, report, violations, undecided, unchecked);
+}
+
+// Runs `run(i)` for every index in `indexes`, on up to `threads` threads.
+// Each call writes only its own slot, so the outcome does not depend on
+// how the calls are spread over the threads.
+template <typename Run>
+void run_all(const std::vector<std::size_t>& indexes, std::size_t threads, const Run& run) {
+  const std::size_t workers = std::min(threads, indexes.size());
+  if (workers <= 1) {
+    for (std::size_t index : indexes) run(index);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  pool.reserve(workers);
+  for (std::size_t w = 0; w < workers; ++w) {
+    pool.emplace_back([&] {
+      for (std::size_t i = next.fetch_add(1); i < indexes.size(); i = next.fetch_add(1)) run(indexes[i]);
+    });
+  }
+  for (std::thread& thread : pool) thread.join();
+}
+
+// The partitions are searched in rounds, every undecided partition with
+// the same step budget, four times larger each round, up to the limit (a
+// partition searched alone gets the whole limit at once). A partition that
+// is hard but linearizable cannot hold back the proof that another is not:
+// after the first round that proves a violation, the check stops (unless
+// options.all_partitions), and the partitions still undecided say so. Each
+// round's searches start afresh, and a partition's steps are the sum over
+// its rounds; the rounds are the same however many threads run them, so
+// verdicts, explanations and step counts are too.
+std::vector<PartitionOutcome> search_in_rounds(std::string_view model, const History& history,
+                                               const std::vector<Partition>& partitions,
+                                               const CheckOptions& options) {
+  const Deadline deadline(options.timeout_ms);
+  std::vector<PartitionOutcome> outcomes(partitions.size());
+  std::vector<std::uint64_t> steps_before(partitions.size(), 0);
+  std::vector<std::size_t> undecided(partitions.size());
+  for (std::size_t i = 0; i < partitions.size(); ++i) undecided[i] = i;
+  const std::uint64_t limit = options.max_steps_per_partition;  // 0: none
+  std::uint64_t budget = kFirstRoundSteps;
+  while (!undecided.empty()) {
+    const bool last_round = undecided.size() == 1 || (limit != 0 && budget >= limit);
+    CheckOptions round = options;
+    round.max_steps_per_partition = last_round ? limit : budget;
+    run_all(undecided, options.threads, [&](std::size_t i) {
+      outcomes[i] = check_partition(model, history, partitions[i], round, deadline);
+      outcomes[i].report.steps += steps_before[i];
+    });
+    std::vector<std::size_t> still;
+    bool violation_found = false;
+    for (std::size_t i : undecided) {
+      PartitionOutcome& outcome = outcomes[i];
+      if (outcome.error) return outcomes;  // the history does not fit the model: nothing else matters
+      violation_found = violation_found || outcome.violation.has_value();
+      if (!last_round && outcome.report.verdict == Verdict::Unknown && outcome.step_limit_hit) {
+        steps_before[i] = outcome.report.steps;
+        still.push_back(i);
+      }
+    }
+    if (violation_found && !options.all_partitions) {
+      for (std::size_t i : still) {
+        outcomes[i].report.stopped_early = true;
+        outcomes[i].report.unknown_reason = "not searched to the end: the check stopped at the first violation";
+      }
+      break;
+    }
+    undecided = std::move(still);
+    budget = budget > std::numeric_limits<std::uint64_t>::max() / 4 ? budget : budget * 4;
+  }
+  return outcomes;
 }
 
 }  // namespace
@@ -227,9 +316,8 @@ CheckReport check_history(const History& history, const CheckOptions& options) {
   }
   const std::vector<Partition> partitions = split_by_key(history);
   report.partition_count = partitions.size();
-  const Deadline deadline(options.timeout_ms);
-  for (const Partition& partition : partitions) {
-    PartitionOutcome outcome = check_partition(report.model, history, partition, options, deadline);
+  std::vector<PartitionOutcome> outcomes = search_in_rounds(report.model, history, partitions, options);
+  for (PartitionOutcome& outcome : outcomes) {
     if (outcome.error) {
       report.input_error = std::move(outcome.error);
       break;

@@ -12,7 +12,9 @@
 //
 // Method: the Wing & Gong (1993) search with Lowe's (2017) memoisation,
 // run per key where the model allows it (P-compositionality, Horn & Kroening
-// 2015). See wgl.h, partition.h and the models in model_*.h.
+// 2015), the keys in rounds of growing step budgets so that one hard key
+// cannot hide another's violation (checker.cpp, search_in_rounds). See
+// wgl.h, partition.h and the models in model_*.h.
 
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +43,13 @@ struct CheckOptions {
   std::uint64_t timeout_ms = 0;
   // How many violating partitions the explanation describes in full.
   std::size_t max_explained_violations = 3;
+  // Search every partition to its verdict, even after one is proven not
+  // linearizable (by default the check stops after that round).
+  bool all_partitions = false;
+  // Threads that search partitions side by side. The outcome is the same
+  // for any number; the simulator keeps 1 (its sweep runs in parallel
+  // already), the CLI uses the cores.
+  std::size_t threads = 1;
 };
 
 struct PartitionReport {
@@ -51,6 +60,9 @@ struct PartitionReport {
   std::size_t memo_entries = 0;
   std::size_t peak_memory_bytes = 0;
   std::string unknown_reason;  // which limit was hit, when Unknown
+  // Unknown because another partition was proven not linearizable first
+  // and the check stopped there (CheckOptions::all_partitions).
+  bool stopped_early = false;
 };
 
 struct CheckReport {
