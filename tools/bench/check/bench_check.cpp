@@ -8,13 +8,17 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <vector>
 
 #include "check/checker.h"
+#include "tools/histgen/history_generator.h"
 
 namespace {
 
@@ -129,6 +133,55 @@ void BM_KvC10OkSplit(benchmark::State& state) {
   check_all(state, cases, 1);
 }
 BENCHMARK(BM_KvC10OkSplit)->Unit(benchmark::kMillisecond);
+
+// Generated histories (tools/histgen): args are model (0 append-kv,
+// 1 cas-register), clients, operations, keys, indeterminate operations per
+// thousand, and the planted anomaly (0 none, 1 stale read, 2 lost write,
+// 3 duplicated write, 4 phantom read). Parsing is included; "decided" is 1
+// when the verdict is the planted one (0: wrong or unknown), "steps" the
+// search's total. The limits are the CLI's defaults, its 60 s wall clock
+// included, and its threads (the cores).
+void BM_Generated(benchmark::State& state) {
+  confman::histgen::GeneratorSettings settings;
+  settings.model = state.range(0) == 0 ? "append-kv" : "cas-register";
+  settings.clients = static_cast<int>(state.range(1));
+  settings.operations = static_cast<std::size_t>(state.range(2));
+  settings.keys = static_cast<int>(state.range(3));
+  settings.indeterminate_rate = static_cast<double>(state.range(4)) / 1000.0;
+  settings.anomaly = static_cast<confman::histgen::Anomaly>(state.range(5));
+  const confman::histgen::GeneratedHistory generated = confman::histgen::generate_history(settings);
+  CheckOptions options;
+  options.model = settings.model;
+  options.timeout_ms = 60'000;
+  options.threads = std::max(1u, std::thread::hardware_concurrency());
+  const Verdict expected =
+      settings.anomaly == confman::histgen::Anomaly::None ? Verdict::Linearizable : Verdict::NotLinearizable;
+  bool decided = true;
+  std::uint64_t steps = 0;
+  for (auto _ : state) {
+    ParseResult parsed = parse_history(generated.edn, Format::Edn, "generated");
+    const CheckReport report = check_history(*parsed, options);
+    decided = decided && report.verdict == expected;
+    steps = report.total_steps;
+  }
+  state.SetLabel(settings.model + " " + confman::histgen::anomaly_name(settings.anomaly));
+  state.counters["decided"] = decided ? 1 : 0;
+  state.counters["steps"] = static_cast<double>(steps);
+}
+void generated_settings(benchmark::internal::Benchmark* bench) {
+  for (std::int64_t model : {0, 1}) {
+    for (const auto& [clients, operations, keys] :
+         {std::tuple{10, 1'000, 10}, std::tuple{50, 10'000, 10}, std::tuple{50, 10'000, 100},
+          std::tuple{200, 100'000, 100}}) {
+      for (std::int64_t info_permille : {0, 50}) {
+        for (std::int64_t anomaly : {0, 1, 2, 4}) {
+          bench->Args({model, clients, operations, keys, info_permille, anomaly});
+        }
+      }
+    }
+  }
+}
+BENCHMARK(BM_Generated)->Apply(generated_settings)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 
