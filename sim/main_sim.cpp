@@ -1,15 +1,22 @@
 // confman-sim: runs simulation scenarios and sweeps.
 //
 //   confman-sim run SCENARIO --seed N [--trace FILE] [--history FILE] [--html FILE]
-//   confman-sim sweep FILE|DIR [--seeds A..B] [--jobs N] [--swarm]
+//   confman-sim sweep FILE|DIR [--seeds A..B|A..] [--jobs N] [--swarm] [--shard I/N]
+//                     [--results FILE] [--until-failure] [--time-budget 10m]
+//   confman-sim report FILE...   (merges the --results files of a sweep's shards)
 //   confman-sim shrink SCENARIO --seed N [--swarm] [--out FILE]
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <thread>
 #include <unistd.h>
 
@@ -19,6 +26,7 @@
 #include "sim/shrink.h"
 #include "sim/swarm.h"
 #include "sim/sweep.h"
+#include "sim/sweep_results.h"
 #include "viz/render.h"
 
 namespace {
@@ -26,6 +34,7 @@ namespace {
 using namespace confman;
 using namespace confman::sim;
 
+// "N", "A..B", or "A.." (no end: only with --until-failure or --time-budget).
 bool parse_seed_range(const std::string& text, SweepOptions& options) {
   const auto dots = text.find("..");
   try {
@@ -33,12 +42,101 @@ bool parse_seed_range(const std::string& text, SweepOptions& options) {
       options.first_seed = options.last_seed = std::stoull(text);
     } else {
       options.first_seed = std::stoull(text.substr(0, dots));
-      options.last_seed = std::stoull(text.substr(dots + 2));
+      options.last_seed = dots + 2 == text.size() ? UINT64_MAX : std::stoull(text.substr(dots + 2));
     }
   } catch (const std::exception&) {
     return false;
   }
   return options.first_seed <= options.last_seed;
+}
+
+// "I/N" with 1 <= I <= N.
+bool parse_shard(const std::string& text, SweepOptions& options) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    options.shard_index = std::stoull(text.substr(0, slash));
+    options.shard_count = std::stoull(text.substr(slash + 1));
+  } catch (const std::exception&) {
+    return false;
+  }
+  return options.shard_index >= 1 && options.shard_index <= options.shard_count;
+}
+
+// Seconds, or with a suffix: "90", "90s", "10m", "2h".
+std::optional<std::uint64_t> parse_duration_ms(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t scale_ms = 1000;
+  std::string number = text;
+  switch (text.back()) {
+    case 's': number.pop_back(); break;
+    case 'm': scale_ms = 60'000; number.pop_back(); break;
+    case 'h': scale_ms = 3'600'000; number.pop_back(); break;
+    default: break;
+  }
+  if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 9) {
+    return std::nullopt;
+  }
+  return std::stoull(number) * scale_ms;
+}
+
+// Merges the result files of a sweep's shards into its summary table and
+// the reproduction commands of its failures.
+int report_command(const std::vector<std::string>& files) {
+  std::map<std::string, ScenarioSummary> by_scenario;
+  std::vector<SweepResultLine> failed;
+  std::uint64_t runs = 0;
+  for (const std::string& file : files) {
+    std::ifstream in(file);
+    if (!in) {
+      std::cerr << "error: cannot read " << file << "\n";
+      return 2;
+    }
+    std::string text;
+    for (std::size_t line_number = 1; std::getline(in, text); ++line_number) {
+      if (text.empty()) continue;
+      auto line = parse_result_line(text);
+      if (!line) {
+        std::cerr << "error: " << file << ":" << line_number << ": " << line.error() << "\n";
+        return 2;
+      }
+      ScenarioSummary& summary = by_scenario[line->scenario];
+      summary.name = line->scenario;
+      summary.path = line->path;
+      RunResult run;  // the fields a summary adds up
+      run.scenario = line->scenario;
+      run.seed = line->seed;
+      run.events = line->events;
+      run.ops_ok = line->ops_ok;
+      run.faults = line->faults;
+      run.reads_linearizable = line->reads_linearizable;
+      run.reads_read_your_writes = line->reads_read_your_writes;
+      run.reads_stale = line->reads_stale;
+      run.watch_events = line->watch_events;
+      run.forwards = line->forwards;
+      run.linearizability = line->linearizability;
+      run.election_timeout_us = 1'000'000;
+      for (double f : line->failovers) run.failovers_us.push_back(static_cast<TimeUs>(f * 1e6 + 0.5));
+      run.failovers_judged = line->failovers_judged;
+      if (!line->passed) run.violation = line->violation.empty() ? "(failed)" : line->violation;
+      add_to_summary(summary, run, line->wall_ms / 1000);
+      if (!line->passed) failed.push_back(*line);
+      runs += 1;
+    }
+  }
+  std::vector<ScenarioSummary> summaries;
+  for (auto& [name, summary] : by_scenario) summaries.push_back(std::move(summary));
+  std::cout << "report: " << runs << " runs from " << files.size() << " file(s)\n"
+            << format_sweep_table(summaries) << format_failover_summary(summaries);
+  std::sort(failed.begin(), failed.end(), [](const SweepResultLine& a, const SweepResultLine& b) {
+    return std::tie(a.scenario, a.seed) < std::tie(b.scenario, b.seed);
+  });
+  for (const SweepResultLine& line : failed) {
+    std::cout << "FAIL " << line.scenario << " seed " << line.seed << " (" << line.violation_kind
+              << ")\n  violation: " << line.violation << "\n  reproduce: " << line.reproduce << "\n";
+  }
+  std::cout << "report: " << runs - failed.size() << " passed, " << failed.size() << " failed\n";
+  return failed.empty() ? 0 : 1;
 }
 
 // The run as a self-contained HTML timeline (viz/render.h).
@@ -143,10 +241,15 @@ int sweep_command(const std::string& target, const SweepOptions& options) {
     std::cerr << "error: no *.toml scenario files in " << target << "\n";
     return 2;
   }
-  std::cout << "sweep: " << scenarios.size() << " scenario(s)" << (options.swarm ? " in swarm mode" : "") << ", seeds " << options.first_seed << ".." << options.last_seed
-            << ", " << options.jobs << " job(s)\n";
+  std::cout << "sweep: " << scenarios.size() << " scenario(s)" << (options.swarm ? " in swarm mode" : "") << ", seeds "
+            << options.first_seed << ".." << (options.last_seed == UINT64_MAX ? std::string() : std::to_string(options.last_seed));
+  if (options.shard_count > 1) std::cout << " (shard " << options.shard_index << " of " << options.shard_count << ")";
+  std::cout << ", " << options.jobs << " job(s)\n";
   const auto started = std::chrono::steady_clock::now();
-  const auto summaries = run_sweep(scenarios, options);
+  SweepStop stop;
+  const auto summaries = run_sweep(scenarios, options, &stop);
+  if (!stop.results_error.empty()) std::cerr << "error: " << stop.results_error << "\n";
+  if (stop.stopped_early) std::cout << "sweep: stopped after " << stop.runs << " runs: " << stop.reason << "\n";
   const double wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << format_sweep_table(summaries);
   std::cout << format_failover_summary(summaries);
@@ -168,6 +271,7 @@ int sweep_command(const std::string& target, const SweepOptions& options) {
   std::snprintf(timing, sizeof timing, " in %.1f s wall time (%.2f M simulated events/s)", wall_seconds,
                 wall_seconds > 0 ? static_cast<double>(events) / wall_seconds / 1e6 : 0.0);
   std::cout << "sweep: " << runs - failures << " passed, " << failures << " failed" << timing << "\n";
+  if (!stop.results_error.empty()) return 2;
   return failures == 0 ? 0 : 1;
 }
 
@@ -201,6 +305,17 @@ int main(int argc, char** argv) {
   sweep->add_option("--seeds", seeds, "Seed range A..B (inclusive)");
   sweep->add_option("--jobs", sweep_options.jobs, "Parallel runs (default: number of cores)")->check(CLI::Range(1, 256));
   sweep->add_flag("--swarm", sweep_options.swarm, "Each seed draws its own cluster size (3-7), faults and workload");
+  std::string shard;
+  std::string time_budget;
+  sweep->add_option("--shard", shard, "Run only shard I of N of the seeds (I/N), for sweeps spread over machines");
+  sweep->add_option("--results", sweep_options.results_path,
+                    "Write each run as a JSON line to FILE (default with --shard: sweep-shard-I-of-N.jsonl)");
+  sweep->add_flag("--until-failure", sweep_options.until_failure, "Stop starting runs after the first failure");
+  sweep->add_option("--time-budget", time_budget, "Stop starting runs after this long: 600, 90s, 10m, 2h");
+
+  auto* report_cmd = app.add_subcommand("report", "Merge the --results files of a sweep's shards into one summary");
+  std::vector<std::string> report_files;
+  report_cmd->add_option("files", report_files, "Result files (JSON Lines)")->required();
 
   auto* shrink_cmd = app.add_subcommand("shrink", "Reduce a failing seed's faults to a minimal scenario file");
   std::string shrink_path;
@@ -215,6 +330,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (*shrink_cmd) return shrink_command(shrink_path, shrink_seed, shrink_swarm, shrink_out);
+  if (*report_cmd) return report_command(report_files);
 
   if (*run) {
     RunOptions options;
@@ -224,7 +340,29 @@ int main(int argc, char** argv) {
     return run_command(run_path, seed, run_swarm, options, html_path);
   }
   if (!parse_seed_range(seeds, sweep_options)) {
-    std::cerr << "error: --seeds must be N or A..B with A <= B, not '" << seeds << "'\n";
+    std::cerr << "error: --seeds must be N, A..B with A <= B, or A.. (no end), not '" << seeds << "'\n";
+    return 2;
+  }
+  if (!shard.empty()) {
+    if (!parse_shard(shard, sweep_options)) {
+      std::cerr << "error: --shard must be I/N with 1 <= I <= N, not '" << shard << "'\n";
+      return 2;
+    }
+    if (sweep_options.results_path.empty()) {
+      sweep_options.results_path = "sweep-shard-" + std::to_string(sweep_options.shard_index) + "-of-" +
+                                   std::to_string(sweep_options.shard_count) + ".jsonl";
+    }
+  }
+  if (!time_budget.empty()) {
+    const auto budget = parse_duration_ms(time_budget);
+    if (!budget || *budget == 0) {
+      std::cerr << "error: --time-budget must be seconds or a number with s, m or h, not '" << time_budget << "'\n";
+      return 2;
+    }
+    sweep_options.time_budget_ms = *budget;
+  }
+  if (sweep_options.last_seed == UINT64_MAX && !sweep_options.until_failure && sweep_options.time_budget_ms == 0) {
+    std::cerr << "error: --seeds " << seeds << " has no end: add --until-failure or --time-budget\n";
     return 2;
   }
   sweep_options.progress = isatty(fileno(stderr)) != 0;

@@ -3,11 +3,13 @@
 #include "sim/scenario_writer.h"
 #include "sim/failover.h"
 #include "sim/swarm.h"
+#include "sim/sweep_results.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -38,67 +40,132 @@ RunResult run_one(const Scenario& base, std::uint64_t seed, bool swarm) {
   return result;
 }
 
-std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, const SweepOptions& options) {
-  struct Job {
-    std::size_t scenario;
-    std::uint64_t seed;
-  };
-  std::vector<Job> jobs;
-  for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    for (std::uint64_t seed = options.first_seed; seed <= options.last_seed; ++seed) jobs.push_back({s, seed});
+void add_to_summary(ScenarioSummary& summary, const RunResult& result, double seconds) {
+  summary.seeds += 1;
+  summary.ops_ok += result.ops_ok;
+  summary.faults += result.faults;
+  summary.events += result.events;
+  summary.reads_linearizable += result.reads_linearizable;
+  summary.reads_read_your_writes += result.reads_read_your_writes;
+  summary.reads_stale += result.reads_stale;
+  summary.watch_events += result.watch_events;
+  summary.forwards += result.forwards;
+  for (TimeUs failover_us : result.failovers_us) {
+    const double in_timeouts = static_cast<double>(failover_us) / static_cast<double>(result.election_timeout_us);
+    (result.failovers_judged ? summary.failovers : summary.failovers_exempt).push_back(in_timeouts);
   }
-  std::vector<RunResult> results(jobs.size());
-  std::vector<double> seconds(jobs.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> done{0};
-  std::mutex progress_mutex;
+  if (result.linearizability == "unknown") summary.linearizability_unknown += 1;
+  if (result.passed()) {
+    summary.passed += 1;
+  } else {
+    summary.failures.push_back(result);
+  }
+  if (seconds > summary.slowest_seconds) {
+    summary.slowest_seconds = seconds;
+    summary.slowest_seed = result.seed;
+  }
+}
+
+namespace {
+
+// The seeds of one shard, every scenario per seed: job j is scenario
+// j % scenarios of the (j / scenarios)-th seed of the shard.
+struct JobSpace {
+  std::uint64_t first = 1;
+  std::uint64_t stride = 1;
+  std::uint64_t seeds = 0;  // in this shard
+  std::uint64_t scenarios = 0;
+  std::uint64_t total() const {
+    return seeds > UINT64_MAX / std::max<std::uint64_t>(scenarios, 1) ? UINT64_MAX : seeds * scenarios;
+  }
+};
+
+JobSpace job_space(const SweepOptions& options, std::size_t scenarios) {
+  JobSpace space;
+  space.first = options.first_seed + (options.shard_index - 1);
+  space.stride = options.shard_count;
+  space.scenarios = scenarios;
+  if (options.shard_index >= 1 && space.first >= options.first_seed && space.first <= options.last_seed) {
+    space.seeds = (options.last_seed - space.first) / space.stride + 1;
+  }
+  return space;
+}
+
+void print_progress(std::uint64_t done, std::uint64_t total, std::uint64_t failures, double elapsed_s) {
+  const double rate = elapsed_s > 0 ? static_cast<double>(done) / elapsed_s : 0;
+  char eta[32] = "-";
+  if (total != UINT64_MAX && rate > 0) {
+    std::snprintf(eta, sizeof eta, "%.0f s", static_cast<double>(total - done) / rate);
+  }
+  std::fprintf(stderr, "\r%llu runs, %.1f runs/s, %llu failed, ETA %s          ",
+               static_cast<unsigned long long>(done), rate, static_cast<unsigned long long>(failures), eta);
+}
+
+}  // namespace
+
+std::vector<ScenarioSummary> run_sweep(const std::vector<Scenario>& scenarios, const SweepOptions& options,
+                                       SweepStop* stop) {
+  const JobSpace space = job_space(options, scenarios.size());
+  const std::uint64_t total = space.total();
+  std::vector<ScenarioSummary> summaries(scenarios.size());
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    summaries[s].name = scenarios[s].name;
+    summaries[s].path = scenarios[s].path;
+  }
+  std::FILE* results = options.results_path.empty() ? nullptr : std::fopen(options.results_path.c_str(), "w");
+  SweepStop local;
+  SweepStop& ended = stop != nullptr ? *stop : local;
+  if (!options.results_path.empty() && results == nullptr) {
+    ended.results_error = "cannot write " + options.results_path;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<bool> stopping{false};
+  std::mutex mutex;  // guards summaries, results, ended and the progress line
+  std::uint64_t done = 0;
+  std::uint64_t failures = 0;
   auto worker = [&] {
-    for (std::size_t i = next++; i < jobs.size(); i = next++) {
+    for (std::uint64_t j = next++; j < total && !stopping; j = next++) {
+      const std::size_t scenario = static_cast<std::size_t>(j % space.scenarios);
+      const std::uint64_t seed = space.first + (j / space.scenarios) * space.stride;
       const auto start = std::chrono::steady_clock::now();
-      results[i] = run_one(scenarios[jobs[i].scenario], jobs[i].seed, options.swarm);
-      seconds[i] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const std::size_t finished = ++done;
-      if (options.progress) {
-        std::lock_guard lock(progress_mutex);
-        std::fprintf(stderr, "\r[%zu/%zu] %s seed %llu          ", finished, jobs.size(),
-                     results[i].scenario.c_str(), static_cast<unsigned long long>(jobs[i].seed));
-        if (finished == jobs.size()) std::fprintf(stderr, "\n");
+      const RunResult result = run_one(scenarios[scenario], seed, options.swarm);
+      const auto finished = std::chrono::steady_clock::now();
+      const double seconds = std::chrono::duration<double>(finished - start).count();
+      std::lock_guard lock(mutex);
+      add_to_summary(summaries[scenario], result, seconds);
+      done += 1;
+      if (!result.passed()) failures += 1;
+      if (results != nullptr) {
+        std::fprintf(results, "%s\n", to_json_line(result_line(result, seconds * 1000)).c_str());
       }
+      if (options.until_failure && !result.passed() && !stopping) {
+        stopping = true;
+        ended.stopped_early = true;
+        ended.reason = "the first failure";
+      }
+      const double elapsed_s = std::chrono::duration<double>(finished - started).count();
+      if (options.time_budget_ms != 0 && elapsed_s * 1000 >= static_cast<double>(options.time_budget_ms) &&
+          !stopping) {
+        stopping = true;
+        ended.stopped_early = true;
+        ended.reason = "the time budget";
+      }
+      if (options.progress) print_progress(done, total, failures, elapsed_s);
     }
   };
   std::vector<std::thread> threads;
   for (int t = 1; t < std::max(1, options.jobs); ++t) threads.emplace_back(worker);
   worker();
   for (auto& thread : threads) thread.join();
-
-  std::vector<ScenarioSummary> summaries(scenarios.size());
-  for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    summaries[s].name = scenarios[s].name;
-    summaries[s].path = scenarios[s].path;
-  }
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    ScenarioSummary& summary = summaries[jobs[i].scenario];
-    const RunResult& result = results[i];
-    summary.seeds += 1;
-    summary.ops_ok += result.ops_ok;
-    summary.faults += result.faults;
-    summary.events += result.events;
-    summary.reads_linearizable += result.reads_linearizable;
-    summary.reads_read_your_writes += result.reads_read_your_writes;
-    summary.reads_stale += result.reads_stale;
-    summary.watch_events += result.watch_events;
-    summary.forwards += result.forwards;
-    for (TimeUs failover_us : result.failovers_us) {
-      const double in_timeouts = static_cast<double>(failover_us) / static_cast<double>(result.election_timeout_us);
-      (result.failovers_judged ? summary.failovers : summary.failovers_exempt).push_back(in_timeouts);
-    }
-    if (result.linearizability == "unknown") summary.linearizability_unknown += 1;
-    if (result.passed()) summary.passed += 1;
-    else summary.failures.push_back(result);
-    if (seconds[i] > summary.slowest_seconds) {
-      summary.slowest_seconds = seconds[i];
-      summary.slowest_seed = result.seed;
-    }
+  if (options.progress && done > 0) std::fprintf(stderr, "\n");
+  if (results != nullptr && std::fclose(results) != 0) ended.results_error = "cannot write " + options.results_path;
+  ended.runs = done;
+  if (ended.stopped_early && done >= total) ended.stopped_early = false;  // it had finished anyway
+  // Threads finish in any order: list failures by seed.
+  for (ScenarioSummary& summary : summaries) {
+    std::sort(summary.failures.begin(), summary.failures.end(),
+              [](const RunResult& a, const RunResult& b) { return a.seed < b.seed; });
   }
   return summaries;
 }
