@@ -17,6 +17,11 @@ packages=(
   chromium fonts-liberation
   # The README's examples against a real server.
   curl
+  # Distributed sweeps: the Slurm array job (tools/slurm/) and its CI test
+  # (tests/slurm/), which starts a one-node Slurm of its own.
+  slurm-wlm munge
+  # The Kubernetes manifest's syntax check (tests/k8s_manifest_test.cpp).
+  libyaml-cpp-dev
 )
 
 missing=()
