@@ -6,6 +6,7 @@
 #include <atomic>
 #include <limits>
 #include <thread>
+#include <type_traits>
 
 #include "check/deadline.h"
 #include "check/explain.h"
@@ -50,11 +51,16 @@ std::string limit_reason(SearchOutcome outcome, const CheckOptions& options, con
 }
 
 template <typename Model>
-PartitionOutcome check_partition(const History& history, const Partition& partition,
-                                 const CheckOptions& options, const Deadline& deadline) {
+PartitionOutcome check_partition(const History& history, const Partition& whole, const CheckOptions& options,
+                                 const Deadline& deadline) {
   PartitionOutcome out;
-  out.report.key = partition.key;
-  out.report.operation_count = partition.ops.size();
+  out.report.key = whole.key;
+  out.report.operation_count = whole.ops.size();
+  Partition pruned;
+  if constexpr (std::is_same_v<Model, AppendKvModel>) {
+    pruned = Partition{whole.key, without_unobserved_unknown_appends(history, whole.ops)};
+  }
+  const Partition& partition = std::is_same_v<Model, AppendKvModel> ? pruned : whole;
   auto model = Model::prepare(history, partition.ops);
   if (!model) {
     out.report.verdict = Verdict::Unknown;

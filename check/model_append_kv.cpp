@@ -1,6 +1,32 @@
 #include "check/model_append_kv.h"
 
+#include <algorithm>
+
 namespace confman::check {
+
+std::vector<std::uint32_t> without_unobserved_unknown_appends(const History& history,
+                                                             const std::vector<std::uint32_t>& ops) {
+  std::vector<const std::string*> results;
+  for (const std::uint32_t index : ops) {
+    const Operation& op = history.operations[index];
+    if (op.function == Function::Get && op.outcome == Outcome::Ok && op.read_value) results.push_back(&*op.read_value);
+  }
+  const auto observed = [&results](const std::string& text) {
+    for (const std::string* result : results) {
+      if (result->find(text) != std::string::npos) return true;
+    }
+    return false;
+  };
+  std::vector<std::uint32_t> kept;
+  kept.reserve(ops.size());
+  for (const std::uint32_t index : ops) {
+    const Operation& op = history.operations[index];
+    const bool unobserved_unknown_append = op.function == Function::Append && op.outcome == Outcome::Unknown &&
+                                           op.value && !op.value->empty() && !observed(*op.value);
+    if (!unobserved_unknown_append) kept.push_back(index);
+  }
+  return kept;
+}
 
 Result<AppendKvModel, ParseError> AppendKvModel::prepare(const History& history,
                                                            std::span<const std::uint32_t> ops) {
@@ -20,7 +46,26 @@ Result<AppendKvModel, ParseError> AppendKvModel::prepare(const History& history,
     op.value = model.strings_.intern(text.value_or(""));
     model.ops_.push_back(op);
   }
+  bool has_put = false;
+  for (const Op& op : model.ops_) has_put = has_put || op.function == Function::Put;
+  if (!has_put) {
+    // Only what a get returned: one of unknown outcome observed nothing.
+    for (const std::uint32_t index : ops) {
+      const Operation& operation = history.operations[index];
+      if (operation.function == Function::Get && operation.outcome == Outcome::Ok) {
+        model.get_results_.push_back(operation.read_value.value_or(""));
+      }
+    }
+    std::sort(model.get_results_.begin(), model.get_results_.end(),
+              [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+  }
   return model;
+}
+
+const std::string* AppendKvModel::next_get_result(std::size_t length) const {
+  const auto longer = std::upper_bound(get_results_.begin(), get_results_.end(), length,
+                                       [](std::size_t n, const std::string& result) { return n < result.size(); });
+  return longer == get_results_.end() ? nullptr : &*longer;
 }
 
 AppendKvModel::State AppendKvModel::append(State state, State suffix) {
@@ -48,9 +93,23 @@ bool AppendKvModel::apply(const State& state, std::uint32_t index, State& next, 
     case Function::Put:
       next = op.value;
       return true;
-    case Function::Append:
+    case Function::Append: {
+      const std::string& now = strings_.text(state);
+      if (const std::string* later = next_get_result(now.size())) {
+        const std::string& suffix = strings_.text(op.value);
+        const bool prefix = later->size() >= now.size() + suffix.size() &&
+                            later->compare(now.size(), suffix.size(), suffix) == 0;
+        if (!prefix) {
+          return reject<kExplain>(why, [&] {
+            return "append \"" + abbreviate(suffix, 32) + "\" would leave the key \"" +
+                   abbreviate(now + suffix, 64) + "\", but a get not yet taken effect returned \"" +
+                   abbreviate(*later, 64) + "\", and the key only grows";
+          });
+        }
+      }
       next = append(state, op.value);
       return true;
+    }
     default:
       CONFMAN_ASSERT(false, "prepare() admits only get, put and append");
       return false;
