@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <thread>
 #include <type_traits>
@@ -252,8 +253,15 @@ std::vector<PartitionOutcome> search_in_rounds(std::string_view model, const His
     CheckOptions round = options;
     round.max_steps_per_partition = last_round ? limit : budget;
     run_all(undecided, options.threads, [&](std::size_t i) {
+      const auto started = std::chrono::steady_clock::now();
+      const double elapsed_before = outcomes[i].report.elapsed_ms;
       outcomes[i] = check_partition(model, history, partitions[i], round, deadline);
       outcomes[i].report.steps += steps_before[i];
+      if (options.measure_time) {
+        outcomes[i].report.elapsed_ms =
+            elapsed_before +
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      }
     });
     std::vector<std::size_t> still;
     bool violation_found = false;

@@ -50,6 +50,9 @@ struct CheckOptions {
   // for any number; the simulator keeps 1 (its sweep runs in parallel
   // already), the CLI uses the cores.
   std::size_t threads = 1;
+  // Measure each partition's wall time (PartitionReport::elapsed_ms). For
+  // the CLI only: a timing makes the report differ from run to run.
+  bool measure_time = false;
 };
 
 struct PartitionReport {
@@ -59,6 +62,7 @@ struct PartitionReport {
   std::uint64_t steps = 0;
   std::size_t memo_entries = 0;
   std::size_t peak_memory_bytes = 0;
+  double elapsed_ms = 0;  // summed over rounds; with CheckOptions::measure_time only
   std::string unknown_reason;  // which limit was hit, when Unknown
   // Unknown because another partition was proven not linearizable first
   // and the check stopped there (CheckOptions::all_partitions).

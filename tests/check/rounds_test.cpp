@@ -88,6 +88,20 @@ TEST(Rounds, ThreadsChangeNothingButTheWallTime) {
   }
 }
 
+TEST(Rounds, OnlyTheCliMeasuresTime) {
+  CheckOptions options;
+  options.max_steps_per_partition = 1'000'000;
+  options.all_partitions = true;
+  const std::string text = hard_key_then_plain_violation(20);
+  for (const PartitionReport& p : check_with(text, options).partitions) {
+    EXPECT_EQ(p.elapsed_ms, 0.0) << "the simulator's report must carry no timings";
+  }
+  options.measure_time = true;
+  double total_ms = 0;
+  for (const PartitionReport& p : check_with(text, options).partitions) total_ms += p.elapsed_ms;
+  EXPECT_GT(total_ms, 0.0);
+}
+
 TEST(Rounds, ALonePartitionGetsTheWholeLimitAtOnce) {
   // One key: no rounds (they would only repeat work).
   std::vector<std::string> rows{event(899, "invoke", "put", "a", "\"\""), event(899, "ok", "put", "a", "\"\"")};
