@@ -107,6 +107,10 @@ Result<VerifiedState, StoredDamage> verify_stored_state(const StoredState& store
 
 Result<RepairReport, std::string> repair_stored_state(StoredState& stored) {
   RepairReport report;
+  const auto note_cut = [&report](const std::string& what) {
+    report.cut += (report.cut.empty() ? "" : "; ") + what;
+    report.changed = true;
+  };
   for (;;) {
     auto verified = verify_stored_state(stored);
     if (verified) break;
@@ -117,33 +121,28 @@ Result<RepairReport, std::string> repair_stored_state(StoredState& stored) {
       return unexpected(damage.detail + "; cutting the log cannot repair this: replace the node");
     }
     const LogIndex end = stored.first_index + stored.entries.size();
-    // Entry damage is found only after the snapshot record verified.
-    const auto snapshot_index = [&stored] {
-      return stored.snapshot ? decode_snapshot_record(*stored.snapshot)->index : LogIndex{0};
-    };
     if (damage.where == StoredDamage::Where::Snapshot) {
-      report.cut += (report.cut.empty() ? "" : "; ") + std::string("the snapshot and entries ") +
-                    std::to_string(stored.first_index) + ".." + std::to_string(end - 1) + " (" + damage.detail + ")";
+      note_cut("the snapshot and entries " + std::to_string(stored.first_index) + ".." + std::to_string(end - 1) +
+               " (" + damage.detail + ")");
       stored.snapshot.reset();
       stored.entries.clear();
       stored.first_index = 1;
-    } else if (const LogIndex covered = snapshot_index(); damage.index <= covered) {
-      // Kept only for lagging followers: the snapshot covers it. Drop the
-      // entries it covers, nothing else.
-      report.cut += (report.cut.empty() ? "" : "; ") + std::string("entries ") + std::to_string(stored.first_index) +
-                    ".." + std::to_string(covered) + ", which the snapshot covers (" + damage.detail + ")";
+    } else if (const LogIndex covered = stored.snapshot ? decode_snapshot_record(*stored.snapshot)->index : 0;
+               damage.index <= covered) {
+      // Entry damage is found only after the snapshot record verified. This
+      // entry was kept only for lagging followers and the snapshot covers
+      // it: drop the entries it covers, nothing else, and look again.
+      note_cut("entries " + std::to_string(stored.first_index) + ".." + std::to_string(covered) +
+               ", which the snapshot covers (" + damage.detail + ")");
       stored.entries.erase(stored.entries.begin(),
                            stored.entries.begin() + static_cast<std::ptrdiff_t>(covered + 1 - stored.first_index));
       stored.first_index = covered + 1;
-      report.changed = true;
-      continue;  // the log itself is not cut: later damage is looked for again
+      continue;
     } else {
-      report.cut += (report.cut.empty() ? "" : "; ") + std::string("entries ") + std::to_string(damage.index) + ".." +
-                    std::to_string(end - 1) + " (" + std::to_string(end - damage.index) + " records, from " +
-                    damage.detail + ")";
+      note_cut("entries " + std::to_string(damage.index) + ".." + std::to_string(end - 1) + " (" +
+               std::to_string(end - damage.index) + " records, from " + damage.detail + ")");
       stored.entries.resize(damage.index - stored.first_index);
     }
-    report.changed = true;
     raft::HardState hard_state = *verify_hard_state(stored);  // verified above
     hard_state.recovering = true;  // the commit index is clamped by verify_stored_state from now on
     stored.hard_state = encode_hard_state_record(hard_state);

@@ -205,8 +205,7 @@ Result<Done, Rejection> Raft::read_index(std::uint64_t request_id, TimeUs now_us
 // once costs a lone client two syncs per write on the leader, one for the
 // entry and one for the commit index, since the next entry waits for both.
 bool Raft::write_needed() const {
-  if (snapshot_unpersisted_ || term_ != persisted_hard_state_.term || vote_ != persisted_hard_state_.vote ||
-      recovering_ != persisted_hard_state_.recovering || log_.unstable_from() <= log_.last_index()) {
+  if (snapshot_unpersisted_ || pinned_fields_changed() || log_.unstable_from() <= log_.last_index()) {
     return true;
   }
   return log_.committed() != persisted_hard_state_.commit &&
@@ -228,8 +227,7 @@ Ready Raft::take_ready() {
     last_write_taken_us_ = now_us_;
     if (hard_state() != persisted_hard_state_) {
       ready.hard_state = hard_state();
-      ready.pin_hard_state = term_ != persisted_hard_state_.term || vote_ != persisted_hard_state_.vote ||
-                             recovering_ != persisted_hard_state_.recovering;
+      ready.pin_hard_state = pinned_fields_changed();
     }
   }
   if (snapshot_unpersisted_) {

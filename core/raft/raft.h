@@ -245,9 +245,15 @@ class Raft {
   void send(Message message);
   bool is_voter(NodeId id) const { return membership_.is_voter(id); }
   HardState hard_state() const { return HardState{term_, vote_, log_.committed(), recovering_}; }
+  // Term, vote or the recovering mark differ from what is durable: the
+  // write is needed at once, and storage pins it (Ready::pin_hard_state).
+  bool pinned_fields_changed() const {
+    return term_ != persisted_hard_state_.term || vote_ != persisted_hard_state_.vote ||
+           recovering_ != persisted_hard_state_.recovering;
+  }
   // Recovery from a repaired log (raft_recovery.cpp).
   void note_follower_recovering(Progress& progress, const Message& response);
-  void maybe_finish_recovery(const Message& append, LogIndex last_new);
+  void maybe_finish_recovery(const Message& accepted_append);
   bool write_needed() const;
 
   RaftConfig config_;

@@ -32,9 +32,9 @@ void Raft::note_follower_recovering(Progress& progress, const Message& response)
   progress.forget_match();
 }
 
-void Raft::maybe_finish_recovery(const Message& append, LogIndex last_new) {
-  if (!recovering_ || !append.reaches_leader_end) return;
-  if (last_new != append.index + append.entries.size()) return;
+// Called once the append is accepted: the log now holds its entries.
+void Raft::maybe_finish_recovery(const Message& accepted_append) {
+  if (!recovering_ || !accepted_append.reaches_leader_end) return;
   // The hard state without the flag is written with these entries, in the
   // same Ready: the node votes again only once both are durable.
   recovering_ = false;

@@ -26,7 +26,7 @@ void Raft::handle_append(const Message& message) {
     forget_replaced_config_entries(message.index);
     for (const Entry& entry : message.entries) note_config_entry(entry);
     log_.commit_to(std::min(message.commit, *last_new));
-    maybe_finish_recovery(message, *last_new);
+    maybe_finish_recovery(message);
     send(Message{.type = MessageType::AppendResponse, .to = message.from, .index = *last_new});
     return;
   }

@@ -1,5 +1,7 @@
 #include "real/storage/wal_repair.h"
 
+#include <memory>
+
 #include "core/node/stored_record.h"
 #include "core/node/stored_state_check.h"
 
@@ -14,15 +16,13 @@ std::string describe_cut(const WalStorage::Repair& repair) {
 }
 
 // Marks the node recovering, keeping term and vote (stored_state_check.h).
-Result<std::string, std::string> mark_recovering(const std::filesystem::path& directory, WalOptions options) {
-  auto storage = WalStorage::open(directory, options, [](std::function<void()>) {});
-  if (!storage) return unexpected(storage.error());
-  auto stored = (*storage)->load();
+Result<std::string, std::string> mark_recovering(WalStorage& storage) {
+  auto stored = storage.load();
   if (!stored) return unexpected(stored.error().detail);
   auto hard_state = node::verify_hard_state(*stored);
   if (!hard_state) return unexpected(hard_state.error().detail + ": replace the node");
   hard_state->recovering = true;
-  if (auto pinned = (*storage)->pin_hard_state_at_start(node::encode_hard_state_record(*hard_state)); !pinned) {
+  if (auto pinned = storage.pin_hard_state_at_start(node::encode_hard_state_record(*hard_state)); !pinned) {
     return unexpected(pinned.error());
   }
   return "The node is marked recovering (term " + std::to_string(hard_state->term) + " and its vote kept): it " +
@@ -30,16 +30,19 @@ Result<std::string, std::string> mark_recovering(const std::filesystem::path& di
 }
 
 // Damage that the WAL cut cannot reach: records in LMDB that do not verify.
-std::string check_store(const std::filesystem::path& directory, WalOptions options) {
-  auto storage = WalStorage::open(directory, options, [](std::function<void()>) {});
-  if (!storage) return "The storage does not open: " + storage.error() + "\n";
-  auto stored = (*storage)->load();
+std::string check_store(WalStorage& storage) {
+  auto stored = storage.load();
   if (!stored) return "The storage does not load: " + stored.error().detail + "\n";
   if (auto verified = node::verify_stored_state(*stored); !verified) {
     return "The stored log is damaged where cutting the WAL cannot repair it: " + verified.error().detail +
            ". Replace the node (remove it from the cluster, then add it again with an empty data directory).\n";
   }
   return {};
+}
+
+Result<std::unique_ptr<WalStorage>, std::string> open_for_repair(const std::filesystem::path& directory,
+                                                                 WalOptions options) {
+  return WalStorage::open(directory, options, [](std::function<void()>) {});  // it writes nothing asynchronously
 }
 
 }  // namespace
@@ -53,7 +56,8 @@ Result<WalRepairReport, std::string> repair_wal(const std::filesystem::path& dir
     report.text = repair->path.empty() ? "No WAL file continues the store in " + directory.string() + ".\n"
                                        : "WAL file " + repair->path.string() + " is sound (" +
                                              std::to_string(repair->cut.records_kept) + " records): nothing to cut.\n";
-    report.text += check_store(directory, options);
+    auto storage = open_for_repair(directory, options);
+    report.text += storage ? check_store(**storage) : "The storage does not open: " + storage.error() + "\n";
     return report;
   }
   report.damaged = true;
@@ -66,10 +70,11 @@ Result<WalRepairReport, std::string> repair_wal(const std::filesystem::path& dir
   }
   report.cut = true;
   report.text += "Cut.\n";
-  auto marked = mark_recovering(directory, options);
+  auto storage = open_for_repair(directory, options);
+  if (!storage) return unexpected(report.text + "The storage does not open: " + storage.error());
+  auto marked = mark_recovering(**storage);
   if (!marked) return unexpected(report.text + "Marking the node recovering failed: " + marked.error());
-  report.text += *marked;
-  report.text += check_store(directory, options);
+  report.text += *marked + check_store(**storage);
   return report;
 }
 

@@ -126,19 +126,37 @@ Result<Done, std::string> WalStorage::recover() {
   return Done{};
 }
 
-// At start-up: commits the backlog to LMDB as the next generation and starts
-// its WAL file.
-Result<Done, std::string> WalStorage::checkpoint_backlog() {
-  auto committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
-  while (!committed && is_map_full(committed.error()) && store_.grow()) {
-    committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
-  }
-  if (!committed) return unexpected(committed.error().detail);
+// An LMDB transaction, retried after growing the map while the map is
+// full (an aborted transaction leaves nothing behind).
+template <typename Transaction>
+Result<Done, LmdbFailure> WalStorage::commit_growing(const Transaction& transaction) {
+  auto committed = transaction();
+  while (!committed && is_map_full(committed.error()) && store_.grow()) committed = transaction();
+  return committed;
+}
+
+// Commits the backlog to LMDB as the next generation; on success the
+// backlog is empty and no WAL file is open. Holds mutex_.
+Result<Done, LmdbFailure> WalStorage::commit_backlog() {
+  auto committed =
+      commit_growing([this] { return commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1); });
+  if (!committed) return committed;
   backlog_.clear();
   generation_ += 1;
   wal_.reset();
+  return Done{};
+}
+
+// At start-up: moves the backlog into LMDB and starts the next WAL file.
+Result<Done, std::string> WalStorage::checkpoint_backlog() {
+  if (auto committed = commit_backlog(); !committed) return unexpected(committed.error().detail);
   if (auto created = create_wal_file(); !created) return unexpected(created.error().detail);
   return Done{};
+}
+
+Result<Done, LmdbFailure> WalStorage::pin(const Bytes& hard_state_record) {
+  return commit_growing(
+      [&] { return commit_pinned_hard_state(store_.env(), store_.tables(), hard_state_record); });
 }
 
 Result<WalStorage::Repair, std::string> WalStorage::repair(const std::filesystem::path& directory, WalOptions options,
@@ -161,11 +179,9 @@ Result<WalStorage::Repair, std::string> WalStorage::repair(const std::filesystem
 
 Result<Done, std::string> WalStorage::pin_hard_state_at_start(const Bytes& record) {
   std::lock_guard lock(mutex_);
-  auto pinned = commit_pinned_hard_state(store_.env(), store_.tables(), record);
-  while (!pinned && is_map_full(pinned.error()) && store_.grow()) {
-    pinned = commit_pinned_hard_state(store_.env(), store_.tables(), record);
+  if (auto pinned = pin(record); !pinned) {
+    return unexpected("LMDB store at " + directory_.string() + ": " + pinned.error().detail);
   }
-  if (!pinned) return unexpected("LMDB store at " + directory_.string() + ": " + pinned.error().detail);
   return Done{};
 }
 
@@ -231,16 +247,9 @@ WriteOutcome WalStorage::append(node::WriteBatch batch, const Bytes& payload) {
     // A new term, vote or recovering mark goes where a repair that cuts the
     // WAL cannot reach, before the record that carries it: a vote cut with
     // the WAL could be cast twice (docs/DESIGN.md, "Storage faults").
-    auto pinned = commit_pinned_hard_state(store_.env(), store_.tables(), *batch.hard_state);
-    while (!pinned && is_map_full(pinned.error()) && store_.grow()) {
-      pinned = commit_pinned_hard_state(store_.env(), store_.tables(), *batch.hard_state);
-    }
-    if (!pinned) {
-      // Nothing of the batch is in the WAL: a full map may take it later.
-      const node::StorageStatus status =
-          is_map_full(pinned.error()) ? node::StorageStatus::DiskFull : node::StorageStatus::IoError;
-      return WriteOutcome{status, "LMDB store at " + directory_.string() + ": " + pinned.error().detail};
-    }
+    // Nothing of the batch is in the WAL if this fails: a full map may take
+    // it later.
+    if (auto pinned = pin(*batch.hard_state); !pinned) return lmdb_outcome(pinned.error());
   }
   if (auto appended = wal_->append(payload); !appended) {
     // What reached the file is unknown: fail-stop, and let start-up sort it out.
@@ -254,28 +263,23 @@ WriteOutcome WalStorage::append(node::WriteBatch batch, const Bytes& payload) {
 WriteOutcome WalStorage::checkpoint(node::WriteBatch batch) {
   std::lock_guard lock(mutex_);
   backlog_.push_back(std::move(batch));
-  auto committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
-  // The aborted transaction left nothing behind: grow the map and try again.
-  while (!committed && is_map_full(committed.error()) && store_.grow()) {
-    committed = commit_batches(store_.env(), store_.tables(), backlog_, generation_ + 1);
-  }
-  if (!committed) {
+  const std::filesystem::path old_path = wal_path(directory_, generation_);
+  if (auto committed = commit_backlog(); !committed) {
     backlog_.pop_back();  // the transaction was aborted: nothing of it is stored
-    // A full map refused the whole transaction: the node may hold the batch
-    // and retry. Anything else is fail-stop.
-    const node::StorageStatus status =
-        is_map_full(committed.error()) ? node::StorageStatus::DiskFull : node::StorageStatus::IoError;
-    return WriteOutcome{status, "LMDB store at " + directory_.string() + ": " + committed.error().detail};
+    return lmdb_outcome(committed.error());
   }
   // Durable now, whatever happens to the files below.
-  backlog_.clear();
-  const std::filesystem::path old_path = wal_path(directory_, generation_);
-  generation_ += 1;
-  wal_.reset();
   (void)create_wal_file();  // on failure the next write tries again
   std::error_code error;
   std::filesystem::remove(old_path, error);  // a leftover is removed at start-up
   return WriteOutcome{};
+}
+
+// A full map refused the whole transaction: the node may hold the batch and
+// retry. Anything else is fail-stop.
+WriteOutcome WalStorage::lmdb_outcome(const LmdbFailure& failure) const {
+  const node::StorageStatus status = is_map_full(failure) ? node::StorageStatus::DiskFull : node::StorageStatus::IoError;
+  return WriteOutcome{status, "LMDB store at " + directory_.string() + ": " + failure.detail};
 }
 
 }  // namespace confman::real

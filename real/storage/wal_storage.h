@@ -107,7 +107,12 @@ class WalStorage final : public node::Storage, public ReportsMapUsage {
   WalStorage(std::filesystem::path directory, WalOptions options, PostToCore post_to_core, LmdbStore store);
   Result<Done, std::string> recover();
   Result<Done, IoFailure> create_wal_file();
+  template <typename Transaction>
+  Result<Done, LmdbFailure> commit_growing(const Transaction& transaction);
+  Result<Done, LmdbFailure> commit_backlog();
   Result<Done, std::string> checkpoint_backlog();
+  Result<Done, LmdbFailure> pin(const Bytes& hard_state_record);
+  WriteOutcome lmdb_outcome(const LmdbFailure& failure) const;
   // On the writer thread:
   WriteOutcome commit(node::WriteBatch batch);
   WriteOutcome append(node::WriteBatch batch, const Bytes& payload);

@@ -7,29 +7,23 @@
 namespace confman::check::testing {
 namespace {
 
-std::string event(int process, const std::string& type, const std::string& f, const std::string& key,
-                  const std::string& value) {
-  return "{:process " + std::to_string(process) + ", :type :" + type + ", :f :" + f + ", :key \"" + key +
-         "\", :value " + value + "}";
-}
-
 TEST(AppendKv, ConcurrentAppendsInEitherOrder) {
-  const std::string text = lines({event(0, "invoke", "append", "k", "\"a\""),
-                                  event(1, "invoke", "append", "k", "\"b\""),
-                                  event(0, "ok", "append", "k", "\"a\""),
-                                  event(1, "ok", "append", "k", "\"b\""),
-                                  event(2, "invoke", "get", "k", "nil"),
-                                  event(2, "ok", "get", "k", "\"ba\"")});
+  const std::string text = lines({edn_event(0, "invoke", "append", "k", "\"a\""),
+                                  edn_event(1, "invoke", "append", "k", "\"b\""),
+                                  edn_event(0, "ok", "append", "k", "\"a\""),
+                                  edn_event(1, "ok", "append", "k", "\"b\""),
+                                  edn_event(2, "invoke", "get", "k", "nil"),
+                                  edn_event(2, "ok", "get", "k", "\"ba\"")});
   EXPECT_EQ(check_text(text, Format::Edn).verdict, Verdict::Linearizable);
 }
 
 TEST(AppendKv, GetCannotSeeAnImpossibleConcatenation) {
-  const std::string text = lines({event(0, "invoke", "append", "k", "\"a\""),
-                                  event(0, "ok", "append", "k", "\"a\""),
-                                  event(1, "invoke", "append", "k", "\"b\""),
-                                  event(1, "ok", "append", "k", "\"b\""),
-                                  event(2, "invoke", "get", "k", "nil"),
-                                  event(2, "ok", "get", "k", "\"ba\"")});
+  const std::string text = lines({edn_event(0, "invoke", "append", "k", "\"a\""),
+                                  edn_event(0, "ok", "append", "k", "\"a\""),
+                                  edn_event(1, "invoke", "append", "k", "\"b\""),
+                                  edn_event(1, "ok", "append", "k", "\"b\""),
+                                  edn_event(2, "invoke", "get", "k", "nil"),
+                                  edn_event(2, "ok", "get", "k", "\"ba\"")});
   const CheckReport report = check_text(text, Format::Edn);
   EXPECT_EQ(report.verdict, Verdict::NotLinearizable);
   // The key only grows, so "a" first cannot lead to the "ba" the get saw
@@ -41,32 +35,32 @@ TEST(AppendKv, GetCannotSeeAnImpossibleConcatenation) {
 }
 
 TEST(AppendKv, GetOfUnwrittenKeyIsEmpty) {
-  const std::string text = lines({event(0, "invoke", "get", "k", "nil"), event(0, "ok", "get", "k", "nil"),
-                                  event(0, "invoke", "get", "k", "nil"), event(0, "ok", "get", "k", "\"\"")});
+  const std::string text = lines({edn_event(0, "invoke", "get", "k", "nil"), edn_event(0, "ok", "get", "k", "nil"),
+                                  edn_event(0, "invoke", "get", "k", "nil"), edn_event(0, "ok", "get", "k", "\"\"")});
   EXPECT_EQ(check_text(text, Format::Edn).verdict, Verdict::Linearizable);
 }
 
 TEST(AppendKv, PutReplacesTheString) {
-  const std::string text = lines({event(0, "invoke", "append", "k", "\"a\""),
-                                  event(0, "ok", "append", "k", "\"a\""),
-                                  event(0, "invoke", "put", "k", "\"z\""),
-                                  event(0, "ok", "put", "k", "\"z\""),
-                                  event(0, "invoke", "append", "k", "\"b\""),
-                                  event(0, "ok", "append", "k", "\"b\""),
-                                  event(1, "invoke", "get", "k", "nil"),
-                                  event(1, "ok", "get", "k", "\"zb\"")});
+  const std::string text = lines({edn_event(0, "invoke", "append", "k", "\"a\""),
+                                  edn_event(0, "ok", "append", "k", "\"a\""),
+                                  edn_event(0, "invoke", "put", "k", "\"z\""),
+                                  edn_event(0, "ok", "put", "k", "\"z\""),
+                                  edn_event(0, "invoke", "append", "k", "\"b\""),
+                                  edn_event(0, "ok", "append", "k", "\"b\""),
+                                  edn_event(1, "invoke", "get", "k", "nil"),
+                                  edn_event(1, "ok", "get", "k", "\"zb\"")});
   EXPECT_EQ(check_text(text, Format::Edn).verdict, Verdict::Linearizable);
 }
 
 TEST(AppendKv, ViolationIsReportedForItsKeyOnly) {
-  const std::string text = lines({event(0, "invoke", "append", "a", "\"1\""),
-                                  event(0, "ok", "append", "a", "\"1\""),
-                                  event(0, "invoke", "append", "b", "\"1\""),
-                                  event(0, "ok", "append", "b", "\"1\""),
-                                  event(1, "invoke", "get", "a", "nil"),
-                                  event(1, "ok", "get", "a", "\"1\""),
-                                  event(1, "invoke", "get", "b", "nil"),
-                                  event(1, "ok", "get", "b", "\"\"")});
+  const std::string text = lines({edn_event(0, "invoke", "append", "a", "\"1\""),
+                                  edn_event(0, "ok", "append", "a", "\"1\""),
+                                  edn_event(0, "invoke", "append", "b", "\"1\""),
+                                  edn_event(0, "ok", "append", "b", "\"1\""),
+                                  edn_event(1, "invoke", "get", "a", "nil"),
+                                  edn_event(1, "ok", "get", "a", "\"1\""),
+                                  edn_event(1, "invoke", "get", "b", "nil"),
+                                  edn_event(1, "ok", "get", "b", "\"\"")});
   const CheckReport report = check_text(text, Format::Edn);
   EXPECT_EQ(report.verdict, Verdict::NotLinearizable);
   EXPECT_EQ(report.partition_count, 2U);
@@ -78,14 +72,14 @@ TEST(AppendKv, ViolationIsReportedForItsKeyOnly) {
 }
 
 TEST(AppendKv, UnknownAppendMayLandLateOrNever) {
-  const std::string text = lines({event(0, "invoke", "append", "k", "\"a\""),
-                                  event(0, "info", "append", "k", "\"a\""),
-                                  event(1, "invoke", "append", "k", "\"b\""),
-                                  event(1, "ok", "append", "k", "\"b\""),
-                                  event(1, "invoke", "get", "k", "nil"),
-                                  event(1, "ok", "get", "k", "\"b\""),
-                                  event(1, "invoke", "get", "k", "nil"),
-                                  event(1, "ok", "get", "k", "\"ba\"")});
+  const std::string text = lines({edn_event(0, "invoke", "append", "k", "\"a\""),
+                                  edn_event(0, "info", "append", "k", "\"a\""),
+                                  edn_event(1, "invoke", "append", "k", "\"b\""),
+                                  edn_event(1, "ok", "append", "k", "\"b\""),
+                                  edn_event(1, "invoke", "get", "k", "nil"),
+                                  edn_event(1, "ok", "get", "k", "\"b\""),
+                                  edn_event(1, "invoke", "get", "k", "nil"),
+                                  edn_event(1, "ok", "get", "k", "\"ba\"")});
   EXPECT_EQ(check_text(text, Format::Edn).verdict, Verdict::Linearizable);
 }
 

@@ -419,24 +419,32 @@ void corrupt_append(Random& random, History& history) {
 
 constexpr int kCases = 4000;
 
-TEST(BruteForce, CasRegisterAgreesWithTheNaiveChecker) {
-  Random random(0xC0FFEE);
+// kCases random histories of `model`, half of them corrupted: the checker's
+// verdict must be the naive one's, and both verdicts must be well
+// represented, or the test proves little.
+void expect_agreement(std::uint64_t seed, const std::string& model,
+                      const std::function<History(Random&)>& random_history,
+                      const std::function<void(Random&, History&)>& corrupt_one, const Replay& replay) {
+  Random random(seed);
   int violations = 0;
   for (int i = 0; i < kCases; ++i) {
-    History history = random_register_history(random);
-    if (random.chance(50)) corrupt(random, history);
-    const bool naive = naive_linearizable(history, replay_register);
+    History history = random_history(random);
+    if (random.chance(50)) corrupt_one(random, history);
+    const bool naive = naive_linearizable(history, replay);
     CheckOptions options;
-    options.model = "cas-register";
+    options.model = model;
     const CheckReport report = check_history(history, options);
     ASSERT_NE(report.verdict, Verdict::Unknown);
     ASSERT_EQ(report.verdict == Verdict::Linearizable, naive) << "case " << i << "\n" << dump(history)
                                                              << report.explanation_text;
     violations += naive ? 0 : 1;
   }
-  // Both verdicts must be well represented, or the test proves little.
   EXPECT_GT(violations, kCases / 10);
   EXPECT_LT(violations, kCases * 9 / 10);
+}
+
+TEST(BruteForce, CasRegisterAgreesWithTheNaiveChecker) {
+  expect_agreement(0xC0FFEE, "cas-register", random_register_history, corrupt, replay_register);
 }
 
 TEST(BruteForce, ConfmanKvAgreesWithTheNaiveChecker) {
@@ -464,22 +472,7 @@ TEST(BruteForce, ConfmanKvAgreesWithTheNaiveChecker) {
 }
 
 TEST(BruteForce, AppendKvAgreesWithTheNaiveChecker) {
-  Random random(0xA99E);
-  int violations = 0;
-  for (int i = 0; i < kCases; ++i) {
-    History history = random_append_history(random);
-    if (random.chance(50)) corrupt_append(random, history);
-    const bool naive = naive_linearizable(history, replay_append);
-    CheckOptions options;
-    options.model = "append-kv";
-    const CheckReport report = check_history(history, options);
-    ASSERT_NE(report.verdict, Verdict::Unknown);
-    ASSERT_EQ(report.verdict == Verdict::Linearizable, naive) << "case " << i << "\n" << dump(history)
-                                                             << report.explanation_text;
-    violations += naive ? 0 : 1;
-  }
-  EXPECT_GT(violations, kCases / 10);
-  EXPECT_LT(violations, kCases * 9 / 10);
+  expect_agreement(0xA99E, "append-kv", random_append_history, corrupt_append, replay_append);
 }
 
 }  // namespace

@@ -10,27 +10,21 @@
 namespace confman::check::testing {
 namespace {
 
-std::string event(int process, const std::string& type, const std::string& f, const std::string& key,
-                  const std::string& value) {
-  return "{:process " + std::to_string(process) + ", :type :" + type + ", :f :" + f + ", :key \"" + key +
-         "\", :value " + value + "}";
-}
-
 // Key "a": a put, `appenders` overlapping appends, then a get of a string
 // nobody could build: not linearizable, but the search must try about 2^n
 // orders before it can say so (the put turns off the append-kv pruning,
 // which would refuse each order at once). Key "b": an acknowledged append that a later get
 // does not see, which the search proves at once.
 std::string hard_key_then_plain_violation(int appenders) {
-  std::vector<std::string> rows{event(899, "invoke", "put", "a", "\"\""), event(899, "ok", "put", "a", "\"\"")};
-  for (int p = 0; p < appenders; ++p) rows.push_back(event(p, "invoke", "append", "a", "\"" + std::to_string(p) + ";\""));
-  rows.push_back(event(900, "invoke", "get", "a", "nil"));
-  for (int p = 0; p < appenders; ++p) rows.push_back(event(p, "ok", "append", "a", "\"" + std::to_string(p) + ";\""));
-  rows.push_back(event(900, "ok", "get", "a", "\"nobody wrote this\""));
-  rows.push_back(event(901, "invoke", "append", "b", "\"x\""));
-  rows.push_back(event(901, "ok", "append", "b", "\"x\""));
-  rows.push_back(event(902, "invoke", "get", "b", "nil"));
-  rows.push_back(event(902, "ok", "get", "b", "\"\""));
+  std::vector<std::string> rows{edn_event(899, "invoke", "put", "a", "\"\""), edn_event(899, "ok", "put", "a", "\"\"")};
+  for (int p = 0; p < appenders; ++p) rows.push_back(edn_event(p, "invoke", "append", "a", "\"" + std::to_string(p) + ";\""));
+  rows.push_back(edn_event(900, "invoke", "get", "a", "nil"));
+  for (int p = 0; p < appenders; ++p) rows.push_back(edn_event(p, "ok", "append", "a", "\"" + std::to_string(p) + ";\""));
+  rows.push_back(edn_event(900, "ok", "get", "a", "\"nobody wrote this\""));
+  rows.push_back(edn_event(901, "invoke", "append", "b", "\"x\""));
+  rows.push_back(edn_event(901, "ok", "append", "b", "\"x\""));
+  rows.push_back(edn_event(902, "invoke", "get", "b", "nil"));
+  rows.push_back(edn_event(902, "ok", "get", "b", "\"\""));
   return lines(rows);
 }
 
@@ -104,11 +98,11 @@ TEST(Rounds, OnlyTheCliMeasuresTime) {
 
 TEST(Rounds, ALonePartitionGetsTheWholeLimitAtOnce) {
   // One key: no rounds (they would only repeat work).
-  std::vector<std::string> rows{event(899, "invoke", "put", "a", "\"\""), event(899, "ok", "put", "a", "\"\"")};
-  for (int p = 0; p < 30; ++p) rows.push_back(event(p, "invoke", "append", "a", "\"" + std::to_string(p) + ";\""));
-  rows.push_back(event(900, "invoke", "get", "a", "nil"));
-  for (int p = 0; p < 30; ++p) rows.push_back(event(p, "ok", "append", "a", "\"" + std::to_string(p) + ";\""));
-  rows.push_back(event(900, "ok", "get", "a", "\"nobody wrote this\""));
+  std::vector<std::string> rows{edn_event(899, "invoke", "put", "a", "\"\""), edn_event(899, "ok", "put", "a", "\"\"")};
+  for (int p = 0; p < 30; ++p) rows.push_back(edn_event(p, "invoke", "append", "a", "\"" + std::to_string(p) + ";\""));
+  rows.push_back(edn_event(900, "invoke", "get", "a", "nil"));
+  for (int p = 0; p < 30; ++p) rows.push_back(edn_event(p, "ok", "append", "a", "\"" + std::to_string(p) + ";\""));
+  rows.push_back(edn_event(900, "ok", "get", "a", "\"nobody wrote this\""));
   CheckOptions options;
   options.max_steps_per_partition = 300'000;
   const CheckReport report = check_with(lines(rows), options);

@@ -47,6 +47,13 @@ inline std::string jepsen(const std::vector<std::string>& events) {
   return text;
 }
 
+// One Knossos-style EDN event on a key, e.g. edn_event(0, "invoke", "append", "k", "\"a\"").
+inline std::string edn_event(int process, const std::string& type, const std::string& f, const std::string& key,
+                             const std::string& value) {
+  return "{:process " + std::to_string(process) + ", :type :" + type + ", :f :" + f + ", :key \"" + key +
+         "\", :value " + value + "}";
+}
+
 inline std::string lines(const std::vector<std::string>& rows) {
   std::string text;
   for (const std::string& row : rows) text += row + "\n";

@@ -98,8 +98,7 @@ void execute(const GeneratorSettings& settings, std::vector<Op>& ops, Random& ra
   }
 }
 
-// The value each read on `key` would have seen, in effect order, as
-// (effect instant, value after) for every write that took effect.
+// A key's writes that took effect, in the order they did.
 struct KeyTimeline {
   std::vector<std::pair<std::uint64_t, std::size_t>> writes;  // (effect, op index), effect order
 };
@@ -143,14 +142,13 @@ std::optional<std::string> plant_stale_read(std::vector<Op>& ops, bool append_kv
         const Op& previous = ops[writes[j - 1].second];
         if (previous.complete >= w.invoke) break;
       }
-      const std::string before = append_kv || j == 0 ? "nil" : ops[writes[j - 1].second].value;
       if (append_kv) {
         // The string before w: the current one up to w's element.
         const std::size_t at = read.read_value.find(w.value);
         if (at == std::string::npos) break;
         read.read_value = read.read_value.substr(0, at);
       } else {
-        read.read_value = before;
+        read.read_value = j == 0 ? "nil" : ops[writes[j - 1].second].value;
       }
       return "stale read: " + describe(read) + " misses the write " + describe(w);
     }
