@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-steps", settings.max_steps, "Search steps per partition; 0 = none")
       ->capture_default_str();
-  app.add_option("--memory-limit-mb", settings.memory_limit_mb, "Search memory per partition; 0 = none")
+  app.add_option("--memory-limit-mb", settings.memory_limit_mb, "Search memory per partition; 0 = the ceiling, 16384")
       ->capture_default_str();
   app.add_option("FILE", settings.files, "History files")->required();
   try {

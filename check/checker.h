@@ -36,7 +36,8 @@ struct CheckOptions {
   std::string model;
   // Deterministic bound on the search of one partition (one key); 0 = none.
   std::uint64_t max_steps_per_partition = 200'000'000;
-  // Bound on the search's memo and interned states, per partition; 0 = none.
+  // Bound on the search's memo and interned states, per partition; 0 = the
+  // ceiling every search keeps, 16 GiB (kMemoryCeilingBytes in wgl.h).
   std::size_t memory_limit_bytes = std::size_t{2} << 30;
   // Wall-clock bound on the whole check; 0 = none. For the CLI only: it
   // makes the verdict depend on the machine.

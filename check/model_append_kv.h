@@ -5,9 +5,11 @@
 // before the search (Horn & Kroening 2015: linearizability is P-compositional
 // for such models).
 //
-// The state is an interned string. append creates strings the history never
-// mentions; the (state, appended text) -> state transitions are cached so a
-// configuration reached again costs one hash lookup, not a concatenation.
+// The state is a string id from ConcatStrings (concat_strings.h): one
+// fixed-size node per distinct string, canonical, so equal strings are equal
+// integers. append creates strings the history never mentions; the (state,
+// appended text) -> state transitions are cached there, so a configuration
+// reached again costs one hash lookup, not a concatenation.
 //
 // Pruning (a key without put): the key only grows, each state a prefix of
 // the next. A get that returned R, with R longer than the state now, cannot
@@ -21,14 +23,14 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "core/util/result.h"
 #include "check/history.h"
 #include "check/model.h"
 #include "check/splitmix64.h"
-#include "check/value_interner.h"
+#include "check/concat_strings.h"
 
 namespace confman::check {
 
@@ -45,7 +47,9 @@ std::vector<std::uint32_t> without_unobserved_unknown_appends(const History& his
 
 class AppendKvModel {
  public:
-  using State = std::uint32_t;  // interned string; 0 = ""
+  using State = ConcatStrings::Id;  // 0 = ""
+
+  // The model refers to the history's get results: `history` outlives it.
 
   static Result<AppendKvModel, ParseError> prepare(const History& history,
                                                      std::span<const std::uint32_t> ops);
@@ -54,7 +58,7 @@ class AppendKvModel {
   bool step(const State& state, std::uint32_t op, State& next);
   std::uint64_t hash(const State& state) const { return mix64(state + 1); }
   std::size_t memory_bytes() const {
-    return strings_.memory_bytes() + appended_.size() * kCacheEntryBytes;
+    return strings_.memory_bytes() + get_results_.size() * sizeof(std::string_view);
   }
 
   bool is_pure_read(std::uint32_t op) const { return ops_[op].function == Function::Get; }
@@ -63,29 +67,24 @@ class AppendKvModel {
   std::string describe_state(const State& state) const;
 
  private:
-  static constexpr State kEmpty = 0;
-  static constexpr std::size_t kCacheEntryBytes = 48;
+  static constexpr State kEmpty = ConcatStrings::kEmpty;
   struct Op {
     Function function = Function::Get;
-    State value = kEmpty;  // get: the string seen; put: the string written; append: the suffix
-  };
-  struct IdentityHash {
-    std::size_t operator()(std::uint64_t key) const { return static_cast<std::size_t>(mix64(key)); }
+    // get: the string seen; put: the string written (both State);
+    // append: the suffix (a ConcatStrings::Piece)
+    std::uint32_t value = kEmpty;
   };
 
   template <bool kExplain>
   bool apply(const State& state, std::uint32_t op, State& next, std::string* why);
-  State append(State state, State suffix);
-
   // The get results, shortest first, when the key has no put (else empty:
   // the key may shrink, and the rule above does not hold).
-  std::vector<std::string> get_results_;
+  std::vector<std::string_view> get_results_;
   // The shortest get result longer than `length`, or nullptr.
-  const std::string* next_get_result(std::size_t length) const;
+  const std::string_view* next_get_result(std::size_t length) const;
 
   std::vector<Op> ops_;
-  ValueInterner strings_;
-  std::unordered_map<std::uint64_t, State, IdentityHash> appended_;  // (state << 32 | suffix) -> state
+  ConcatStrings strings_;
 };
 
 }  // namespace confman::check

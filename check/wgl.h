@@ -58,9 +58,13 @@ struct SearchOp {
   std::uint32_t twin = kNoTwin;  // an earlier unknown-outcome op with the same input
 };
 
+// No search grows past this, whatever it is asked: the memo's arena indexes
+// words with 32 bits (memo_set.h), 32 GiB, and no machine we run on has that.
+inline constexpr std::size_t kMemoryCeilingBytes = std::size_t{16} << 30;
+
 struct SearchLimits {
   std::uint64_t max_steps = 0;           // 0 = unlimited
-  std::size_t memory_limit_bytes = 0;    // 0 = unlimited
+  std::size_t memory_limit_bytes = 0;    // 0 or above kMemoryCeilingBytes: the ceiling
   const Deadline* deadline = nullptr;    // nullptr = none
 };
 
@@ -281,7 +285,10 @@ bool WglSearch<Model>::over_limits(SearchOutcome& outcome) {
   if (steps_ % kLimitCheckInterval != 0) return false;
   const std::size_t memory = memory_bytes();
   peak_memory_bytes_ = std::max(peak_memory_bytes_, memory);
-  if (limits_.memory_limit_bytes != 0 && memory > limits_.memory_limit_bytes) {
+  const std::size_t limit = limits_.memory_limit_bytes == 0
+                                ? kMemoryCeilingBytes
+                                : std::min(limits_.memory_limit_bytes, kMemoryCeilingBytes);
+  if (memory > limit) {
     outcome = SearchOutcome::MemoryLimit;
     return true;
   }
