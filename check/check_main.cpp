@@ -9,6 +9,7 @@
 // 0 linearizable, 1 not linearizable, 2 unknown or bad input.
 
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -119,12 +120,22 @@ json::array partition_json(const CheckReport& report) {
   return partitions;
 }
 
+// The most memory this process has held so far (the kernel's count: the
+// parsed history and every partition's search, not only what the search
+// accounts for), so a benchmark can hold a history to a memory budget.
+std::uint64_t process_peak_rss_bytes() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux counts KiB
+}
+
 void print_json(const std::string& file, const CheckReport& report, long long elapsed_ms) {
   json::object object{{"file", file},
                       {"verdict", verdict_name(report.verdict)},
                       {"ops", report.operation_count},
                       {"partitions", report.partition_count},
                       {"elapsed_ms", elapsed_ms},
+                      {"process_peak_rss_bytes", process_peak_rss_bytes()},
                       {"summary", report.summary},
                       {"explanation", json::parse(report.explanation_json)},
                       {"partition_reports", partition_json(report)}};

@@ -29,14 +29,33 @@
 
 namespace confman::check {
 
+// The words of a bitset that are neither all ones (before) nor all zeros
+// (after): with the bitset's length fixed, the span and its words determine
+// the set.
+struct BitSpan {
+  std::uint32_t first_word = 0;
+  std::uint32_t word_count = 0;
+};
+
+// The exact span of `bits` (words long), by scanning: for tests and callers
+// that do not track it as they change the bits (wgl.h does).
+inline BitSpan uncertain_words(const std::uint64_t* bits, std::size_t words) {
+  std::size_t first = 0;
+  while (first < words && bits[first] == ~std::uint64_t{0}) ++first;
+  std::size_t end = words;
+  while (end > first && bits[end - 1] == 0) --end;
+  return BitSpan{static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(end - first)};
+}
+
 template <typename State>
 class MemoSet {
  public:
-  explicit MemoSet(std::size_t words_per_set) : words_(words_per_set) { slots_.resize(kInitialSlots); }
+  MemoSet() { slots_.resize(kInitialSlots); }
 
   // Adds (bits, state) unless present; returns whether it was added.
-  bool insert(const std::uint64_t* bits, std::uint64_t hash, const State& state) {
-    const Span middle = uncertain_words(bits);
+  // `middle` must be uncertain_words(bits) exactly: a span too wide only
+  // misses equal entries, one too narrow would merge different sets.
+  bool insert(const std::uint64_t* bits, BitSpan middle, std::uint64_t hash, const State& state) {
     // The tag picks the slot too, so that growing needs no other hash bits.
     const auto tag = static_cast<std::uint32_t>(hash >> 32);
     std::size_t at = tag & (slots_.size() - 1);
@@ -71,27 +90,13 @@ class MemoSet {
   static constexpr std::size_t kMaxEntries = 0xffff'fff0u;
   static constexpr std::size_t kMaxWords = 0xffff'ffffu;  // 32 GiB, far past any memory limit
 
-  // The words of a bitset that are neither all ones (before) nor all zeros
-  // (after): with words_ fixed, the span and its words determine the set.
-  struct Span {
-    std::uint32_t first_word = 0;
-    std::uint32_t word_count = 0;
-  };
   struct Entry {
     State state;
-    Span middle;
+    BitSpan middle;
     std::uint32_t offset;  // of the middle's words in bits_
   };
 
-  Span uncertain_words(const std::uint64_t* bits) const {
-    std::size_t first = 0;
-    while (first < words_ && bits[first] == ~std::uint64_t{0}) ++first;
-    std::size_t end = words_;
-    while (end > first && bits[end - 1] == 0) --end;
-    return Span{static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(end - first)};
-  }
-
-  bool equal(const Entry& entry, const std::uint64_t* bits, Span middle, const State& state) const {
+  bool equal(const Entry& entry, const std::uint64_t* bits, BitSpan middle, const State& state) const {
     return entry.middle.first_word == middle.first_word && entry.middle.word_count == middle.word_count &&
            entry.state == state &&
            std::memcmp(&bits_[entry.offset], bits + middle.first_word, middle.word_count * sizeof(std::uint64_t)) ==
@@ -111,7 +116,6 @@ class MemoSet {
     }
   }
 
-  std::size_t words_;
   std::vector<Slot> slots_;
   std::vector<Entry> entries_;
   std::vector<std::uint64_t> bits_;

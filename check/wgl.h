@@ -98,8 +98,7 @@ class WglSearch {
   using State = typename Model::State;
 
   WglSearch(Model& model, std::span<const SearchOp> ops, SearchLimits limits)
-      : model_(model), ops_(ops), limits_(limits), words_((ops.size() + 63) / 64),
-        memo_(words_ == 0 ? 1 : words_) {
+      : model_(model), ops_(ops), limits_(limits), words_((ops.size() + 63) / 64) {
     build_entries();
     bits_.assign(words_ == 0 ? 1 : words_, 0);
     SplitMix64 keys(kOperationKeySeed);
@@ -131,8 +130,29 @@ class WglSearch {
   void unlift(std::int32_t call);
   bool linearized(std::uint32_t op) const { return (bits_[op / 64] >> (op % 64)) & 1U; }
   void flip(std::uint32_t op) {
-    bits_[op / 64] ^= std::uint64_t{1} << (op % 64);
+    const std::size_t word = op / 64;
+    bits_[word] ^= std::uint64_t{1} << (op % 64);
     bits_hash_ ^= op_keys_[op];
+    track_span(word);
+  }
+  // Keeps bits_span_ exact after bits_[word] changed: the memo stores only
+  // the words between the leading all-ones and the trailing all-zeros ones,
+  // and finding them by scanning cost O(operations) per step.
+  void track_span(std::size_t word) {
+    std::size_t first = bits_span_.first_word;
+    std::size_t end = std::size_t{bits_span_.first_word} + bits_span_.word_count;
+    if (bits_[word] == ~std::uint64_t{0}) {
+      while (first < words_ && bits_[first] == ~std::uint64_t{0}) ++first;
+    } else if (word < first) {
+      first = word;
+    }
+    if (bits_[word] != 0) {
+      end = std::max(end, word + 1);
+    } else {
+      while (end > 0 && bits_[end - 1] == 0) --end;
+    }
+    end = std::max(end, first);
+    bits_span_ = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(end - first)};
   }
   bool try_linearize(std::int32_t call, const State& state, State& next);
   // Undoes linearizations up to one whose alternatives are still to be
@@ -151,6 +171,7 @@ class WglSearch {
   std::vector<std::uint64_t> bits_;
   std::vector<std::uint64_t> op_keys_;
   std::uint64_t bits_hash_ = 0;
+  BitSpan bits_span_;
   std::vector<Frame> stack_;
   std::vector<std::uint32_t> longest_;
   std::size_t longest_clean_ = 0;  // stack_[0, clean) equals longest_[0, clean)
@@ -236,7 +257,7 @@ bool WglSearch<Model>::try_linearize(std::int32_t call, const State& state, Stat
   if (twin != kNoTwin && !linearized(twin)) return false;
   if (!model_.step(state, op, next)) return false;
   flip(op);
-  if (memo_.insert(bits_.data(), bits_hash_ ^ model_.hash(next), next)) return true;
+  if (memo_.insert(bits_.data(), bits_span_, bits_hash_ ^ model_.hash(next), next)) return true;
   flip(op);
   return false;
 }

@@ -81,37 +81,51 @@ TEST(ConcatStrings, ALongStringCostsOneNodeNotItsLength) {
   EXPECT_LT(strings.memory_bytes(), std::size_t{2} << 20);
 }
 
+TEST(MemoSet, TheSpanIsTheWordsBetweenLeadingOnesAndTrailingZeros) {
+  const std::uint64_t ones = ~std::uint64_t{0};
+  const std::vector<std::uint64_t> bits{ones, ones, 5, 0, 7, 0, 0};
+  const BitSpan span = uncertain_words(bits.data(), bits.size());
+  EXPECT_EQ(span.first_word, 2u);
+  EXPECT_EQ(span.word_count, 3u);
+  const std::vector<std::uint64_t> all_ones(3, ones);
+  EXPECT_EQ(uncertain_words(all_ones.data(), 3).first_word, 3u);
+  EXPECT_EQ(uncertain_words(all_ones.data(), 3).word_count, 0u);
+  const std::vector<std::uint64_t> zeros(3, 0);
+  EXPECT_EQ(uncertain_words(zeros.data(), 3).first_word, 0u);
+  EXPECT_EQ(uncertain_words(zeros.data(), 3).word_count, 0u);
+}
+
 TEST(MemoSet, StoresEachSetOnceWhateverItsOnesAndZeros) {
   constexpr std::size_t kWords = 8;
-  MemoSet<std::uint32_t> memo(kWords);
+  MemoSet<std::uint32_t> memo;
   std::vector<std::uint64_t> bits(kWords, 0);
-  EXPECT_TRUE(memo.insert(bits.data(), 1, 7));
-  EXPECT_FALSE(memo.insert(bits.data(), 1, 7));
-  EXPECT_TRUE(memo.insert(bits.data(), 1, 8));  // same set, another state
+  EXPECT_TRUE(memo.insert(bits.data(), uncertain_words(bits.data(), kWords), 1, 7));
+  EXPECT_FALSE(memo.insert(bits.data(), uncertain_words(bits.data(), kWords), 1, 7));
+  EXPECT_TRUE(memo.insert(bits.data(), uncertain_words(bits.data(), kWords), 1, 8));  // same set, another state
   bits[0] = bits[1] = ~std::uint64_t{0};
   bits[3] = 0x10;
-  EXPECT_TRUE(memo.insert(bits.data(), 2, 7));
-  EXPECT_FALSE(memo.insert(bits.data(), 2, 7));
+  EXPECT_TRUE(memo.insert(bits.data(), uncertain_words(bits.data(), kWords), 2, 7));
+  EXPECT_FALSE(memo.insert(bits.data(), uncertain_words(bits.data(), kWords), 2, 7));
   // Same middle words, shifted: a different set, even with the same hash.
   std::vector<std::uint64_t> shifted(kWords, 0);
   shifted[0] = ~std::uint64_t{0};
   shifted[2] = 0x10;
-  EXPECT_TRUE(memo.insert(shifted.data(), 2, 7));
+  EXPECT_TRUE(memo.insert(shifted.data(), uncertain_words(shifted.data(), kWords), 2, 7));
   // All ones: nothing stored in the middle, still told apart from all zeros.
   std::vector<std::uint64_t> ones(kWords, ~std::uint64_t{0});
-  EXPECT_TRUE(memo.insert(ones.data(), 1, 7));
-  EXPECT_FALSE(memo.insert(ones.data(), 1, 7));
+  EXPECT_TRUE(memo.insert(ones.data(), uncertain_words(ones.data(), kWords), 1, 7));
+  EXPECT_FALSE(memo.insert(ones.data(), uncertain_words(ones.data(), kWords), 1, 7));
   EXPECT_EQ(memo.size(), 5u);
 }
 
 TEST(MemoSet, KeepsOnlyTheUncertainMiddle) {
   constexpr std::size_t kWords = 10'000 / 64;
-  MemoSet<std::uint32_t> memo(kWords);
+  MemoSet<std::uint32_t> memo;
   std::vector<std::uint64_t> bits(kWords, 0);
   for (std::uint32_t i = 0; i < 10'000; ++i) {
     std::fill(bits.begin(), bits.begin() + i / 100, ~std::uint64_t{0});
     bits[i / 100] = i;
-    ASSERT_TRUE(memo.insert(bits.data(), i * 0x9e3779b97f4a7c15ULL, 0));
+    ASSERT_TRUE(memo.insert(bits.data(), uncertain_words(bits.data(), kWords), i * 0x9e3779b97f4a7c15ULL, 0));
   }
   // Whole bitsets would take 10,000 x 157 words (12 MB).
   EXPECT_LT(memo.memory_bytes(), std::size_t{2} << 20);

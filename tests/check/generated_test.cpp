@@ -24,13 +24,13 @@ void expect_planted_verdict(const GeneratorSettings& settings) {
   CheckOptions options;
   options.model = settings.model;
   options.max_steps_per_partition = 5'000'000;  // steps, not time: the same on every machine
-  const CheckReport report = check_history(parse_or_fail(generated.edn, Format::Edn), options);
+  const CheckReport report = check_history(parse_or_fail(generated.text, generated.format), options);
   const Verdict expected = settings.anomaly == Anomaly::None ? Verdict::Linearizable : Verdict::NotLinearizable;
   EXPECT_EQ(report.verdict, expected) << what << "\n" << report.summary;
 }
 
 TEST(Generated, EveryPlantedVerdictIsFound) {
-  for (const std::string model : {"append-kv", "cas-register"}) {
+  for (const std::string model : {"append-kv", "cas-register", "confman-kv"}) {
     for (const Anomaly anomaly : {Anomaly::None, Anomaly::StaleRead, Anomaly::LostWrite, Anomaly::DuplicateWrite,
                                   Anomaly::PhantomRead}) {
       for (std::uint64_t seed = 1; seed <= 3; ++seed) {
@@ -52,10 +52,10 @@ TEST(Generated, TheSameSettingsGiveTheSameHistory) {
   GeneratorSettings settings;
   settings.indeterminate_rate = 0.05;
   settings.anomaly = Anomaly::StaleRead;
-  EXPECT_EQ(histgen::generate_history(settings).edn, histgen::generate_history(settings).edn);
+  EXPECT_EQ(histgen::generate_history(settings).text, histgen::generate_history(settings).text);
   GeneratorSettings other = settings;
   other.seed = 2;
-  EXPECT_NE(histgen::generate_history(settings).edn, histgen::generate_history(other).edn);
+  EXPECT_NE(histgen::generate_history(settings).text, histgen::generate_history(other).text);
 }
 
 }  // namespace

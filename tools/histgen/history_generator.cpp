@@ -5,38 +5,29 @@
 #include <optional>
 #include <vector>
 
-#include "check/splitmix64.h"
+#include "tools/histgen/confman_kv_history.h"
+#include "tools/histgen/generated_ops.h"
 
 namespace confman::histgen {
 
 namespace {
 
-enum class Kind : std::uint8_t { Read, Write, Cas };  // append-kv: Write = append
-
-struct Op {
-  std::int64_t process = 0;
-  int key = 0;
-  Kind kind = Kind::Read;
-  std::uint64_t invoke = 0, effect = 0, complete = 0;  // effect strictly inside (invoke, complete)
-  bool indeterminate = false;
-  bool takes_effect = true;  // an indeterminate write may not
-  std::string value;         // append-kv element, register value written (text)
-  std::string expected;      // cas: the value compared with ("nil" for none)
-  bool cas_ok = false;
-  std::string read_value;    // what a read returned ("nil" for none)
-};
-
-class Random {
- public:
-  explicit Random(std::uint64_t seed) : mix_(seed) {}
-  std::uint64_t below(std::uint64_t n) { return mix_.next() % n; }
-  bool chance(double p) { return static_cast<double>(mix_.next() >> 11) * 0x1.0p-53 < p; }
-
- private:
-  check::SplitMix64 mix_;
-};
-
 bool is_append_kv(const GeneratorSettings& settings) { return settings.model == "append-kv"; }
+bool is_confman_kv(const GeneratorSettings& settings) { return settings.model == "confman-kv"; }
+
+Kind pick_kind(const GeneratorSettings& settings, Random& random) {
+  const std::uint64_t roll = random.below(10);
+  if (roll < 5) return Kind::Read;
+  if (is_append_kv(settings) || roll < 7) return Kind::Write;
+  if (is_confman_kv(settings) && roll < 8) return Kind::Delete;
+  return roll < 8 ? Kind::Write : Kind::Cas;
+}
+
+std::string written_value(const GeneratorSettings& settings, std::size_t client, int n) {
+  if (is_append_kv(settings)) return "c" + std::to_string(client) + "." + std::to_string(n) + ";";
+  if (is_confman_kv(settings)) return "c" + std::to_string(client) + "-" + std::to_string(n);
+  return std::to_string(static_cast<std::int64_t>(client) * 1'000'000 + n + 1);
+}
 
 // Each client runs its operations one after another; an indeterminate one
 // ends the process, and the client goes on as a new process.
@@ -52,8 +43,7 @@ std::vector<Op> schedule(const GeneratorSettings& settings, Random& random) {
     Op op;
     op.process = process[client];
     op.key = static_cast<int>(random.below(static_cast<std::uint64_t>(settings.keys)));
-    const std::uint64_t roll = random.below(10);
-    op.kind = roll < 5 ? Kind::Read : (is_append_kv(settings) || roll < 8 ? Kind::Write : Kind::Cas);
+    op.kind = pick_kind(settings, random);
     // Times in ticks; ×4 leaves room for a distinct effect instant inside.
     op.invoke = (free_at[client] + random.below(20)) * 4 + 1;
     op.complete = op.invoke + (1 + random.below(60)) * 4;
@@ -65,8 +55,7 @@ std::vector<Op> schedule(const GeneratorSettings& settings, Random& random) {
       process[client] += settings.clients;  // a crashed process is never used again
     }
     const int n = written[client]++;
-    op.value = is_append_kv(settings) ? "c" + std::to_string(client) + "." + std::to_string(n) + ";"
-                                      : std::to_string(static_cast<std::int64_t>(client) * 1'000'000 + n + 1);
+    op.value = written_value(settings, client, n);
     ops.push_back(std::move(op));
   }
   return ops;
@@ -74,13 +63,8 @@ std::vector<Op> schedule(const GeneratorSettings& settings, Random& random) {
 
 // Runs the operations at their effect instants against one store.
 void execute(const GeneratorSettings& settings, std::vector<Op>& ops, Random& random) {
-  std::vector<std::size_t> order(ops.size());
-  for (std::size_t i = 0; i < ops.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return ops[a].effect != ops[b].effect ? ops[a].effect < ops[b].effect : a < b;
-  });
   std::map<int, std::string> state;  // append-kv: the string; register: the value ("nil" if none)
-  for (std::size_t i : order) {
+  for (const std::size_t i : effect_order(ops)) {
     Op& op = ops[i];
     const std::string current = state.count(op.key) ? state[op.key] : (is_append_kv(settings) ? "" : "nil");
     switch (op.kind) {
@@ -91,9 +75,10 @@ void execute(const GeneratorSettings& settings, std::vector<Op>& ops, Random& ra
       case Kind::Cas:
         // Most cas operations compare with the value they will find.
         op.expected = random.chance(0.7) ? current : std::to_string(random.below(1000) + 1);
-        op.cas_ok = op.expected == current;
-        if (op.cas_ok && op.takes_effect) state[op.key] = op.value;
+        op.condition_holds = op.expected == current;
+        if (op.condition_holds && op.takes_effect) state[op.key] = op.value;
         break;
+      case Kind::Delete: break;  // confman-kv only
     }
   }
 }
@@ -107,21 +92,10 @@ std::map<int, KeyTimeline> timelines(const std::vector<Op>& ops) {
   std::map<int, KeyTimeline> lines;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const Op& op = ops[i];
-    const bool wrote = op.takes_effect && (op.kind == Kind::Write || (op.kind == Kind::Cas && op.cas_ok));
-    if (wrote) lines[op.key].writes.emplace_back(op.effect, i);
+    if (op.takes_effect && changes_key(op)) lines[op.key].writes.emplace_back(op.effect, i);
   }
   for (auto& [key, line] : lines) std::sort(line.writes.begin(), line.writes.end());
   return lines;
-}
-
-bool acknowledged_read(const Op& op) { return op.kind == Kind::Read && !op.indeterminate; }
-bool acknowledged_write(const Op& op) {
-  return !op.indeterminate && (op.kind == Kind::Write || (op.kind == Kind::Cas && op.cas_ok));
-}
-
-std::string describe(const Op& op) {
-  return "p" + std::to_string(op.process) + " on key k" + std::to_string(op.key) + " [t=" +
-         std::to_string(op.invoke) + ".." + std::to_string(op.complete) + "]";
 }
 
 // A read invoked after write `w` completed returns what the key held just
@@ -204,32 +178,13 @@ std::optional<std::string> plant_phantom_read(std::vector<Op>& ops, bool append_
 
 std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
-struct Event {
-  std::uint64_t time = 0;
-  bool completion = false;
-  std::size_t op = 0;
-};
-
-std::string render(const GeneratorSettings& settings, const std::vector<Op>& ops) {
+std::string render_edn(const GeneratorSettings& settings, const std::vector<Op>& ops) {
   const bool append_kv = is_append_kv(settings);
-  std::vector<Event> events;
-  events.reserve(ops.size() * 2);
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    events.push_back({ops[i].invoke, false, i});
-    events.push_back({ops[i].complete, true, i});
-  }
-  // Completions first at equal times: either order is consistent with the
-  // effect instants, which lie strictly inside each interval.
-  std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
-    if (a.time != b.time) return a.time < b.time;
-    if (a.completion != b.completion) return a.completion;
-    return a.op < b.op;
-  });
   std::string text;
-  for (const Event& e : events) {
+  for (const ClientEvent& e : client_events(ops)) {
     const Op& op = ops[e.op];
     std::string type = "invoke";
-    if (e.completion) type = op.indeterminate ? "info" : (op.kind == Kind::Cas && !op.cas_ok ? "fail" : "ok");
+    if (e.completion) type = op.indeterminate ? "info" : (op.kind == Kind::Cas && !op.condition_holds ? "fail" : "ok");
     std::string f, value;
     switch (op.kind) {
       case Kind::Read:
@@ -244,6 +199,7 @@ std::string render(const GeneratorSettings& settings, const std::vector<Op>& ops
         f = "cas";
         value = "[" + op.expected + " " + op.value + "]";
         break;
+      case Kind::Delete: break;  // confman-kv only
     }
     text += "{:process " + std::to_string(op.process) + ", :type :" + type + ", :f :" + f + ", :key \"k" +
             std::to_string(op.key) + "\", :value " + value + "}\n";
@@ -264,23 +220,39 @@ const char* anomaly_name(Anomaly anomaly) {
   return "unknown";
 }
 
+namespace {
+
+std::optional<std::string> plant(Anomaly anomaly, bool append_kv, std::vector<Op>& ops) {
+  switch (anomaly) {
+    case Anomaly::None: return std::nullopt;
+    case Anomaly::StaleRead: return plant_stale_read(ops, append_kv);
+    case Anomaly::LostWrite: return plant_lost_write(ops, append_kv);
+    case Anomaly::DuplicateWrite:
+      // A register has no duplicates to see: a write seen again is a stale read.
+      return append_kv ? plant_duplicate_write(ops) : plant_stale_read(ops, append_kv);
+    case Anomaly::PhantomRead: return plant_phantom_read(ops, append_kv);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 GeneratedHistory generate_history(const GeneratorSettings& settings) {
   Random random(settings.seed);
   std::vector<Op> ops = schedule(settings, random);
-  execute(settings, ops, random);
-  const bool append_kv = is_append_kv(settings);
-  std::optional<std::string> planted;
-  switch (settings.anomaly) {
-    case Anomaly::None: break;
-    case Anomaly::StaleRead: planted = plant_stale_read(ops, append_kv); break;
-    case Anomaly::LostWrite: planted = plant_lost_write(ops, append_kv); break;
-    case Anomaly::DuplicateWrite:
-      planted = append_kv ? plant_duplicate_write(ops) : plant_stale_read(ops, append_kv);
-      break;
-    case Anomaly::PhantomRead: planted = plant_phantom_read(ops, append_kv); break;
-  }
   GeneratedHistory history;
-  history.edn = render(settings, ops);
+  std::optional<std::string> planted;
+  if (is_confman_kv(settings)) {
+    execute_confman_kv(ops, random);
+    planted = plant_confman_kv(settings.anomaly, ops);
+    history.text = render_confman_kv(ops);
+    history.format = check::Format::Confman;
+  } else {
+    execute(settings, ops, random);
+    planted = plant(settings.anomaly, is_append_kv(settings), ops);
+    history.text = render_edn(settings, ops);
+    history.format = check::Format::Edn;
+  }
   history.anomaly_planted = planted.has_value();
   history.anomaly = planted.value_or("");
   return history;

@@ -5,11 +5,14 @@
 // linearizable store: each operation takes effect at one instant inside its
 // interval, so the history is linearizable by construction; then, if asked,
 // one anomaly is planted on one key, which makes it not linearizable by
-// construction. Written as Knossos-style EDN (check/parse_edn.cpp), read by
-// the checker as any user's file would be.
+// construction. Written as Knossos-style EDN (check/parse_edn.cpp), or for
+// confman-kv as our JSON Lines (sim/HISTORY.md), read by the checker as any
+// user's file would be.
 //
-// Models: append-kv (append unique elements, get the string) and
-// cas-register (read, write unique integers, cas) per key.
+// Models: append-kv (append unique elements, get the string), cas-register
+// (read, write unique integers, cas) per key, and confman-kv (get, put,
+// delete, cas on the mod revision, with a global revision counter:
+// confman_kv_history.h).
 // Indeterminate operations: a share of them end :info (the client timed
 // out); a write or append among them takes effect or not, at random, and its
 // process is never used again (Jepsen's crashed process).
@@ -17,6 +20,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+
+#include "check/history.h"
 
 namespace confman::histgen {
 
@@ -30,7 +35,7 @@ enum class Anomaly : std::uint8_t {
 const char* anomaly_name(Anomaly anomaly);
 
 struct GeneratorSettings {
-  std::string model = "append-kv";  // or "cas-register"
+  std::string model = "append-kv";  // or "cas-register", "confman-kv"
   int clients = 10;
   std::size_t operations = 1000;
   int keys = 10;
@@ -40,7 +45,8 @@ struct GeneratorSettings {
 };
 
 struct GeneratedHistory {
-  std::string edn;         // one event per line
+  std::string text;        // one event per line
+  check::Format format = check::Format::Edn;  // Confman for confman-kv
   bool anomaly_planted = false;
   std::string anomaly;     // what was planted and where, for a person
 };

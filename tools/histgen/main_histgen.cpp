@@ -1,5 +1,6 @@
 // confman-histgen: writes a generated client history (history_generator.h)
-// as EDN to standard output, for confman-check or any other checker.
+// to standard output, for confman-check or any other checker: EDN, or for
+// confman-kv our JSON Lines (sim/HISTORY.md).
 //
 //   confman-histgen --model append-kv --clients 50 --operations 10000
 //                   --keys 10 --indeterminate 0.05 --anomaly stale-read
@@ -17,11 +18,11 @@
 
 int main(int argc, char** argv) {
   using confman::histgen::Anomaly;
-  CLI::App app{"Writes a generated client history (EDN) to standard output"};
+  CLI::App app{"Writes a generated client history (EDN; JSON Lines for confman-kv) to standard output"};
   confman::histgen::GeneratorSettings settings;
   std::string anomaly = "none";
-  app.add_option("--model", settings.model, "append-kv or cas-register")
-      ->check(CLI::IsMember({"append-kv", "cas-register"}))
+  app.add_option("--model", settings.model, "append-kv, cas-register or confman-kv")
+      ->check(CLI::IsMember({"append-kv", "cas-register", "confman-kv"}))
       ->capture_default_str();
   app.add_option("--clients", settings.clients, "concurrent clients")->check(CLI::Range(1, 100'000))->capture_default_str();
   app.add_option("--operations", settings.operations, "operations in all")
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
                                                  {"phantom-read", Anomaly::PhantomRead}};
   settings.anomaly = anomalies.at(anomaly);
   const confman::histgen::GeneratedHistory history = confman::histgen::generate_history(settings);
-  std::cout << history.edn;
+  std::cout << history.text;
   if (settings.anomaly != Anomaly::None) {
     std::cerr << (history.anomaly_planted ? "planted " + history.anomaly
                                           : std::string("no place to plant the anomaly: the history is linearizable"))

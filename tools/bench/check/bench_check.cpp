@@ -141,9 +141,11 @@ BENCHMARK(BM_KvC10OkSplit)->Unit(benchmark::kMillisecond);
 // when the verdict is the planted one (0: wrong or unknown), "steps" the
 // search's total. The limits are the CLI's defaults, its 60 s wall clock
 // included, and its threads (the cores).
+constexpr const char* kGeneratedModels[] = {"append-kv", "cas-register", "confman-kv"};
+
 void BM_Generated(benchmark::State& state) {
   confman::histgen::GeneratorSettings settings;
-  settings.model = state.range(0) == 0 ? "append-kv" : "cas-register";
+  settings.model = kGeneratedModels[static_cast<std::size_t>(state.range(0))];
   settings.clients = static_cast<int>(state.range(1));
   settings.operations = static_cast<std::size_t>(state.range(2));
   settings.keys = static_cast<int>(state.range(3));
@@ -159,7 +161,7 @@ void BM_Generated(benchmark::State& state) {
   bool decided = true;
   std::uint64_t steps = 0;
   for (auto _ : state) {
-    ParseResult parsed = parse_history(generated.edn, Format::Edn, "generated");
+    ParseResult parsed = parse_history(generated.text, generated.format, "generated");
     const CheckReport report = check_history(*parsed, options);
     decided = decided && report.verdict == expected;
     steps = report.total_steps;
@@ -169,7 +171,7 @@ void BM_Generated(benchmark::State& state) {
   state.counters["steps"] = static_cast<double>(steps);
 }
 void generated_settings(benchmark::internal::Benchmark* bench) {
-  for (std::int64_t model : {0, 1}) {
+  for (std::int64_t model : {0, 1, 2}) {
     for (const auto& [clients, operations, keys] :
          {std::tuple{10, 1'000, 10}, std::tuple{50, 10'000, 10}, std::tuple{50, 10'000, 100},
           std::tuple{200, 100'000, 100}}) {
