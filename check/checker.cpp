@@ -68,7 +68,9 @@ PartitionOutcome check_partition(const History& history, const Partition& whole,
     out.error = model.error();
     return out;
   }
-  const std::vector<SearchOp> ops = search_ops(history, partition);
+  std::vector<bool> value_irrelevant;
+  if constexpr (std::is_same_v<Model, ConfmanKvModel>) value_irrelevant = unobserved_unknown_writes(history, partition.ops);
+  const std::vector<SearchOp> ops = search_ops(history, partition, value_irrelevant);
   const SearchLimits limits{options.max_steps_per_partition, options.memory_limit_bytes,
                             options.timeout_ms != 0 ? &deadline : nullptr};
   SearchResult result = WglSearch<Model>(*model, ops, limits).run();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
+#include <string_view>
 
 namespace confman::check {
 namespace {
@@ -93,9 +95,25 @@ State observed(const State& s, std::int64_t revision) {
 
 }  // namespace
 
+std::vector<bool> unobserved_unknown_writes(const History& history, const std::vector<std::uint32_t>& ops) {
+  std::set<std::string_view> observed;
+  for (const std::uint32_t index : ops) {
+    const Operation& op = history.operations[index];
+    if (op.function == Function::Get && op.outcome == Outcome::Ok && op.read_value) observed.insert(*op.read_value);
+  }
+  std::vector<bool> flags(ops.size(), false);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const Operation& op = history.operations[ops[i]];
+    const bool write = op.function == Function::Put || op.function == Function::KvCas;
+    flags[i] = write && op.outcome == Outcome::Unknown && op.value && observed.count(*op.value) == 0;
+  }
+  return flags;
+}
+
 Result<ConfmanKvModel, ParseError> ConfmanKvModel::prepare(const History& history,
                                                              std::span<const std::uint32_t> ops) {
   ConfmanKvModel model;
+  const std::vector<bool> unobserved = unobserved_unknown_writes(history, {ops.begin(), ops.end()});
   CONFMAN_ASSERT(model.values_.intern("") == 0, "absence interns first");
   model.ops_.reserve(ops.size());
   for (const std::uint32_t index : ops) {
@@ -114,7 +132,7 @@ Result<ConfmanKvModel, ParseError> ConfmanKvModel::prepare(const History& histor
     op.found = operation.found;
     op.result = operation.result;
     const std::optional<std::string>& text = f == Function::Get ? operation.read_value : operation.value;
-    op.value = text ? model.values_.intern(*text) : 0;
+    op.value = unobserved[model.ops_.size()] ? kUnobservedValue : text ? model.values_.intern(*text) : 0;
     op.expected = operation.expected_mod_revision;
     op.revision = operation.revision;
     op.mod_revision = operation.mod_revision;
@@ -293,6 +311,7 @@ bool ConfmanKvModel::apply_failed_compare(const State& s, const Op& op, State& n
 }
 
 std::string ConfmanKvModel::show_value(std::uint32_t value) const {
+  if (value == kUnobservedValue) return "a value written with unknown outcome that no get returned";
   return abbreviate(values_.text(value), 64);
 }
 

@@ -16,10 +16,11 @@ std::vector<Partition> split_by_key(const History& history) {
   return partitions;
 }
 
-std::vector<SearchOp> search_ops(const History& history, const Partition& partition) {
+std::vector<SearchOp> search_ops(const History& history, const Partition& partition,
+                                 const std::vector<bool>& value_irrelevant) {
   // Unknown-outcome operations with the same input have the same effect at
   // any point; wgl.h places such twins in invocation order only.
-  using Input = std::tuple<Function, std::optional<std::string>, std::optional<std::string>, std::int64_t>;
+  using Input = std::tuple<Function, std::optional<std::string>, std::optional<std::string>, std::int64_t, bool>;
   std::map<Input, std::uint32_t> last_unknown;
   std::vector<SearchOp> ops;
   ops.reserve(partition.ops.size());
@@ -29,7 +30,9 @@ std::vector<SearchOp> search_ops(const History& history, const Partition& partit
     search_op.call_position = op.call_position;
     search_op.return_position = op.outcome == Outcome::Ok ? op.return_position : kNeverReturned;
     if (op.outcome == Outcome::Unknown) {
-      const Input input{op.function, op.value, op.expected, op.expected_mod_revision};
+      const bool irrelevant = !value_irrelevant.empty() && value_irrelevant[i];
+      const Input input{op.function, irrelevant ? std::nullopt : op.value, op.expected, op.expected_mod_revision,
+                        irrelevant};
       auto [it, inserted] = last_unknown.try_emplace(input, static_cast<std::uint32_t>(i));
       if (!inserted) {
         search_op.twin = it->second;

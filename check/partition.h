@@ -24,6 +24,10 @@ struct Partition {
 std::vector<Partition> split_by_key(const History& history);
 
 // The search's view of a partition: intervals and unknown-outcome twins.
-std::vector<SearchOp> search_ops(const History& history, const Partition& partition);
+// `value_irrelevant` (empty, or one flag per partition operation) marks
+// unknown-outcome writes whose value the model ignores: they are twins of
+// one another when the rest of their input matches.
+std::vector<SearchOp> search_ops(const History& history, const Partition& partition,
+                                 const std::vector<bool>& value_irrelevant = {});
 
 }  // namespace confman::check

@@ -19,13 +19,18 @@
 // such "twins" only in invocation order, which cuts the n! orders of n
 // identical timed-out writes down to one without losing a linearization.
 //
-// Reads: an operation that never changes the model's state (a register read)
-// and fits now can be linearized now without losing anything: in any
-// linearization that places it later, moving it here keeps every state and
-// every real-time order (nothing still pending returned before its call,
-// or the scan would not have reached it). So the search commits to it: when
-// the configuration after it fails, the one before it fails too, and the
-// search backtracks past both instead of trying the other candidates.
+// Reads: an operation that can only narrow the model's state (a read: a
+// register read never changes it; a confman-kv get may pin a revision the
+// state left open) and that fits now leaving the state unchanged can be
+// linearized now without losing anything: in any linearization that places
+// it later, moving it here keeps every state or widens it, and a wider
+// state accepts whatever a narrower one did; every real-time order holds
+// too (nothing still pending returned before its call, or the scan would
+// not have reached it). So the search commits to it: when the configuration
+// after it fails, the one before it fails too, and the search backtracks
+// past both instead of trying the other candidates. Without this, 64
+// clients reading one key made every subset of the concurrent reads of a
+// state a configuration of its own.
 //
 // Model concept (see model_*.h):
 //   using State = <trivially copyable, operator==>;
@@ -33,7 +38,7 @@
 //   bool step(const State&, std::uint32_t op, State& next);  // op: partition index
 //   std::uint64_t hash(const State&) const;                   // well mixed
 //   std::size_t memory_bytes() const;                        // of interned data
-//   bool is_pure_read(std::uint32_t op) const;  // step() never changes the state
+//   bool is_pure_read(std::uint32_t op) const;  // step() never widens the state
 
 #include <algorithm>
 #include <climits>
@@ -115,7 +120,7 @@ class WglSearch {
     std::int32_t match = -1;  // call: its return entry, or -1; return: its call
     std::uint32_t op = 0;
     bool is_call = false;
-    bool pure_read = false;  // Model::is_pure_read(op)
+    bool pure_read = false;  // Model::is_pure_read(op): committed when it leaves the state unchanged
   };
   struct Frame {
     std::int32_t call = 0;
@@ -337,7 +342,7 @@ SearchResult WglSearch<Model>::run() {
     const Entry& entry = entries_[static_cast<std::size_t>(node)];
     if (entry.is_call) {
       if (try_linearize(node, state, next)) {
-        stack_.push_back(Frame{node, entry.pure_read, state});
+        stack_.push_back(Frame{node, entry.pure_read && next == state, state});
         state = next;
         unreturned -= entry.match >= 0 ? 1 : 0;
         lift(node);

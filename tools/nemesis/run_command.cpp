@@ -1,0 +1,60 @@
+#include "tools/nemesis/run_command.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace confman::nemesis {
+
+namespace {
+constexpr std::size_t kMaxOutputBytes = 64 * 1024;
+}
+
+std::string join_words(const std::vector<std::string>& argv) {
+  std::string text;
+  for (const std::string& word : argv) text += (text.empty() ? "" : " ") + word;
+  return text;
+}
+
+Result<std::string, CommandFailure> run_command(const std::vector<std::string>& argv) {
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) return unexpected(CommandFailure{join_words(argv) + ": pipe: " + std::strerror(errno)});
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  std::string output;
+  if (spawned == 0) {
+    char buffer[4096];
+    for (;;) {
+      const ssize_t got = ::read(pipe_fds[0], buffer, sizeof buffer);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      if (output.size() < kMaxOutputBytes) output.append(buffer, static_cast<std::size_t>(got));
+    }
+  }
+  ::close(pipe_fds[0]);
+  if (spawned != 0) return unexpected(CommandFailure{join_words(argv) + ": cannot start: " + std::strerror(spawned)});
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return output;
+  const std::string how = WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status)) : "killed by a signal";
+  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
+  return unexpected(CommandFailure{join_words(argv) + ": " + how + (output.empty() ? "" : ": " + output)});
+}
+
+}  // namespace confman::nemesis

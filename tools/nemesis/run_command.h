@@ -1,0 +1,23 @@
+#pragma once
+// Runs a program (no shell) to completion and says how it went: for the
+// nemesis's `ip` calls. A failure is a value naming the command, its exit
+// status and what it printed, so a missing privilege or tool reads as such.
+
+#include <string>
+#include <vector>
+
+#include "core/util/result.h"
+
+namespace confman::nemesis {
+
+struct CommandFailure {
+  std::string message;  // "ip netns add x: exit 1: mount --make-shared ...: Permission denied"
+};
+
+// argv[0] is looked up on PATH. Standard output and error are captured
+// together, up to 64 KiB.
+Result<std::string, CommandFailure> run_command(const std::vector<std::string>& argv);
+
+std::string join_words(const std::vector<std::string>& argv);
+
+}  // namespace confman::nemesis

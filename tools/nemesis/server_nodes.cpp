@@ -1,0 +1,111 @@
+#include "tools/nemesis/server_nodes.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cstring>
+
+extern char** environ;
+
+namespace confman::nemesis {
+
+namespace {
+
+std::string member(std::size_t id) {
+  const std::string address = NetNamespaces::node_address(id);
+  return std::to_string(id) + "=" + address + ":" + std::to_string(ServerNodes::kPeerPort) + "," + address + ":" +
+         std::to_string(ServerNodes::kClientPort);
+}
+
+}  // namespace
+
+ServerNodes::ServerNodes(const NetNamespaces& net, std::size_t nodes, std::filesystem::path work_dir,
+                         ServerSettings settings)
+    : net_(net), work_dir_(std::move(work_dir)), settings_(std::move(settings)), pids_(nodes, 0),
+      paused_(nodes, false) {}
+
+ServerNodes::~ServerNodes() {
+  for (std::size_t id = 1; id <= pids_.size(); ++id) crash(id);
+}
+
+std::string ServerNodes::client_endpoint(std::size_t id) const {
+  return NetNamespaces::node_address(id) + ":" + std::to_string(kClientPort);
+}
+
+std::vector<std::string> ServerNodes::client_endpoints() const {
+  std::vector<std::string> all;
+  for (std::size_t id = 1; id <= pids_.size(); ++id) all.push_back(client_endpoint(id));
+  return all;
+}
+
+std::filesystem::path ServerNodes::log_path(std::size_t id) const {
+  return work_dir_ / ("server-" + std::to_string(id) + ".log");
+}
+
+bool ServerNodes::start(std::size_t id) {
+  if (running(id)) return true;
+  std::vector<std::string> argv{"ip", "netns", "exec", net_.node_namespace(id), settings_.server_path,
+                                "--id", std::to_string(id),
+                                "--data-dir", (work_dir_ / ("data-" + std::to_string(id))).string(),
+                                "--election-timeout-ms", std::to_string(settings_.election_timeout_ms),
+                                "--heartbeat-ms", std::to_string(settings_.heartbeat_ms)};
+  for (std::size_t other = 1; other <= pids_.size(); ++other) argv.insert(argv.end(), {"--member", member(other)});
+  argv.insert(argv.end(), settings_.extra_args.begin(), settings_.extra_args.end());
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  const std::string log = log_path(id).string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  pid_t pid = 0;
+  const int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (failed != 0) {
+    last_error_ = "cannot start " + join_words(argv) + ": " + std::strerror(failed);
+    return false;
+  }
+  pids_[id - 1] = pid;
+  paused_[id - 1] = false;
+  return true;
+}
+
+void ServerNodes::crash(std::size_t id) {
+  pid_t& pid = pids_.at(id - 1);
+  if (pid <= 0) return;
+  ::kill(pid, SIGKILL);  // a stopped process dies of SIGKILL too
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  pid = 0;
+  paused_[id - 1] = false;
+}
+
+void ServerNodes::pause(std::size_t id) {
+  if (!running(id) || paused(id)) return;
+  ::kill(pids_[id - 1], SIGSTOP);
+  paused_[id - 1] = true;
+}
+
+void ServerNodes::resume(std::size_t id) {
+  if (!running(id) || !paused(id)) return;
+  ::kill(pids_[id - 1], SIGCONT);
+  paused_[id - 1] = false;
+}
+
+std::size_t ServerNodes::reap_exited() {
+  for (std::size_t id = 1; id <= pids_.size(); ++id) {
+    pid_t& pid = pids_[id - 1];
+    if (pid <= 0) continue;
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      pid = 0;
+      return id;
+    }
+  }
+  return 0;
+}
+
+}  // namespace confman::nemesis
