@@ -157,6 +157,7 @@ int check_file(const Settings& settings, const std::string& file) {
   options.all_partitions = settings.all_partitions;
   options.threads = settings.jobs;
   options.measure_time = settings.json;
+  options.explanation_json = settings.json;
   const CheckReport report = check_history(*history, options);
   if (report.input_error) return report_input_error(settings, file, *report.input_error);
   const long long elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -57,12 +57,26 @@ PartitionOutcome check_partition(const History& history, const Partition& whole,
   PartitionOutcome out;
   out.report.key = whole.key;
   out.report.operation_count = whole.ops.size();
-  Partition pruned;
+  // Operations some models leave out of the search (see each model's header).
+  Partition pruned{whole.key, whole.ops};
+  std::vector<std::uint64_t> anonymous_calls;
   if constexpr (std::is_same_v<Model, AppendKvModel>) {
-    pruned = Partition{whole.key, without_unobserved_unknown_appends(history, whole.ops)};
+    pruned.ops = without_unobserved_unknown_appends(history, whole.ops);
   }
-  const Partition& partition = std::is_same_v<Model, AppendKvModel> ? pruned : whole;
-  auto model = Model::prepare(history, partition.ops);
+  if constexpr (std::is_same_v<Model, ConfmanKvModel>) {
+    if (auto split = split_anonymous_writes(history, whole.ops)) {
+      pruned.ops = std::move(split->kept);
+      anonymous_calls = std::move(split->call_positions);
+    }
+  }
+  const Partition& partition = pruned;
+  auto model = [&] {
+    if constexpr (std::is_same_v<Model, ConfmanKvModel>) {
+      return Model::prepare(history, partition.ops, std::move(anonymous_calls));
+    } else {
+      return Model::prepare(history, partition.ops);
+    }
+  }();
   if (!model) {
     out.report.verdict = Verdict::Unknown;
     out.error = model.error();
@@ -70,7 +84,13 @@ PartitionOutcome check_partition(const History& history, const Partition& whole,
   }
   std::vector<bool> value_irrelevant;
   if constexpr (std::is_same_v<Model, ConfmanKvModel>) value_irrelevant = unobserved_unknown_writes(history, partition.ops);
-  const std::vector<SearchOp> ops = search_ops(history, partition, value_irrelevant);
+  std::vector<SearchOp> ops = search_ops(history, partition, value_irrelevant);
+  if constexpr (std::is_same_v<Model, ConfmanKvModel>) {
+    const std::vector<std::uint32_t> predecessors = model->revision_predecessors();
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      ops[i].after = predecessors[i] == ConfmanKvModel::kNoPredecessor ? kNoTwin : predecessors[i];
+    }
+  }
   const SearchLimits limits{options.max_steps_per_partition, options.memory_limit_bytes,
                             options.timeout_ms != 0 ? &deadline : nullptr};
   SearchResult result = WglSearch<Model>(*model, ops, limits).run();
@@ -207,7 +227,9 @@ void finish(const History& history, const CheckOptions& options, CheckReport& re
                                  "violation (--all searches every one)\n";
     }
   }
-  report.explanation_json = explain_json(history, report, violations, undecided, unchecked);
+  if (options.explanation_json) {
+    report.explanation_json = explain_json(history, report, violations, undecided, unchecked);
+  }
 }
 
 // Runs `run(i)` for every index in `indexes`, on up to `threads` threads.

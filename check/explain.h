@@ -5,6 +5,7 @@
 // so it may be slow and build strings.
 
 #include <algorithm>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -22,13 +23,28 @@ Violation explain_violation(Model& model, const History& history, const Partitio
   v.partition_operations = ops.size();
   typename Model::State state = model.initial_state();
   std::vector<bool> placed(ops.size(), false);
+  // The return positions not yet placed: the earliest is the frontier a
+  // model that places operations lazily needs (wgl.h, update_frontier).
+  constexpr bool kNeedsFrontier = requires(Model& m) { m.set_frontier(std::uint64_t{}); };
+  std::set<std::uint64_t> unplaced_returns;
+  for (const SearchOp& op : ops) {
+    if (kNeedsFrontier && op.return_position != kNeverReturned) unplaced_returns.insert(op.return_position);
+  }
+  const auto tell_frontier = [&] {
+    if constexpr (kNeedsFrontier) {
+      model.set_frontier(unplaced_returns.empty() ? kNeverReturned : *unplaced_returns.begin());
+    }
+  };
   for (const std::uint32_t op : prefix) {
+    tell_frontier();
     typename Model::State next = state;
     CONFMAN_ASSERT(model.step(state, op, next), "the search's prefix replays through the model");
     state = next;
     placed[op] = true;
+    if constexpr (kNeedsFrontier) unplaced_returns.erase(ops[op].return_position);
     v.prefix.push_back(partition.ops[op]);
   }
+  tell_frontier();
   v.state_after_prefix = model.describe_state(state);
 
   // The earliest return not yet linearized bounds what can come next.

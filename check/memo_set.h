@@ -97,8 +97,8 @@ class MemoSet {
   };
 
   bool equal(const Entry& entry, const std::uint64_t* bits, BitSpan middle, const State& state) const {
-    return entry.middle.first_word == middle.first_word && entry.middle.word_count == middle.word_count &&
-           entry.state == state &&
+    return entry.state == state && entry.middle.first_word == middle.first_word &&
+           entry.middle.word_count == middle.word_count &&
            std::memcmp(&bits_[entry.offset], bits + middle.first_word, middle.word_count * sizeof(std::uint64_t)) ==
                0;
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <set>
 #include <string_view>
 
@@ -49,6 +50,7 @@ std::int64_t writes_since_create(const State& s) { return std::int64_t{s.version
 State written(const State& s, std::uint32_t value, Interval revision, std::int64_t superseded_max) {
   State next;
   next.value = value;
+  next.anonymous_used = s.anonymous_used;
   Interval superseded = last_of(s);
   superseded.max = std::min(superseded.max, superseded_max);
   CONFMAN_ASSERT(superseded.min <= superseded.max, "callers check that the new revision can be higher");
@@ -77,8 +79,9 @@ State written_unknown(const State& s, std::uint32_t value) {
   return written(s, value, {s.last_min + 1, kUnbounded}, kUnbounded);
 }
 
-State deleted(Interval revision) {
+State deleted(const State& s, Interval revision) {
   State next;
+  next.anonymous_used = s.anonymous_used;
   set_last(next, revision);
   return next;
 }
@@ -110,10 +113,44 @@ std::vector<bool> unobserved_unknown_writes(const History& history, const std::v
   return flags;
 }
 
-Result<ConfmanKvModel, ParseError> ConfmanKvModel::prepare(const History& history,
-                                                             std::span<const std::uint32_t> ops) {
+std::optional<AnonymousWrites> split_anonymous_writes(const History& history,
+                                                     const std::vector<std::uint32_t>& ops) {
+  // A cas could observe a lazily placed write's revision, and a value
+  // written twice would tie a get's version to the wrong write.
+  std::set<std::string_view> written;
+  for (const std::uint32_t index : ops) {
+    const Operation& op = history.operations[index];
+    if (op.function == Function::KvCas) return std::nullopt;
+    if (op.function == Function::Put && op.value && !written.insert(*op.value).second) return std::nullopt;
+  }
+  const std::vector<bool> unobserved = unobserved_unknown_writes(history, ops);
+  AnonymousWrites split;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (unobserved[i]) {
+      split.call_positions.push_back(history.operations[ops[i]].call_position);
+    } else {
+      split.kept.push_back(ops[i]);
+    }
+  }
+  std::sort(split.call_positions.begin(), split.call_positions.end());
+  return split;
+}
+
+Result<ConfmanKvModel, ParseError> ConfmanKvModel::prepare(const History& history, std::span<const std::uint32_t> ops,
+                                                             std::vector<std::uint64_t> anonymous_calls) {
   ConfmanKvModel model;
+  model.anonymous_calls_ = std::move(anonymous_calls);
   const std::vector<bool> unobserved = unobserved_unknown_writes(history, {ops.begin(), ops.end()});
+  // The version a get saw with each value: an observed put of unknown
+  // outcome made that version, which fixes how many lazily placed writes
+  // came before it.
+  std::map<std::string_view, std::int64_t> seen_version;
+  for (const std::uint32_t index : ops) {
+    const Operation& op = history.operations[index];
+    if (op.function == Function::Get && op.outcome == Outcome::Ok && op.read_value) {
+      seen_version.try_emplace(*op.read_value, op.version);
+    }
+  }
   CONFMAN_ASSERT(model.values_.intern("") == 0, "absence interns first");
   model.ops_.reserve(ops.size());
   for (const std::uint32_t index : ops) {
@@ -138,6 +175,10 @@ Result<ConfmanKvModel, ParseError> ConfmanKvModel::prepare(const History& histor
     op.mod_revision = operation.mod_revision;
     op.create_revision = operation.create_revision;
     op.version = operation.version;
+    if (op.unknown && f == Function::Put && operation.value) {
+      const auto seen = seen_version.find(*operation.value);
+      op.version = seen == seen_version.end() ? 0 : seen->second;
+    }
     model.ops_.push_back(op);
   }
   return model;
@@ -148,6 +189,7 @@ std::uint64_t ConfmanKvModel::hash(const State& s) const {
   h = hash_combine(h, static_cast<std::uint64_t>(s.last_max));
   h = hash_combine(h, static_cast<std::uint64_t>(s.create_min));
   h = hash_combine(h, static_cast<std::uint64_t>(s.create_max));
+  h = hash_combine(h, s.anonymous_used);
   return hash_combine(h, (std::uint64_t{s.value} << 32) | s.version);
 }
 
@@ -164,6 +206,52 @@ bool ConfmanKvModel::apply(const State& state, std::uint32_t index, State& next,
       CONFMAN_ASSERT(false, "prepare() admits only get, put, delete and cas");
       return false;
   }
+}
+
+// An unobserved unknown write X directly followed by a delete: X changed
+// nothing anyone saw (no get can return its value, and its revision is
+// still open, so nothing observed that), and the delete erases it. Leaving
+// X out gives the delete the state before X, which is at least as wide (one
+// revision fewer used), unless X created the key and the delete is one that
+// must find it: then leaving out both X and a delete of unknown outcome is
+// the equivalent. So the search never places a delete right after such an
+// X: 64 clients timing out on an isolated leader otherwise made every
+// interleaving of their puts and deletes a configuration of its own.
+bool ConfmanKvModel::follows_unobserved_write(const State& s, const Op& op) const {
+  if (s.value != kUnobservedValue || s.last_max != kUnbounded) return false;
+  return op.unknown || s.version >= 2;
+}
+
+std::vector<std::uint32_t> ConfmanKvModel::revision_predecessors() const {
+  std::vector<std::pair<std::int64_t, std::uint32_t>> writes;  // (revision, op)
+  for (std::uint32_t i = 0; i < ops_.size(); ++i) {
+    const Op& op = ops_[i];
+    const bool acknowledged_write = !op.unknown && op.result != KvResult::NotFound && op.result != KvResult::CompareFailed &&
+                                    (op.function == Function::Put || op.function == Function::Delete ||
+                                     op.function == Function::KvCas);
+    if (acknowledged_write) writes.emplace_back(op.revision, i);
+  }
+  std::sort(writes.begin(), writes.end());
+  std::vector<std::uint32_t> predecessor(ops_.size(), kNoPredecessor);
+  for (std::size_t k = 1; k < writes.size(); ++k) {
+    // Equal revisions are a violation the model reports; no order is imposed.
+    if (writes[k - 1].first < writes[k].first) predecessor[writes[k].second] = writes[k - 1].second;
+  }
+  return predecessor;
+}
+
+std::size_t ConfmanKvModel::anonymous_available() const {
+  return static_cast<std::size_t>(std::lower_bound(anonymous_calls_.begin(), anonymous_calls_.end(), frontier_) -
+                                  anonymous_calls_.begin());
+}
+
+bool ConfmanKvModel::place_anonymous(const State& s, std::int64_t count, State& out) const {
+  out = s;
+  if (count <= 0) return count == 0;
+  if (std::int64_t{s.anonymous_used} + count > static_cast<std::int64_t>(anonymous_available())) return false;
+  for (std::int64_t i = 0; i < count; ++i) out = written_unknown(out, kUnobservedValue);
+  out.anonymous_used = s.anonymous_used + static_cast<std::uint32_t>(count);
+  return true;
 }
 
 template <bool kExplain>
@@ -203,7 +291,17 @@ bool ConfmanKvModel::apply_get(const State& s, const Op& op, State& next, std::s
 template <bool kExplain>
 bool ConfmanKvModel::apply_put(const State& s, const Op& op, State& next, std::string* why) const {
   if (op.unknown) {
-    next = written_unknown(s, op.value);
+    // Observed (its version known from a get): the lazily placed writes
+    // that version needs come first. Unobserved ones are not in the search
+    // when placed lazily.
+    State before = s;
+    if (op.version != 0 && !anonymous_calls_.empty()) {
+      const std::int64_t missing = op.version - (present(s) ? std::int64_t{s.version} : 0) - 1;
+      if (missing > 0 && !place_anonymous(s, missing, before)) {
+        return reject<kExplain>(why, [&] { return missing_writes_reason(s, op, missing); });
+      }
+    }
+    next = written_unknown(before, op.value);
     return true;
   }
   return apply_acknowledged_write<kExplain>(s, op, next, why);
@@ -212,8 +310,15 @@ bool ConfmanKvModel::apply_put(const State& s, const Op& op, State& next, std::s
 // A put, or a cas that passed its compare: it got revision op.revision and
 // made version op.version.
 template <bool kExplain>
-bool ConfmanKvModel::apply_acknowledged_write(const State& s, const Op& op, State& next,
+bool ConfmanKvModel::apply_acknowledged_write(const State& reached, const Op& op, State& next,
                                               std::string* why) const {
+  State s = reached;
+  if (!anonymous_calls_.empty()) {
+    const std::int64_t missing = op.version - (present(reached) ? std::int64_t{reached.version} : 0) - 1;
+    if (missing > 0 && !place_anonymous(reached, missing, s)) {
+      return reject<kExplain>(why, [&] { return missing_writes_reason(reached, op, missing); });
+    }
+  }
   if (op.revision <= s.last_min) {
     return reject<kExplain>(why, [&] {
       return std::string(function_name(op.function)) + " returned revision " + std::to_string(op.revision) +
@@ -235,13 +340,19 @@ bool ConfmanKvModel::apply_acknowledged_write(const State& s, const Op& op, Stat
 
 template <bool kExplain>
 bool ConfmanKvModel::apply_delete(const State& s, const Op& op, State& next, std::string* why) const {
+  if (follows_unobserved_write(s, op)) {
+    return reject<kExplain>(why, [&] {
+      return "a delete right after a write nobody observed: the same history without that write "
+             "fits at least as well, so only that one is tried";
+    });
+  }
   if (op.unknown) {
     if (!present(s)) {
       return reject<kExplain>(why, [&] {
         return "a delete of unknown outcome has no effect here: " + describe_state(s);
       });
     }
-    next = deleted({s.last_min + 1, kUnbounded});
+    next = deleted(s, {s.last_min + 1, kUnbounded});
     return true;
   }
   if (op.result == KvResult::NotFound) {
@@ -249,15 +360,18 @@ bool ConfmanKvModel::apply_delete(const State& s, const Op& op, State& next, std
     next = s;
     return true;
   }
-  if (!present(s)) return reject<kExplain>(why, [&] { return "delete removed the key, but " + describe_state(s); });
-  if (op.revision <= s.last_min) {
+  State s_present = s;
+  if (!present(s) && !(!anonymous_calls_.empty() && place_anonymous(s, 1, s_present))) {
+    return reject<kExplain>(why, [&] { return "delete removed the key, but " + describe_state(s); });
+  }
+  if (op.revision <= s_present.last_min) {
     return reject<kExplain>(why, [&] {
       return "delete returned revision " + std::to_string(op.revision) +
              ", but the key's last write already had revision " + show(last_of(s)) +
              " (revisions only grow)";
     });
   }
-  next = deleted({op.revision, op.revision});
+  next = deleted(s_present, {op.revision, op.revision});
   return true;
 }
 
@@ -308,6 +422,13 @@ bool ConfmanKvModel::apply_failed_compare(const State& s, const Op& op, State& n
   }
   next = current == 0 ? s : observed(s, current);
   return true;
+}
+
+std::string ConfmanKvModel::missing_writes_reason(const State& s, const Op& op, std::int64_t missing) const {
+  return std::string(function_name(op.function)) + " made version " + std::to_string(op.version) + ", so " +
+         std::to_string(missing) + " writes nobody observed must have come first (" + describe_state(s) +
+         "), but only " + std::to_string(anonymous_available() - s.anonymous_used) +
+         " writes of unknown outcome that no get returned were invoked by then and not yet placed";
 }
 
 std::string ConfmanKvModel::show_value(std::uint32_t value) const {

@@ -29,6 +29,7 @@
 // is the same as not being linearized, which the search allows anyway.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -53,6 +54,28 @@ namespace confman::check {
 // 140,000-operation history was unknown after 2 GiB.
 std::vector<bool> unobserved_unknown_writes(const History& history, const std::vector<std::uint32_t>& ops);
 
+// Stronger, on a key without cas: an unobserved unknown put X changes
+// nothing a later operation can see but the version (and, when it creates
+// the key, the create revision), so in some linearization each X that took
+// effect sits right before the next put (a get after X fails, and a delete
+// after X erases it, so leaving X out fits at least as well) or before an
+// acknowledged delete of a key only X created. The search therefore leaves
+// these X out (`kept`), and the model places them lazily: a put that
+// reports version V over version v takes V - v - 1 of them, the earliest
+// invoked first, each only once every operation that returned before its
+// invocation has been linearized (the search says how far that is:
+// set_frontier). A put of unknown outcome that a get did observe made the
+// version that get saw, which fixes how many come before it. A cas could
+// observe X's revision, and a value written twice would tie a get's version
+// to the wrong put, so keys with a cas or a repeated value keep every
+// operation (nullopt).
+struct AnonymousWrites {
+  std::vector<std::uint32_t> kept;             // the partition without them, in order
+  std::vector<std::uint64_t> call_positions;   // theirs, ascending
+};
+std::optional<AnonymousWrites> split_anonymous_writes(const History& history,
+                                                     const std::vector<std::uint32_t>& ops);
+
 class ConfmanKvModel {
  public:
   // A revision is an interval [min, max]; min == max when it is known.
@@ -63,20 +86,43 @@ class ConfmanKvModel {
     std::int64_t create_max = 0;  //   (at version 1 it is the mod_revision)
     std::uint32_t value = 0;      // interned JSON text; 0 = absent
     std::uint32_t version = 0;    // 0 = absent
+    std::uint32_t anonymous_used = 0;  // lazily placed unobserved writes so far (see above)
     bool operator==(const State&) const = default;
   };
 
-  static Result<ConfmanKvModel, ParseError> prepare(const History& history,
-                                                      std::span<const std::uint32_t> ops);
+  // anonymous_calls: the call positions of the writes split off by
+  // split_anonymous_writes (empty: none are placed lazily).
+  static Result<ConfmanKvModel, ParseError> prepare(const History& history, std::span<const std::uint32_t> ops,
+                                                      std::vector<std::uint64_t> anonymous_calls = {});
+
+  // For each operation, the acknowledged write of this key with the next
+  // lower revision when the operation is an acknowledged write (else
+  // kNoPredecessor): revisions order a key's writes, so the model accepts them in
+  // that order only, and the search need not try another (wgl.h, `after`).
+  // Without it, a write could borrow a lazily placed write in place of a
+  // concurrent one with a lower revision, and the search found out only
+  // dozens of operations later.
+  std::vector<std::uint32_t> revision_predecessors() const;
+  static constexpr std::uint32_t kNoPredecessor = 0xffff'ffffu;
+
+  // The return position of the earliest operation not yet linearized that
+  // returned: an unobserved write invoked before it may be placed now.
+  void set_frontier(std::uint64_t position) { frontier_ = position; }
 
   State initial_state() const { return State{}; }
   bool step(const State& state, std::uint32_t op, State& next) const;
   std::uint64_t hash(const State& state) const;
   std::size_t memory_bytes() const { return values_.memory_bytes(); }
 
-  // A get never widens the state (it may narrow an unknown revision); the
-  // search commits to one only where it leaves the state unchanged (wgl.h).
-  bool is_pure_read(std::uint32_t op) const { return ops_[op].function == Function::Get; }
+  // A get, a delete that found no key and a cas that failed its compare
+  // never widen the state (they may narrow an unknown revision); the search
+  // commits to one only where it leaves the state unchanged (wgl.h).
+  bool is_pure_read(std::uint32_t op) const {
+    const Op& o = ops_[op];
+    if (o.unknown) return false;
+    return o.function == Function::Get || (o.function == Function::Delete && o.result == KvResult::NotFound) ||
+           (o.function == Function::KvCas && o.result == KvResult::CompareFailed);
+  }
 
   std::string why_rejected(const State& state, std::uint32_t op) const;
   std::string describe_state(const State& state) const;
@@ -111,11 +157,20 @@ class ConfmanKvModel {
   bool apply_acknowledged_write(const State& state, const Op& op, State& next, std::string* why) const;
 
   std::string show_value(std::uint32_t value) const;
+  bool follows_unobserved_write(const State& s, const Op& op) const;
+  // `s` after `count` lazily placed unobserved writes, or false when fewer
+  // than that were invoked by the frontier and unused.
+  bool place_anonymous(const State& s, std::int64_t count, State& out) const;
+  std::size_t anonymous_available() const;
+  std::string missing_writes_reason(const State& s, const Op& op, std::int64_t missing) const;
+
   // The one value of every unobserved unknown write (see above).
   static constexpr std::uint32_t kUnobservedValue = 0xffff'ffffu;
 
   std::vector<Op> ops_;
   ValueInterner values_;  // id 0 is "", which no JSON text is: it marks absence
+  std::vector<std::uint64_t> anonymous_calls_;
+  std::uint64_t frontier_ = ~std::uint64_t{0};
 };
 
 }  // namespace confman::check

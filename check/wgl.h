@@ -61,6 +61,9 @@ struct SearchOp {
   std::uint64_t call_position = 0;
   std::uint64_t return_position = kNeverReturned;  // kNeverReturned: unknown outcome
   std::uint32_t twin = kNoTwin;  // an earlier unknown-outcome op with the same input
+  // An op the model can only accept before this one (e.g. an acknowledged
+  // write with a lower revision on the same key): tried only after it.
+  std::uint32_t after = kNoTwin;
 };
 
 // No search grows past this, whatever it is asked: the memo's arena indexes
@@ -106,6 +109,7 @@ class WglSearch {
       : model_(model), ops_(ops), limits_(limits), words_((ops.size() + 63) / 64) {
     build_entries();
     bits_.assign(words_ == 0 ? 1 : words_, 0);
+    if (words_ <= kWholeBitsetWords) bits_span_ = {0, static_cast<std::uint32_t>(words_)};
     SplitMix64 keys(kOperationKeySeed);
     op_keys_.resize(ops.size());
     for (std::uint64_t& key : op_keys_) key = keys.next();
@@ -125,6 +129,7 @@ class WglSearch {
   struct Frame {
     std::int32_t call = 0;
     bool committed = false;  // a pure read: no alternative is tried in its place
+    BitSpan span;            // bits_span_ before it was linearized
     State state;
   };
 
@@ -134,11 +139,20 @@ class WglSearch {
   // Puts them back; only valid in the reverse order of lift().
   void unlift(std::int32_t call);
   bool linearized(std::uint32_t op) const { return (bits_[op / 64] >> (op % 64)) & 1U; }
-  void flip(std::uint32_t op) {
+  // Sets op's bit (linearized), keeping bits_span_ exact. A partition of a
+  // few words keeps them all (the span is fixed): tracking costs more there
+  // than it saves.
+  void mark(std::uint32_t op) {
     const std::size_t word = op / 64;
-    bits_[word] ^= std::uint64_t{1} << (op % 64);
+    bits_[word] |= std::uint64_t{1} << (op % 64);
     bits_hash_ ^= op_keys_[op];
-    track_span(word);
+    if (words_ > kWholeBitsetWords) track_span(word);
+  }
+  // Clears op's bit again; the caller restores the span it saved.
+  void unmark(std::uint32_t op, BitSpan span) {
+    bits_[op / 64] &= ~(std::uint64_t{1} << (op % 64));
+    bits_hash_ ^= op_keys_[op];
+    bits_span_ = span;
   }
   // Keeps bits_span_ exact after bits_[word] changed: the memo stores only
   // the words between the leading all-ones and the trailing all-zeros ones,
@@ -159,7 +173,11 @@ class WglSearch {
     end = std::max(end, first);
     bits_span_ = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(end - first)};
   }
-  bool try_linearize(std::int32_t call, const State& state, State& next);
+  [[gnu::always_inline]] bool try_linearize(std::int32_t call, const State& state, State& next);
+  // Tells a model that places operations lazily (set_frontier, in
+  // model_confman_kv.h) the return position of the earliest operation not
+  // yet linearized; called whenever the linearized set changes.
+  void update_frontier();
   // Undoes linearizations up to one whose alternatives are still to be
   // tried; false when there is none (the history is not linearizable).
   bool backtrack(State& state, std::size_t& unreturned, std::int32_t& node);
@@ -176,6 +194,7 @@ class WglSearch {
   std::vector<std::uint64_t> bits_;
   std::vector<std::uint64_t> op_keys_;
   std::uint64_t bits_hash_ = 0;
+  static constexpr std::size_t kWholeBitsetWords = 8;
   BitSpan bits_span_;
   std::vector<Frame> stack_;
   std::vector<std::uint32_t> longest_;
@@ -253,17 +272,33 @@ void WglSearch<Model>::unlift(std::int32_t call) {
   entries_[static_cast<std::size_t>(entry.next)].prev = call;
 }
 
+template <typename Model>
+void WglSearch<Model>::update_frontier() {
+  if constexpr (requires(Model& m) { m.set_frontier(std::uint64_t{}); }) {
+    const auto tail = static_cast<std::int32_t>(entries_.size()) - 1;
+    std::int32_t node = entries_[0].next;
+    while (node != tail && entries_[static_cast<std::size_t>(node)].is_call) {
+      node = entries_[static_cast<std::size_t>(node)].next;
+    }
+    model_.set_frontier(node == tail ? kNeverReturned
+                                     : ops_[entries_[static_cast<std::size_t>(node)].op].return_position);
+  }
+}
+
 // Steps the model and records the new configuration in the memo; false when
 // the model refuses the operation here or the configuration was seen before.
 template <typename Model>
-bool WglSearch<Model>::try_linearize(std::int32_t call, const State& state, State& next) {
+inline bool WglSearch<Model>::try_linearize(std::int32_t call, const State& state, State& next) {
   const std::uint32_t op = entries_[static_cast<std::size_t>(call)].op;
   const std::uint32_t twin = ops_[op].twin;
   if (twin != kNoTwin && !linearized(twin)) return false;
+  const std::uint32_t after = ops_[op].after;
+  if (after != kNoTwin && !linearized(after)) return false;
   if (!model_.step(state, op, next)) return false;
-  flip(op);
+  const BitSpan before = bits_span_;
+  mark(op);
   if (memo_.insert(bits_.data(), bits_span_, bits_hash_ ^ model_.hash(next), next)) return true;
-  flip(op);
+  unmark(op, before);
   return false;
 }
 
@@ -276,7 +311,7 @@ bool WglSearch<Model>::backtrack(State& state, std::size_t& unreturned, std::int
     longest_clean_ = std::min(longest_clean_, stack_.size());
     state = top.state;
     const Entry& undone = entries_[static_cast<std::size_t>(top.call)];
-    flip(undone.op);
+    unmark(undone.op, top.span);
     unreturned += undone.match >= 0 ? 1 : 0;
     unlift(top.call);
     node = undone.next;
@@ -333,6 +368,7 @@ SearchResult WglSearch<Model>::run() {
   State state = model_.initial_state();
   State next = state;
   std::int32_t node = entries_[0].next;
+  update_frontier();
   SearchOutcome outcome = SearchOutcome::Linearizable;
   while (unreturned > 0) {
     ++steps_;
@@ -341,11 +377,13 @@ SearchResult WglSearch<Model>::run() {
                  "the search walked past every return entry");
     const Entry& entry = entries_[static_cast<std::size_t>(node)];
     if (entry.is_call) {
+      const BitSpan span_before = bits_span_;
       if (try_linearize(node, state, next)) {
-        stack_.push_back(Frame{node, entry.pure_read && next == state, state});
+        stack_.push_back(Frame{node, entry.pure_read && next == state, span_before, state});
         state = next;
         unreturned -= entry.match >= 0 ? 1 : 0;
         lift(node);
+        update_frontier();
         remember_longest();
         node = entries_[0].next;
       } else {
@@ -358,6 +396,7 @@ SearchResult WglSearch<Model>::run() {
       outcome = SearchOutcome::NotLinearizable;
       break;
     }
+    update_frontier();
   }
   peak_memory_bytes_ = std::max(peak_memory_bytes_, memory_bytes());
   result.outcome = outcome;
