@@ -22,6 +22,8 @@ packages=(
   slurm-wlm munge
   # The Kubernetes manifest's syntax check (tests/k8s_manifest_test.cpp).
   libyaml-cpp-dev
+  # confman-nemesis (tools/nemesis/): network namespaces, veth and routes.
+  iproute2
 )
 
 missing=()
