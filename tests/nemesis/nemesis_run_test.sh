@@ -15,22 +15,7 @@ set -euo pipefail
 
 nemesis=$1
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "SKIPPED: confman-nemesis needs root to create network namespaces"
-  exit 77
-fi
-if ! command -v ip >/dev/null; then
-  echo "SKIPPED: iproute2's ip is not installed (tools/install-deps.sh installs it)"
-  exit 77
-fi
-probe="cmnprobe$$"
-if ! ip netns add "$probe" 2>/tmp/nemesis-probe.$$; then
-  echo "SKIPPED: cannot create a network namespace here: $(cat /tmp/nemesis-probe.$$)"
-  rm -f /tmp/nemesis-probe.$$
-  exit 77
-fi
-ip netns del "$probe"
-rm -f /tmp/nemesis-probe.$$
+source "$(dirname "$0")/namespaces_or_skip.sh"
 
 status=0
 out=$("$nemesis" --seed 11 --duration 60 --clients 16 --request-timeout-ms 150 --attempts 1 \
