@@ -97,10 +97,13 @@ class MemoSet {
   };
 
   bool equal(const Entry& entry, const std::uint64_t* bits, BitSpan middle, const State& state) const {
-    return entry.state == state && entry.middle.first_word == middle.first_word &&
-           entry.middle.word_count == middle.word_count &&
-           std::memcmp(&bits_[entry.offset], bits + middle.first_word, middle.word_count * sizeof(std::uint64_t)) ==
-               0;
+    if (!(entry.state == state) || entry.middle.first_word != middle.first_word ||
+        entry.middle.word_count != middle.word_count) {
+      return false;
+    }
+    // memcmp of no words could be given a null arena, which it may not.
+    return middle.word_count == 0 || std::memcmp(bits_.data() + entry.offset, bits + middle.first_word,
+                                                 middle.word_count * sizeof(std::uint64_t)) == 0;
   }
 
   void grow() {
