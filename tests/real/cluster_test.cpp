@@ -9,13 +9,12 @@
 #include <boost/json.hpp>
 
 #include <atomic>
-#include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "check/checker.h"
 #include "real/client/http_exchange.h"
 #include "tests/real/process_cluster.h"
+#include "tools/nemesis/recorded_workload.h"
 
 namespace confman::real::testing {
 namespace {
@@ -99,68 +98,59 @@ TEST(RealCluster, ConfmanctlAgainstTheCluster) {
   EXPECT_EQ(ctl({"get", "/svc//bad"}).exit_code, 1);
 }
 
-// History recording for the linearizability check (sim/HISTORY.md format),
-// in real time since the test started.
-class Recorder {
- public:
-  std::int64_t now_us() const {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
-  }
-  void add(const std::string& line) {
-    std::lock_guard lock(mutex_);
-    lines_ << line << "\n";
-  }
-  std::string jsonl() {
-    std::lock_guard lock(mutex_);
-    return lines_.str();
-  }
+// History recording for the linearizability check: our history format
+// (sim/HISTORY.md) through its own types, in real time since the test
+// started (nemesis::SharedHistory, which confman-nemesis records with).
+using Recorder = nemesis::SharedHistory;
 
- private:
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::mutex mutex_;
-  std::ostringstream lines_;
-};
-
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
+sim::HistoryEvent invocation(Recorder& history, int process, sim::OpKind kind, const std::string& key) {
+  sim::HistoryEvent event;
+  event.process = process;
+  event.f = kind;
+  event.key = key;
+  event.time_us = history.now_us();
+  return event;
 }
 
 void record_put(Recorder& history, int process, client::Client& client, const std::string& key, const std::string& value,
                 std::atomic<int>& acknowledged) {
-  const std::string head = "{\"process\":" + std::to_string(process) + ",\"f\":\"put\",\"key\":" + quoted(key) +
-                           ",\"value\":" + quoted(value);
-  history.add(head + ",\"type\":\"invoke\",\"time_us\":" + std::to_string(history.now_us()) + "}");
+  sim::HistoryEvent event = invocation(history, process, sim::OpKind::Put, key);
+  event.value = value;
+  history.record(event);
   auto put = client.put(key, value);
-  const std::string at = ",\"time_us\":" + std::to_string(history.now_us()) + "}";
+  event.time_us = history.now_us();
   if (put) {
     acknowledged += 1;
-    history.add(head + ",\"type\":\"ok\",\"revision\":" + std::to_string(put->mod_revision) +
-                ",\"version\":" + std::to_string(put->version) + at);
+    event.type = sim::EventType::Ok;
+    event.revision = put->mod_revision;
+    event.version = put->version;
   } else {
-    history.add(head + ",\"type\":\"info\"" + at);  // it may have taken effect
+    event.type = sim::EventType::Info;  // it may have taken effect
   }
+  history.record(event);
 }
 
 void record_get(Recorder& history, int process, client::Client& client, const std::string& key) {
-  const std::string head = "{\"process\":" + std::to_string(process) + ",\"f\":\"get\",\"key\":" + quoted(key);
-  history.add(head + ",\"type\":\"invoke\",\"time_us\":" + std::to_string(history.now_us()) + "}");
+  sim::HistoryEvent event = invocation(history, process, sim::OpKind::Get, key);
+  history.record(event);
   auto got = client.get(key);
-  const std::string at = ",\"time_us\":" + std::to_string(history.now_us()) + "}";
+  event.time_us = history.now_us();
   if (!got) {
-    history.add(head + ",\"type\":\"fail\"" + at);  // a read has no effect
-  } else if (!got->has_value()) {
-    history.add(head + ",\"type\":\"ok\",\"found\":false" + at);
+    event.type = sim::EventType::Fail;  // a read has no effect
   } else {
-    const client::KeyValue& item = **got;
-    history.add(head + ",\"type\":\"ok\",\"found\":true,\"value\":" + quoted(item.value_json) +
-                ",\"mod_revision\":" + std::to_string(item.mod_revision) + ",\"create_revision\":" +
-                std::to_string(item.create_revision) + ",\"version\":" + std::to_string(item.version) + at);
+    event.type = sim::EventType::Ok;
+    event.found = got->has_value();
+    event.read_revision = client.highest_revision_seen();
+    if (got->has_value()) {
+      const client::KeyValue& item = **got;
+      event.value = item.value_json;
+      event.mod_revision = item.mod_revision;
+      event.create_revision = item.create_revision;
+      event.version = item.version;
+      event.read_revision = item.revision;
+    }
   }
+  history.record(event);
 }
 
 TEST(RealCluster, LeaderKilledUnderLoadLosesNoAcknowledgedWrite) {
@@ -168,7 +158,7 @@ TEST(RealCluster, LeaderKilledUnderLoadLosesNoAcknowledgedWrite) {
   cluster.start_all();
   const std::uint64_t leader = cluster.await_leader();
   ASSERT_NE(leader, 0u);
-  Recorder history;
+  Recorder history(std::chrono::steady_clock::now());
   std::atomic<bool> stop{false};
   std::atomic<int> acknowledged{0};
   constexpr int kWriters = 4;
@@ -207,7 +197,7 @@ TEST(RealCluster, LeaderKilledUnderLoadLosesNoAcknowledgedWrite) {
 
   check::CheckOptions check_options;
   check_options.model = "confman-kv";
-  const check::CheckReport report = check::check_confman_history(history.jsonl(), check_options, "real-cluster");
+  const check::CheckReport report = check::check_confman_history(history.to_jsonl(), check_options, "real-cluster");
   EXPECT_EQ(report.verdict, check::Verdict::Linearizable) << report.summary << "\n" << report.explanation_text;
   EXPECT_NE(cluster.await_leader(), 0u);
 }
