@@ -22,7 +22,7 @@ out=$("$nemesis" --seed 11 --duration 60 --clients 16 --request-timeout-ms 150 -
         --failover-bound-ms 10000) || status=$?
 echo "$out"
 line=$(head -1 <<<"$out")
-for expected in "linearizability=linearizable" "lost_acked_writes=0" "diverged_keys=0" "unexpected_exits=0" \
+for expected in "linearizability=linearizable" "lost_acked_writes=0" "converged=yes" "diverged_keys=0" "unexpected_exits=0" \
                 "verdict=ok"; do
   if ! grep -q "$expected" <<<"$line"; then
     echo "FAILED: the summary lacks $expected"

@@ -45,6 +45,7 @@ struct RunSummary {
   std::string linearizability;  // "linearizable", "not linearizable", "unknown"
   std::string check_summary;
   std::size_t lost_acked_writes = 0;
+  bool converged = false;         // every node named one leader and applied the same index
   std::size_t diverged_keys = 0;  // keys whose value differs between nodes at the end
   std::size_t unexpected_exits = 0;
   std::vector<std::string> fault_errors;  // a fault that could not be injected or undone
