@@ -23,7 +23,7 @@ for seed in 1 2 3 4 5; do
   echo "$out"
   if [ "$status" -eq 1 ] && grep -q "linearizability=not-linearizable" <<<"$out"; then
     echo "caught at seed $seed"
-    rm -rf "$(sed -n 's/^history, logs and data: //p' <<<"$out")"
+    rm -rf "$(sed -n 's/^history and logs: //p' <<<"$out")"
     exit 0
   fi
 done

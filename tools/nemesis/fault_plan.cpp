@@ -13,6 +13,7 @@ const char* fault_kind_name(FaultKind kind) {
     case FaultKind::Partition: return "partition";
     case FaultKind::IsolateLeader: return "isolate-leader";
     case FaultKind::OneWay: return "one-way";
+    case FaultKind::DiskFull: return "disk-full";
   }
   return "unknown";
 }
@@ -50,7 +51,8 @@ std::string PlannedFault::describe() const {
   std::string text = std::string(fault_kind_name(kind)) + "@" + std::to_string(at_ms) + "ms";
   switch (kind) {
     case FaultKind::Crash:
-    case FaultKind::Pause: text += at_leader ? " leader" : " n" + std::to_string(node); break;
+    case FaultKind::Pause:
+    case FaultKind::DiskFull: text += at_leader ? " leader" : " n" + std::to_string(node); break;
     case FaultKind::Partition: text += " " + list(side_a) + "|" + list(side_b); break;
     case FaultKind::OneWay: text += " " + list(side_a) + "->" + list(side_b); break;
     case FaultKind::IsolateLeader: break;

@@ -7,7 +7,9 @@
 // The vocabulary is the scenario files' (sim/scenario.h): crash (kill -9,
 // restarted when the fault ends), pause (SIGSTOP, then SIGCONT), partition
 // (two random sides, the smaller one at most a minority), isolate-leader,
-// and one-way (one side stops reaching the other). One fault at a time, each
+// one-way (one side stops reaching the other), and disk-full (one node's
+// disk filled: data_disks.h; the node fail-stops on its next write and is
+// restarted when the disk has room again). One fault at a time, each
 // healed before the next, with a quiet gap between, so every leader fault
 // can be measured for failover (the sim's rule, sim/failover.h: a clean
 // fault is one where the rest, a majority, is healthy and connected).
@@ -22,17 +24,17 @@
 
 namespace confman::nemesis {
 
-enum class FaultKind : std::uint8_t { Crash, Pause, Partition, IsolateLeader, OneWay };
+enum class FaultKind : std::uint8_t { Crash, Pause, Partition, IsolateLeader, OneWay, DiskFull };
 const char* fault_kind_name(FaultKind kind);
 std::optional<FaultKind> fault_kind_from_name(std::string_view name);
-inline constexpr FaultKind kAllFaultKinds[] = {FaultKind::Crash, FaultKind::Pause, FaultKind::Partition,
-                                               FaultKind::IsolateLeader, FaultKind::OneWay};
+inline constexpr FaultKind kAllFaultKinds[] = {FaultKind::Crash,         FaultKind::Pause,  FaultKind::Partition,
+                                               FaultKind::IsolateLeader, FaultKind::OneWay, FaultKind::DiskFull};
 
 struct PlannedFault {
   std::uint64_t at_ms = 0;        // from the start of the workload
   std::uint64_t duration_ms = 0;  // until it is healed (restart, resume, heal)
   FaultKind kind = FaultKind::Crash;
-  // crash, pause: the leader of the moment, or node `node`.
+  // crash, pause, disk-full: the leader of the moment, or node `node`.
   bool at_leader = false;
   std::size_t node = 0;
   // partition, one-way: the two sides (node ids); one-way cuts a -> b only.

@@ -73,9 +73,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   std::vector<std::string> fault_names;
   app.add_option("--faults", fault_names, "fault kinds to draw from (default all): crash, pause, partition, "
-                                          "isolate-leader, one-way")
+                                          "isolate-leader, one-way, disk-full")
       ->delimiter(',')
-      ->check(CLI::IsMember({"crash", "pause", "partition", "isolate-leader", "one-way"}));
+      ->check(CLI::IsMember({"crash", "pause", "partition", "isolate-leader", "one-way", "disk-full"}));
   app.add_option("--server", server, "the confman-server binary (default: the one built beside this tool)");
   app.add_option("--election-timeout-ms", settings.server.election_timeout_ms, "the servers' election timeout")
       ->check(CLI::Range(50, 60'000))
@@ -83,7 +83,10 @@ int main(int argc, char** argv) {
   app.add_option("--failover-bound-ms", settings.failover_bound_ms,
                  "a leader fault's longest allowed window to the next acknowledged write")
       ->capture_default_str();
-  app.add_option("--work-dir", settings.work_dir, "where the history, logs and data go (default: a temp folder)");
+  app.add_option("--disk-mb", settings.disk_mb, "each node's disk (a tmpfs), in MiB")
+      ->check(CLI::Range(128, 65'536))
+      ->capture_default_str();
+  app.add_option("--work-dir", settings.work_dir, "where the history and logs go (default: a temp folder)");
   app.add_flag("--keep", settings.keep_work_dir, "keep the work folder even when the run passes");
   CLI11_PARSE(app, argc, argv);
   if (!parse_duration(duration, settings.duration_ms)) {
@@ -123,14 +126,14 @@ int main(int argc, char** argv) {
   if (summary.linearizability != "linearizable") std::cout << "check: " << summary.check_summary << "\n";
   if (!summary.passed()) {
     std::cout << "rerun: " << settings.rerun_command << "\n"
-              << "history, logs and data: " << summary.work_dir.string() << "\n";
+              << "history and logs: " << summary.work_dir.string() << "\n";
     return kExitFailed;
   }
   if (!settings.keep_work_dir) {
     std::error_code ignored;
     std::filesystem::remove_all(summary.work_dir, ignored);
   } else {
-    std::cout << "history, logs and data: " << summary.work_dir.string() << "\n";
+    std::cout << "history and logs: " << summary.work_dir.string() << "\n";
   }
   return kExitPassed;
 }

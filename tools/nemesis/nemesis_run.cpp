@@ -13,6 +13,7 @@
 #include "check/checker.h"
 #include "real/client/client.h"
 #include "tools/nemesis/cluster_probe.h"
+#include "tools/nemesis/data_disks.h"
 #include "tools/nemesis/net_namespaces.h"
 #include "tools/nemesis/recorded_workload.h"
 #include "tools/nemesis/run_judgment.h"
@@ -51,8 +52,9 @@ bool wait_for(Condition condition, Clock::duration limit) {
 // the leader (for the failover windows).
 class FaultExecutor {
  public:
-  FaultExecutor(NetNamespaces& net, ServerNodes& servers, const ClusterProbe& probe, const SharedHistory& history)
-      : net_(net), servers_(servers), probe_(probe), history_(history) {}
+  FaultExecutor(NetNamespaces& net, ServerNodes& servers, DataDisks& disks, const ClusterProbe& probe,
+                const SharedHistory& history)
+      : net_(net), servers_(servers), disks_(disks), probe_(probe), history_(history) {}
 
   void inject(const PlannedFault& fault) {
     const std::uint64_t leader = probe_.leader();
@@ -66,6 +68,12 @@ class FaultExecutor {
       case FaultKind::Pause:
         servers_.pause(target_);
         struck_leader = target_ == leader;
+        break;
+      case FaultKind::DiskFull:
+        // Not counted as a leader fault for failover: a leader with a full
+        // disk serves on until a write needs new space (a snapshot, a new
+        // WAL segment), then fail-stops, at a moment the tool cannot see.
+        note(disks_.fill(target_));
         break;
       case FaultKind::IsolateLeader:
         if (leader == 0) break;
@@ -91,7 +99,8 @@ class FaultExecutor {
     // milliseconds, and writes invoked before the last one may still commit.
     const std::int64_t at_us = history_.now_us();
     if (struck_leader) leader_faults_us_.push_back(at_us);
-    const bool on_a_node = fault.kind == FaultKind::Crash || fault.kind == FaultKind::Pause;
+    const bool on_a_node =
+        fault.kind == FaultKind::Crash || fault.kind == FaultKind::Pause || fault.kind == FaultKind::DiskFull;
     log_ << at_us / 1000 << "ms " << fault.describe() << " leader=" << leader
          << (on_a_node ? " target=" + std::to_string(target_) : "") << (struck_leader ? " struck-leader" : "") << "\n";
   }
@@ -102,12 +111,20 @@ class FaultExecutor {
         if (!servers_.start(target_)) errors_.push_back(servers_.last_error());
         break;
       case FaultKind::Pause: servers_.resume(target_); break;
+      case FaultKind::DiskFull:
+        // A node whose disk filled may have stopped (fail-stop on a failed
+        // write); that exit is the fault's, not a bug.
+        note(disks_.drain(target_));
+        if (servers_.reap(target_)) disk_full_stops_ += 1;
+        if (!servers_.running(target_) && !servers_.start(target_)) errors_.push_back(servers_.last_error());
+        break;
       default: note(net_.heal()); break;
     }
   }
 
   void heal_everything() {
     note(net_.heal());
+    for (std::size_t id = 1; id <= servers_.size(); ++id) note(disks_.drain(id));
     for (std::size_t id = 1; id <= servers_.size(); ++id) {
       servers_.resume(id);
       if (!servers_.running(id) && !servers_.start(id)) errors_.push_back(servers_.last_error());
@@ -118,6 +135,7 @@ class FaultExecutor {
   // One line per fault: when, what, the leader it found, whom it struck.
   std::string log() const { return log_.str(); }
   const std::vector<std::string>& errors() const { return errors_; }
+  std::size_t disk_full_stops() const { return disk_full_stops_; }
 
  private:
   void cut_both_ways(std::size_t a, std::size_t b) {
@@ -130,12 +148,14 @@ class FaultExecutor {
 
   NetNamespaces& net_;
   ServerNodes& servers_;
+  DataDisks& disks_;
   const ClusterProbe& probe_;
   const SharedHistory& history_;
   std::size_t target_ = 0;
   std::vector<std::int64_t> leader_faults_us_;
   std::vector<std::string> errors_;
   std::ostringstream log_;
+  std::size_t disk_full_stops_ = 0;
 };
 
 std::filesystem::path make_work_dir(const RunSettings& settings) {
@@ -267,6 +287,7 @@ std::string RunSummary::line(const RunSettings& settings) const {
          " writes_acked=" + std::to_string(writes_acked) + " faults=" + fault_text +
          " linearizability=" + linearizability + " lost_acked_writes=" + std::to_string(lost_acked_writes) +
          " converged=" + (converged ? "yes" : "no") + " diverged_keys=" + std::to_string(diverged_keys) + " unexpected_exits=" + std::to_string(unexpected_exits) +
+         " disk_full_stops=" + std::to_string(disk_full_stops) +
          " failover=" + failover + (failover_within_bound ? "" : "(over " + std::to_string(settings.failover_bound_ms) + "ms)") +
          " verdict=" + (passed() ? "ok" : "FAIL");
 }
@@ -284,6 +305,12 @@ RunSummary run_nemesis(const RunSettings& settings) {
   if (auto entered = net->enter_client_namespace(); !entered) {
     summary.setup_failed = true;
     summary.setup_error = entered.error().message;
+    return summary;
+  }
+  auto disks = DataDisks::mount(summary.work_dir, settings.nodes, settings.disk_mb);
+  if (!disks) {
+    summary.setup_failed = true;
+    summary.setup_error = "cannot mount the nodes' disks: " + disks.error().message;
     return summary;
   }
   ServerNodes servers(*net, settings.nodes, summary.work_dir, settings.server);
@@ -308,7 +335,7 @@ RunSummary run_nemesis(const RunSettings& settings) {
   workload.start();
   summary.faults = plan_faults(
       {.seed = settings.seed, .duration_ms = settings.duration_ms, .nodes = settings.nodes, .kinds = settings.fault_kinds});
-  FaultExecutor executor(*net, servers, probe, history);
+  FaultExecutor executor(*net, servers, *disks, probe, history);
   run_faults(settings, start, servers, executor, summary);
   executor.heal_everything();
   // The clients stop once a leader is back (so the last fault's failover
@@ -339,6 +366,7 @@ RunSummary run_nemesis(const RunSettings& settings) {
   std::ofstream(summary.work_dir / "history.jsonl") << jsonl;
   check_history(settings, jsonl, summary);
   summary.fault_errors = executor.errors();
+  summary.disk_full_stops = executor.disk_full_stops();
   summary.interrupted_run = interrupted;
   return summary;
 }

@@ -29,6 +29,7 @@ struct RunSettings {
   std::uint32_t request_timeout_ms = 1000;
   std::uint32_t attempts = 10;
   ServerSettings server;
+  std::size_t disk_mb = 256;  // each node's tmpfs (data_disks.h); a WAL segment takes 64 MiB
   std::filesystem::path work_dir;  // empty: a fresh folder under the system's temp folder
   bool keep_work_dir = false;
   // A run fails when a leader fault's failover window exceeds this.
@@ -48,6 +49,7 @@ struct RunSummary {
   bool converged = false;         // every node named one leader and applied the same index
   std::size_t diverged_keys = 0;  // keys whose value differs between nodes at the end
   std::size_t unexpected_exits = 0;
+  std::size_t disk_full_stops = 0;  // nodes that fail-stopped on a full disk (expected)
   std::vector<std::string> fault_errors;  // a fault that could not be injected or undone
   bool interrupted_run = false;
   std::vector<std::int64_t> failover_windows_ms;

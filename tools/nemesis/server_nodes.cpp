@@ -95,15 +95,19 @@ void ServerNodes::resume(std::size_t id) {
   paused_[id - 1] = false;
 }
 
+bool ServerNodes::reap(std::size_t id) {
+  pid_t& pid = pids_.at(id - 1);
+  if (pid <= 0) return false;
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) != pid) return false;
+  pid = 0;
+  paused_[id - 1] = false;
+  return true;
+}
+
 std::size_t ServerNodes::reap_exited() {
   for (std::size_t id = 1; id <= pids_.size(); ++id) {
-    pid_t& pid = pids_[id - 1];
-    if (pid <= 0) continue;
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      pid = 0;
-      return id;
-    }
+    if (reap(id)) return id;
   }
   return 0;
 }

@@ -50,6 +50,8 @@ class ServerNodes {
 
   // A node that exited on its own (not crashed by us): its id, or 0.
   std::size_t reap_exited();
+  // Whether node `id` exited on its own (reaped if so).
+  bool reap(std::size_t id);
 
  private:
   const NetNamespaces& net_;
