@@ -22,8 +22,9 @@ packages=(
   slurm-wlm munge
   # The Kubernetes manifest's syntax check (tests/k8s_manifest_test.cpp).
   libyaml-cpp-dev
-  # confman-nemesis (tools/nemesis/): network namespaces, veth and routes.
-  iproute2
+  # confman-nemesis (tools/nemesis/): network namespaces, veth and routes;
+  # libfaketime for its clock faults.
+  iproute2 libfaketime
 )
 
 missing=()

@@ -111,7 +111,10 @@ class Client {
   // prefix ends in '/'; after: the cursor of the previous page ("" to start).
   ClientResult<ListPage> list(const std::string& prefix, const std::string& after = "", std::size_t limit = 100);
 
-  ClientResult<ClusterState> cluster();
+  // The leader's view (a follower forwards the call), or with
+  // this_node_only the view of the node that answers (?local=true): its own
+  // role, leader, applied index and revision.
+  ClientResult<ClusterState> cluster(bool this_node_only = false);
   ClientResult<ClusterState> add_member(std::uint64_t id, const std::string& peer_url, const std::string& client_url,
                                         bool learner = true);
   ClientResult<ClusterState> promote_member(std::uint64_t id);

@@ -19,8 +19,9 @@ ClientResult<ClusterState> Client::Impl::cluster_request(detail::HttpRequest req
   return std::move(state).value();
 }
 
-ClientResult<ClusterState> Client::cluster() {
-  return impl_->cluster_request(detail::HttpRequest{"GET", "/api/v1/cluster", {}, {}}, false);
+ClientResult<ClusterState> Client::cluster(bool this_node_only) {
+  const std::string target = this_node_only ? "/api/v1/cluster?local=true" : "/api/v1/cluster";
+  return impl_->cluster_request(detail::HttpRequest{"GET", target, {}, {}}, false);
 }
 
 ClientResult<ClusterState> Client::add_member(std::uint64_t id, const std::string& peer_url,

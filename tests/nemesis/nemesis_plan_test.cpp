@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "tools/nemesis/fault_plan.h"
 #include "tools/nemesis/run_judgment.h"
@@ -46,6 +47,14 @@ TEST(FaultPlan, FaultsNeverOverlapAndLeaveAMajorityTogether) {
       free_from = fault.at_ms + fault.duration_ms + settings.min_gap_ms;
       EXPECT_GE(fault.node, 1u);
       EXPECT_LE(fault.node, settings.nodes);
+      if (fault.kind == FaultKind::SlowDisk) {
+        EXPECT_GE(fault.amount, 20);
+        EXPECT_LE(fault.amount, 400);
+      }
+      if (fault.kind == FaultKind::ClockJump) {
+        EXPECT_GE(std::abs(fault.amount), 30);
+        EXPECT_LE(std::abs(fault.amount), 3600);
+      }
       if (fault.kind == FaultKind::Partition || fault.kind == FaultKind::OneWay) {
         EXPECT_FALSE(fault.side_a.empty());
         EXPECT_LT(fault.side_a.size() * 2, settings.nodes) << "the cut-off side is a minority";
@@ -60,6 +69,7 @@ TEST(FaultPlan, OnlyTheAskedKindsAreDrawn) {
   settings.kinds = {FaultKind::Pause};
   for (const PlannedFault& fault : plan_faults(settings)) EXPECT_EQ(fault.kind, FaultKind::Pause);
   EXPECT_EQ(fault_kind_from_name("isolate-leader"), FaultKind::IsolateLeader);
+  for (const FaultKind kind : kAllFaultKinds) EXPECT_EQ(fault_kind_from_name(fault_kind_name(kind)), kind);
   EXPECT_FALSE(fault_kind_from_name("meteor").has_value());
 }
 

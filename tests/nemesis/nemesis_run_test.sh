@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # nemesis.short_run: confman-nemesis for 60 s against three real servers in
 # network namespaces, every fault kind it has (crash, pause, partition,
-# isolate-leader, one-way), asserting safety (linearizable, no acknowledged
+# isolate-leader, one-way, disk-full, slow-disk, disk-error, clock-jump),
+# asserting safety (linearizable, no acknowledged
 # write lost, every node ends with the same data) and, on a shared CI
 # machine, only a generous bound on failover (10 s, against the tool's
 # default of 5 s). Clients time out fast (150 ms, one attempt), so many

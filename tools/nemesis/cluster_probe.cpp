@@ -20,8 +20,10 @@ client::Options one_node(const std::string& endpoint, std::uint32_t timeout_ms) 
 
 NodeView ClusterProbe::ask(std::size_t id) const {
   client::Client client(one_node(endpoints_.at(id - 1), timeout_ms_));
-  auto state = client.cluster();
-  if (!state) return {};
+  // The node's own view: without ?local=true a follower forwards the call,
+  // and every node would report the leader's applied index.
+  auto state = client.cluster(true);
+  if (!state || state->id != id) return {};
   return NodeView{true, state->leader, state->term, state->applied_index, state->revision};
 }
 

@@ -23,7 +23,7 @@ class ClusterProbe {
   explicit ClusterProbe(std::vector<std::string> endpoints, std::uint32_t timeout_ms = 300)
       : endpoints_(std::move(endpoints)), timeout_ms_(timeout_ms) {}
 
-  NodeView ask(std::size_t id) const;  // node ids 1..N
+  NodeView ask(std::size_t id) const;  // node ids 1..N; its own view (?local=true)
   // The leader named in the highest term any answering node reports; 0 if
   // none names one.
   std::uint64_t leader() const;

@@ -14,6 +14,9 @@ const char* fault_kind_name(FaultKind kind) {
     case FaultKind::IsolateLeader: return "isolate-leader";
     case FaultKind::OneWay: return "one-way";
     case FaultKind::DiskFull: return "disk-full";
+    case FaultKind::SlowDisk: return "slow-disk";
+    case FaultKind::DiskError: return "disk-error";
+    case FaultKind::ClockJump: return "clock-jump";
   }
   return "unknown";
 }
@@ -52,7 +55,15 @@ std::string PlannedFault::describe() const {
   switch (kind) {
     case FaultKind::Crash:
     case FaultKind::Pause:
-    case FaultKind::DiskFull: text += at_leader ? " leader" : " n" + std::to_string(node); break;
+    case FaultKind::DiskFull:
+    case FaultKind::DiskError: text += at_leader ? " leader" : " n" + std::to_string(node); break;
+    case FaultKind::SlowDisk:
+      text += (at_leader ? " leader" : " n" + std::to_string(node)) + " " + std::to_string(amount) + "ms/sync";
+      break;
+    case FaultKind::ClockJump:
+      text += (at_leader ? " leader" : " n" + std::to_string(node)) + " " + (amount < 0 ? "" : "+") +
+              std::to_string(amount) + "s";
+      break;
     case FaultKind::Partition: text += " " + list(side_a) + "|" + list(side_b); break;
     case FaultKind::OneWay: text += " " + list(side_a) + "->" + list(side_b); break;
     case FaultKind::IsolateLeader: break;
@@ -77,6 +88,10 @@ std::vector<PlannedFault> plan_faults(const PlanSettings& settings) {
     fault.node = 1 + random.below(settings.nodes);
     if (fault.kind == FaultKind::Partition || fault.kind == FaultKind::OneWay) {
       random_sides(random, settings.nodes, fault);
+    }
+    if (fault.kind == FaultKind::SlowDisk) fault.amount = random.between(20, 400);
+    if (fault.kind == FaultKind::ClockJump) {
+      fault.amount = random.between(30, 3600) * (random.chance(1, 2) ? 1 : -1);
     }
     plan.push_back(fault);
     at += fault.duration_ms + draw(settings.min_gap_ms, settings.max_gap_ms);

@@ -7,9 +7,13 @@
 // The vocabulary is the scenario files' (sim/scenario.h): crash (kill -9,
 // restarted when the fault ends), pause (SIGSTOP, then SIGCONT), partition
 // (two random sides, the smaller one at most a minority), isolate-leader,
-// one-way (one side stops reaching the other), and disk-full (one node's
-// disk filled: data_disks.h; the node fail-stops on its next write and is
-// restarted when the disk has room again). One fault at a time, each
+// one-way (one side stops reaching the other), disk-full (one node's disk
+// filled: data_disks.h; the node fail-stops on its next write and is
+// restarted when the disk has room again), slow-disk (every sync waits
+// `amount` ms) and disk-error (every sync fails: the node fail-stops, and is
+// restarted), both through the fsync shim (fsync_shim.cpp), and clock-jump
+// (the node's wall clock moves by `amount` seconds, through libfaketime;
+// node_controls.h). One fault at a time, each
 // healed before the next, with a quiet gap between, so every leader fault
 // can be measured for failover (the sim's rule, sim/failover.h: a clean
 // fault is one where the rest, a majority, is healthy and connected).
@@ -24,21 +28,35 @@
 
 namespace confman::nemesis {
 
-enum class FaultKind : std::uint8_t { Crash, Pause, Partition, IsolateLeader, OneWay, DiskFull };
+enum class FaultKind : std::uint8_t {
+  Crash,
+  Pause,
+  Partition,
+  IsolateLeader,
+  OneWay,
+  DiskFull,
+  SlowDisk,
+  DiskError,
+  ClockJump
+};
 const char* fault_kind_name(FaultKind kind);
 std::optional<FaultKind> fault_kind_from_name(std::string_view name);
-inline constexpr FaultKind kAllFaultKinds[] = {FaultKind::Crash,         FaultKind::Pause,  FaultKind::Partition,
-                                               FaultKind::IsolateLeader, FaultKind::OneWay, FaultKind::DiskFull};
+inline constexpr FaultKind kAllFaultKinds[] = {
+    FaultKind::Crash,    FaultKind::Pause,    FaultKind::Partition, FaultKind::IsolateLeader, FaultKind::OneWay,
+    FaultKind::DiskFull, FaultKind::SlowDisk, FaultKind::DiskError, FaultKind::ClockJump};
 
 struct PlannedFault {
   std::uint64_t at_ms = 0;        // from the start of the workload
   std::uint64_t duration_ms = 0;  // until it is healed (restart, resume, heal)
   FaultKind kind = FaultKind::Crash;
-  // crash, pause, disk-full: the leader of the moment, or node `node`.
+  // crash, pause and the disk and clock faults: the leader of the moment,
+  // or node `node`.
   bool at_leader = false;
   std::size_t node = 0;
   // partition, one-way: the two sides (node ids); one-way cuts a -> b only.
   std::vector<std::size_t> side_a, side_b;
+  // slow-disk: the delay of each sync (ms); clock-jump: the offset (s).
+  std::int64_t amount = 0;
   std::string describe() const;
 };
 

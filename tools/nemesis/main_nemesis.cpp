@@ -39,6 +39,16 @@ bool parse_duration(const std::string& text, std::uint64_t& ms) {
   return true;
 }
 
+constexpr const char* kFaketimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
+// A file beside this binary, or "" if there is none.
+std::string beside_self(const std::string& name) {
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::canonical("/proc/self/exe", error);
+  if (error || !std::filesystem::exists(self.parent_path() / name)) return "";
+  return (self.parent_path() / name).string();
+}
+
 std::filesystem::path sibling_server(const char* argv0) {
   std::error_code error;
   const std::filesystem::path self = std::filesystem::canonical("/proc/self/exe", error);
@@ -73,9 +83,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   std::vector<std::string> fault_names;
   app.add_option("--faults", fault_names, "fault kinds to draw from (default all): crash, pause, partition, "
-                                          "isolate-leader, one-way, disk-full")
+                                          "isolate-leader, one-way, disk-full, slow-disk, disk-error, clock-jump")
       ->delimiter(',')
-      ->check(CLI::IsMember({"crash", "pause", "partition", "isolate-leader", "one-way", "disk-full"}));
+      ->check(CLI::IsMember({"crash", "pause", "partition", "isolate-leader", "one-way", "disk-full", "slow-disk",
+                             "disk-error", "clock-jump"}));
   app.add_option("--server", server, "the confman-server binary (default: the one built beside this tool)");
   app.add_option("--election-timeout-ms", settings.server.election_timeout_ms, "the servers' election timeout")
       ->check(CLI::Range(50, 60'000))
@@ -102,6 +113,16 @@ int main(int argc, char** argv) {
     return kExitCannotRun;
   }
   settings.server.server_path = server.empty() ? sibling_server(argv[0]).string() : server;
+  settings.server.fsync_shim = beside_self("libconfman_fsync_shim.so");
+  settings.server.faketime = kFaketimeLibrary;
+  if (settings.server.fsync_shim.empty()) {
+    std::cerr << "confman-nemesis: libconfman_fsync_shim.so is not beside the tool (build the target confman_fsync_shim)\n";
+    return kExitCannotRun;
+  }
+  if (!std::filesystem::exists(kFaketimeLibrary)) {
+    std::cerr << "confman-nemesis: " << kFaketimeLibrary << " is missing (tools/install-deps.sh installs libfaketime)\n";
+    return kExitCannotRun;
+  }
   settings.rerun_command = "confman-nemesis --seed " + std::to_string(settings.seed) + " --duration " + duration +
                            " --nodes " + std::to_string(settings.nodes) + " --clients " +
                            std::to_string(settings.clients) + " --keys " + std::to_string(settings.keys) +

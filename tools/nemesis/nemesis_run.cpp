@@ -14,6 +14,7 @@
 #include "real/client/client.h"
 #include "tools/nemesis/cluster_probe.h"
 #include "tools/nemesis/data_disks.h"
+#include "tools/nemesis/node_controls.h"
 #include "tools/nemesis/net_namespaces.h"
 #include "tools/nemesis/recorded_workload.h"
 #include "tools/nemesis/run_judgment.h"
@@ -52,9 +53,9 @@ bool wait_for(Condition condition, Clock::duration limit) {
 // the leader (for the failover windows).
 class FaultExecutor {
  public:
-  FaultExecutor(NetNamespaces& net, ServerNodes& servers, DataDisks& disks, const ClusterProbe& probe,
-                const SharedHistory& history)
-      : net_(net), servers_(servers), disks_(disks), probe_(probe), history_(history) {}
+  FaultExecutor(NetNamespaces& net, ServerNodes& servers, DataDisks& disks, NodeControls& controls,
+                const ClusterProbe& probe, const SharedHistory& history)
+      : net_(net), servers_(servers), disks_(disks), controls_(controls), probe_(probe), history_(history) {}
 
   void inject(const PlannedFault& fault) {
     const std::uint64_t leader = probe_.leader();
@@ -74,6 +75,16 @@ class FaultExecutor {
         // disk serves on until a write needs new space (a snapshot, a new
         // WAL segment), then fail-stops, at a moment the tool cannot see.
         note(disks_.fill(target_));
+        break;
+      case FaultKind::SlowDisk:
+        controls_.set_fsync(target_, "slow " + std::to_string(fault.amount));
+        break;
+      case FaultKind::DiskError:
+        // Like disk-full: the node fail-stops on its next sync, unseen.
+        controls_.set_fsync(target_, "fail");
+        break;
+      case FaultKind::ClockJump:
+        controls_.set_clock_offset(target_, fault.amount);
         break;
       case FaultKind::IsolateLeader:
         if (leader == 0) break;
@@ -99,8 +110,8 @@ class FaultExecutor {
     // milliseconds, and writes invoked before the last one may still commit.
     const std::int64_t at_us = history_.now_us();
     if (struck_leader) leader_faults_us_.push_back(at_us);
-    const bool on_a_node =
-        fault.kind == FaultKind::Crash || fault.kind == FaultKind::Pause || fault.kind == FaultKind::DiskFull;
+    const bool on_a_node = fault.kind != FaultKind::Partition && fault.kind != FaultKind::OneWay &&
+                           fault.kind != FaultKind::IsolateLeader;
     log_ << at_us / 1000 << "ms " << fault.describe() << " leader=" << leader
          << (on_a_node ? " target=" + std::to_string(target_) : "") << (struck_leader ? " struck-leader" : "") << "\n";
   }
@@ -112,19 +123,26 @@ class FaultExecutor {
         break;
       case FaultKind::Pause: servers_.resume(target_); break;
       case FaultKind::DiskFull:
-        // A node whose disk filled may have stopped (fail-stop on a failed
-        // write); that exit is the fault's, not a bug.
+      case FaultKind::DiskError:
+        // A node whose disk filled or failed may have stopped (fail-stop on
+        // a failed write); that exit is the fault's, not a bug.
         note(disks_.drain(target_));
-        if (servers_.reap(target_)) disk_full_stops_ += 1;
+        controls_.reset(target_);
+        if (servers_.reap(target_)) disk_stops_ += 1;
         if (!servers_.running(target_) && !servers_.start(target_)) errors_.push_back(servers_.last_error());
         break;
+      case FaultKind::SlowDisk:
+      case FaultKind::ClockJump: controls_.reset(target_); break;
       default: note(net_.heal()); break;
     }
   }
 
   void heal_everything() {
     note(net_.heal());
-    for (std::size_t id = 1; id <= servers_.size(); ++id) note(disks_.drain(id));
+    for (std::size_t id = 1; id <= servers_.size(); ++id) {
+      note(disks_.drain(id));
+      controls_.reset(id);
+    }
     for (std::size_t id = 1; id <= servers_.size(); ++id) {
       servers_.resume(id);
       if (!servers_.running(id) && !servers_.start(id)) errors_.push_back(servers_.last_error());
@@ -135,7 +153,7 @@ class FaultExecutor {
   // One line per fault: when, what, the leader it found, whom it struck.
   std::string log() const { return log_.str(); }
   const std::vector<std::string>& errors() const { return errors_; }
-  std::size_t disk_full_stops() const { return disk_full_stops_; }
+  std::size_t disk_stops() const { return disk_stops_; }
 
  private:
   void cut_both_ways(std::size_t a, std::size_t b) {
@@ -149,13 +167,14 @@ class FaultExecutor {
   NetNamespaces& net_;
   ServerNodes& servers_;
   DataDisks& disks_;
+  NodeControls& controls_;
   const ClusterProbe& probe_;
   const SharedHistory& history_;
   std::size_t target_ = 0;
   std::vector<std::int64_t> leader_faults_us_;
   std::vector<std::string> errors_;
   std::ostringstream log_;
-  std::size_t disk_full_stops_ = 0;
+  std::size_t disk_stops_ = 0;
 };
 
 std::filesystem::path make_work_dir(const RunSettings& settings) {
@@ -207,22 +226,24 @@ FinalStates read_final_states(const ServerNodes& servers, std::size_t keys, Shar
   return finals;
 }
 
-std::size_t count_diverged_keys(const ClusterProbe& probe, std::size_t nodes, std::size_t keys) {
+// Keys whose value differs between nodes (a node that does not answer
+// counts as differing); each is described in `log`.
+std::size_t count_diverged_keys(const ClusterProbe& probe, std::size_t nodes, std::size_t keys, std::ostream& log) {
   std::size_t diverged = 0;
   for (std::size_t k = 0; k < keys; ++k) {
     const std::string key = Workload::kKeyPrefix + std::to_string(k);
-    std::optional<std::string> first;
-    bool differs = false;
+    std::vector<std::optional<std::string>> values;
+    for (std::size_t id = 1; id <= nodes; ++id) values.push_back(probe.local_value(id, key));
+    const bool same = std::all_of(values.begin(), values.end(), [&](const auto& value) {
+      return value.has_value() && value == values.front();
+    });
+    if (same) continue;
+    diverged += 1;
+    log << "diverged " << key << ":";
     for (std::size_t id = 1; id <= nodes; ++id) {
-      const auto value = probe.local_value(id, key);
-      if (!value) {
-        differs = true;  // converged nodes all answer; one that does not is judged diverged
-        continue;
-      }
-      if (!first) first = value;
-      differs = differs || *value != *first;
+      log << " n" << id << "=" << values[id - 1].value_or("(no answer)");
     }
-    diverged += differs ? 1 : 0;
+    log << "\n";
   }
   return diverged;
 }
@@ -287,7 +308,7 @@ std::string RunSummary::line(const RunSettings& settings) const {
          " writes_acked=" + std::to_string(writes_acked) + " faults=" + fault_text +
          " linearizability=" + linearizability + " lost_acked_writes=" + std::to_string(lost_acked_writes) +
          " converged=" + (converged ? "yes" : "no") + " diverged_keys=" + std::to_string(diverged_keys) + " unexpected_exits=" + std::to_string(unexpected_exits) +
-         " disk_full_stops=" + std::to_string(disk_full_stops) +
+         " disk_stops=" + std::to_string(disk_stops) +
          " failover=" + failover + (failover_within_bound ? "" : "(over " + std::to_string(settings.failover_bound_ms) + "ms)") +
          " verdict=" + (passed() ? "ok" : "FAIL");
 }
@@ -313,7 +334,11 @@ RunSummary run_nemesis(const RunSettings& settings) {
     summary.setup_error = "cannot mount the nodes' disks: " + disks.error().message;
     return summary;
   }
-  ServerNodes servers(*net, settings.nodes, summary.work_dir, settings.server);
+  NodeControls controls(summary.work_dir / "controls", settings.nodes);
+  ServerSettings server = settings.server;
+  const bool clock_faults = std::count(settings.fault_kinds.begin(), settings.fault_kinds.end(), FaultKind::ClockJump) != 0;
+  if (!clock_faults) server.faketime.clear();  // libfaketime wraps every clock call: only when needed
+  ServerNodes servers(*net, controls, settings.nodes, summary.work_dir, server);
   for (std::size_t id = 1; id <= settings.nodes; ++id) {
     if (!servers.start(id)) {
       summary.setup_failed = true;
@@ -335,7 +360,7 @@ RunSummary run_nemesis(const RunSettings& settings) {
   workload.start();
   summary.faults = plan_faults(
       {.seed = settings.seed, .duration_ms = settings.duration_ms, .nodes = settings.nodes, .kinds = settings.fault_kinds});
-  FaultExecutor executor(*net, servers, *disks, probe, history);
+  FaultExecutor executor(*net, servers, *disks, controls, probe, history);
   run_faults(settings, start, servers, executor, summary);
   executor.heal_everything();
   // The clients stop once a leader is back (so the last fault's failover
@@ -346,12 +371,13 @@ RunSummary run_nemesis(const RunSettings& settings) {
   const std::int64_t end_us = history.now_us();
   summary.converged = wait_for([&] { return probe.converged(); }, kConvergenceWait);
   const FinalStates finals = read_final_states(servers, settings.keys, history);
-  summary.diverged_keys = count_diverged_keys(probe, settings.nodes, settings.keys);
+  std::ostringstream divergence;
+  summary.diverged_keys = count_diverged_keys(probe, settings.nodes, settings.keys, divergence);
   const std::vector<WriteRecord> writes = workload.writes();
   summary.lost_acked_writes = lost_acknowledged_writes(writes, finals).size();
   for (const WriteRecord& write : writes) summary.writes_acked += write.acknowledged ? 1 : 0;
   std::ofstream faults_log(summary.work_dir / "faults.log");
-  faults_log << executor.log();
+  faults_log << executor.log() << divergence.str();
   for (const FailoverWindow& window : failover_windows(executor.leader_faults_us(), writes, end_us)) {
     faults_log << "failover after the fault at " << window.fault_us / 1000 << "ms: " << window.window_us / 1000 << "ms"
                << (window.recovered ? "" : " (no acknowledged write before the end)") << "\n";
@@ -366,7 +392,7 @@ RunSummary run_nemesis(const RunSettings& settings) {
   std::ofstream(summary.work_dir / "history.jsonl") << jsonl;
   check_history(settings, jsonl, summary);
   summary.fault_errors = executor.errors();
-  summary.disk_full_stops = executor.disk_full_stops();
+  summary.disk_stops = executor.disk_stops();
   summary.interrupted_run = interrupted;
   return summary;
 }

@@ -49,7 +49,7 @@ struct RunSummary {
   bool converged = false;         // every node named one leader and applied the same index
   std::size_t diverged_keys = 0;  // keys whose value differs between nodes at the end
   std::size_t unexpected_exits = 0;
-  std::size_t disk_full_stops = 0;  // nodes that fail-stopped on a full disk (expected)
+  std::size_t disk_stops = 0;  // nodes that fail-stopped on a full or failing disk (expected)
   std::vector<std::string> fault_errors;  // a fault that could not be injected or undone
   bool interrupted_run = false;
   std::vector<std::int64_t> failover_windows_ms;

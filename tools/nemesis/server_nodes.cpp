@@ -19,11 +19,20 @@ std::string member(std::size_t id) {
          std::to_string(ServerNodes::kClientPort);
 }
 
+// libfaketime keeps a semaphore and a shared-memory segment per process,
+// named by its pid, and removes them only on a clean exit; a server killed
+// or fail-stopped leaves them in /dev/shm, so the tool removes them.
+void forget_faketime_files(pid_t pid) {
+  std::error_code ignored;
+  std::filesystem::remove("/dev/shm/faketime_shm_" + std::to_string(pid), ignored);
+  std::filesystem::remove("/dev/shm/sem.faketime_sem_" + std::to_string(pid), ignored);
+}
+
 }  // namespace
 
-ServerNodes::ServerNodes(const NetNamespaces& net, std::size_t nodes, std::filesystem::path work_dir,
-                         ServerSettings settings)
-    : net_(net), work_dir_(std::move(work_dir)), settings_(std::move(settings)), pids_(nodes, 0),
+ServerNodes::ServerNodes(const NetNamespaces& net, const NodeControls& controls, std::size_t nodes,
+                         std::filesystem::path work_dir, ServerSettings settings)
+    : net_(net), controls_(controls), work_dir_(std::move(work_dir)), settings_(std::move(settings)), pids_(nodes, 0),
       paused_(nodes, false) {}
 
 ServerNodes::~ServerNodes() {
@@ -61,8 +70,14 @@ bool ServerNodes::start(std::size_t id) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  // The knobs' variables first, so they win over any inherited ones.
+  std::vector<std::string> env = controls_.environment(id, settings_.fsync_shim, settings_.faketime);
+  for (char** inherited = environ; *inherited != nullptr; ++inherited) env.emplace_back(*inherited);
+  std::vector<char*> envp;
+  for (std::string& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  const int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (failed != 0) {
     last_error_ = "cannot start " + join_words(argv) + ": " + std::strerror(failed);
@@ -79,6 +94,7 @@ void ServerNodes::crash(std::size_t id) {
   ::kill(pid, SIGKILL);  // a stopped process dies of SIGKILL too
   int status = 0;
   ::waitpid(pid, &status, 0);
+  forget_faketime_files(pid);
   pid = 0;
   paused_[id - 1] = false;
 }
@@ -100,6 +116,7 @@ bool ServerNodes::reap(std::size_t id) {
   if (pid <= 0) return false;
   int status = 0;
   if (::waitpid(pid, &status, WNOHANG) != pid) return false;
+  forget_faketime_files(pid);
   pid = 0;
   paused_[id - 1] = false;
   return true;

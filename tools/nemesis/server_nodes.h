@@ -14,11 +14,14 @@
 #include <vector>
 
 #include "tools/nemesis/net_namespaces.h"
+#include "tools/nemesis/node_controls.h"
 
 namespace confman::nemesis {
 
 struct ServerSettings {
   std::string server_path = "confman-server";
+  std::string fsync_shim;  // libconfman_fsync_shim.so ("" = none)
+  std::string faketime;    // libfaketime.so.1, when clock faults are planned ("" = none)
   std::uint32_t election_timeout_ms = 300;
   std::uint32_t heartbeat_ms = 50;
   std::vector<std::string> extra_args;  // more confman-server flags
@@ -29,7 +32,8 @@ class ServerNodes {
   static constexpr std::uint16_t kPeerPort = 7001;
   static constexpr std::uint16_t kClientPort = 8001;
 
-  ServerNodes(const NetNamespaces& net, std::size_t nodes, std::filesystem::path work_dir, ServerSettings settings);
+  ServerNodes(const NetNamespaces& net, const NodeControls& controls, std::size_t nodes,
+              std::filesystem::path work_dir, ServerSettings settings);
   ~ServerNodes();  // SIGKILLs what is still running
   ServerNodes(const ServerNodes&) = delete;
   ServerNodes& operator=(const ServerNodes&) = delete;
@@ -55,6 +59,7 @@ class ServerNodes {
 
  private:
   const NetNamespaces& net_;
+  const NodeControls& controls_;
   std::filesystem::path work_dir_;
   ServerSettings settings_;
   std::vector<pid_t> pids_;
