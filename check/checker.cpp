@@ -83,12 +83,15 @@ PartitionOutcome check_partition(const History& history, const Partition& whole,
     return out;
   }
   std::vector<bool> value_irrelevant;
-  if constexpr (std::is_same_v<Model, ConfmanKvModel>) value_irrelevant = unobserved_unknown_writes(history, partition.ops);
+  if constexpr (std::is_same_v<Model, ConfmanKvModel>) value_irrelevant = model->unobserved_writes();
   std::vector<SearchOp> ops = search_ops(history, partition, value_irrelevant);
   if constexpr (std::is_same_v<Model, ConfmanKvModel>) {
     const std::vector<std::uint32_t> predecessors = model->revision_predecessors();
     for (std::size_t i = 0; i < ops.size(); ++i) {
-      ops[i].after = predecessors[i] == ConfmanKvModel::kNoPredecessor ? kNoTwin : predecessors[i];
+      if (predecessors[i] == ConfmanKvModel::kNoPredecessor) continue;
+      // Twins are unknown-outcome ops; predecessors link acknowledged writes.
+      CONFMAN_ASSERT(ops[i].after == kNoOp, "an op linked both as a twin and by revision");
+      ops[i].after = predecessors[i];
     }
   }
   const SearchLimits limits{options.max_steps_per_partition, options.memory_limit_bytes,

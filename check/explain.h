@@ -48,12 +48,12 @@ Violation explain_violation(Model& model, const History& history, const Partitio
   v.state_after_prefix = model.describe_state(state);
 
   // The earliest return not yet linearized bounds what can come next.
-  std::uint32_t blocking = kNoTwin;
+  std::uint32_t blocking = kNoOp;
   for (std::uint32_t op = 0; op < ops.size(); ++op) {
     if (placed[op] || ops[op].return_position == kNeverReturned) continue;
-    if (blocking == kNoTwin || ops[op].return_position < ops[blocking].return_position) blocking = op;
+    if (blocking == kNoOp || ops[op].return_position < ops[blocking].return_position) blocking = op;
   }
-  CONFMAN_ASSERT(blocking != kNoTwin, "a failed search leaves an acknowledged operation unplaced");
+  CONFMAN_ASSERT(blocking != kNoOp, "a failed search leaves an acknowledged operation unplaced");
   v.must_complete = partition.ops[blocking];
 
   for (std::uint32_t op = 0; op < ops.size(); ++op) {

@@ -96,8 +96,7 @@ State observed(const State& s, std::int64_t revision) {
   return next;
 }
 
-}  // namespace
-
+// Unobserved writes (model_confman_kv.h), one flag per operation of `ops`.
 std::vector<bool> unobserved_unknown_writes(const History& history, const std::vector<std::uint32_t>& ops) {
   std::set<std::string_view> observed;
   for (const std::uint32_t index : ops) {
@@ -112,6 +111,8 @@ std::vector<bool> unobserved_unknown_writes(const History& history, const std::v
   }
   return flags;
 }
+
+}  // namespace
 
 std::optional<AnonymousWrites> split_anonymous_writes(const History& history,
                                                      const std::vector<std::uint32_t>& ops) {
@@ -222,6 +223,12 @@ bool ConfmanKvModel::follows_unobserved_write(const State& s, const Op& op) cons
   return op.unknown || s.version >= 2;
 }
 
+std::vector<bool> ConfmanKvModel::unobserved_writes() const {
+  std::vector<bool> flags(ops_.size());
+  for (std::size_t i = 0; i < ops_.size(); ++i) flags[i] = ops_[i].value == kUnobservedValue;
+  return flags;
+}
+
 std::vector<std::uint32_t> ConfmanKvModel::revision_predecessors() const {
   std::vector<std::pair<std::int64_t, std::uint32_t>> writes;  // (revision, op)
   for (std::uint32_t i = 0; i < ops_.size(); ++i) {
@@ -238,6 +245,15 @@ std::vector<std::uint32_t> ConfmanKvModel::revision_predecessors() const {
     if (writes[k - 1].first < writes[k].first) predecessor[writes[k].second] = writes[k - 1].second;
   }
   return predecessor;
+}
+
+template <bool kExplain>
+bool ConfmanKvModel::place_for_version(const State& s, const Op& op, State& out, std::string* why) const {
+  out = s;
+  if (anonymous_calls_.empty() || op.version == 0) return true;
+  const std::int64_t missing = op.version - (present(s) ? std::int64_t{s.version} : 0) - 1;
+  if (missing <= 0 || place_anonymous(s, missing, out)) return true;
+  return reject<kExplain>(why, [&] { return missing_writes_reason(s, op, missing); });
 }
 
 std::size_t ConfmanKvModel::anonymous_available() const {
@@ -294,13 +310,8 @@ bool ConfmanKvModel::apply_put(const State& s, const Op& op, State& next, std::s
     // Observed (its version known from a get): the lazily placed writes
     // that version needs come first. Unobserved ones are not in the search
     // when placed lazily.
-    State before = s;
-    if (op.version != 0 && !anonymous_calls_.empty()) {
-      const std::int64_t missing = op.version - (present(s) ? std::int64_t{s.version} : 0) - 1;
-      if (missing > 0 && !place_anonymous(s, missing, before)) {
-        return reject<kExplain>(why, [&] { return missing_writes_reason(s, op, missing); });
-      }
-    }
+    State before;
+    if (!place_for_version<kExplain>(s, op, before, why)) return false;
     next = written_unknown(before, op.value);
     return true;
   }
@@ -312,13 +323,8 @@ bool ConfmanKvModel::apply_put(const State& s, const Op& op, State& next, std::s
 template <bool kExplain>
 bool ConfmanKvModel::apply_acknowledged_write(const State& reached, const Op& op, State& next,
                                               std::string* why) const {
-  State s = reached;
-  if (!anonymous_calls_.empty()) {
-    const std::int64_t missing = op.version - (present(reached) ? std::int64_t{reached.version} : 0) - 1;
-    if (missing > 0 && !place_anonymous(reached, missing, s)) {
-      return reject<kExplain>(why, [&] { return missing_writes_reason(reached, op, missing); });
-    }
-  }
+  State s;
+  if (!place_for_version<kExplain>(reached, op, s, why)) return false;
   if (op.revision <= s.last_min) {
     return reject<kExplain>(why, [&] {
       return std::string(function_name(op.function)) + " returned revision " + std::to_string(op.revision) +
@@ -367,7 +373,7 @@ bool ConfmanKvModel::apply_delete(const State& s, const Op& op, State& next, std
   if (op.revision <= s_present.last_min) {
     return reject<kExplain>(why, [&] {
       return "delete returned revision " + std::to_string(op.revision) +
-             ", but the key's last write already had revision " + show(last_of(s)) +
+             ", but the key's last write already had revision " + show(last_of(s_present)) +
              " (revisions only grow)";
     });
   }

@@ -42,18 +42,17 @@
 
 namespace confman::check {
 
-// Writes of unknown outcome (put, cas) whose value no get in the partition
-// returned, one flag per partition operation. What such a write does, if it
-// took effect, is only a version and a revision step: no get can tell its
-// value from another's. So the model gives them all one value, and the
-// search treats those with the same input otherwise (a put; a cas on the
-// same expected revision) as twins, tried in invocation order only
-// (partition.h): any linearization using a later one can use an earlier one
-// in its place. With 64 clients timing out against an isolated leader,
-// every subset of these writes was a configuration of its own, and a
-// 140,000-operation history was unknown after 2 GiB.
-std::vector<bool> unobserved_unknown_writes(const History& history, const std::vector<std::uint32_t>& ops);
-
+// Unobserved writes. A put or cas of unknown outcome whose value no get in
+// the partition returned changes, if it took effect, only a version and a
+// revision: no get can tell its value from another's. So the model gives
+// them all one value (kUnobservedValue), and the search treats those with
+// the same input otherwise (a put; a cas on the same expected revision) as
+// twins, tried in invocation order only (partition.h): any linearization
+// using a later one can use an earlier one in its place. With 64 clients
+// timing out against an isolated leader, every subset of these writes was a
+// configuration of its own, and a 140,000-operation history was unknown
+// after 2 GiB.
+//
 // Stronger, on a key without cas: an unobserved unknown put X changes
 // nothing a later operation can see but the version (and, when it creates
 // the key, the create revision), so in some linearization each X that took
@@ -104,6 +103,9 @@ class ConfmanKvModel {
   // dozens of operations later.
   std::vector<std::uint32_t> revision_predecessors() const;
   static constexpr std::uint32_t kNoPredecessor = 0xffff'ffffu;
+  // One flag per operation: an unobserved write (see above) still in the
+  // search, its value ignored.
+  std::vector<bool> unobserved_writes() const;
 
   // The return position of the earliest operation not yet linearized that
   // returned: an unobserved write invoked before it may be placed now.
@@ -161,6 +163,10 @@ class ConfmanKvModel {
   // `s` after `count` lazily placed unobserved writes, or false when fewer
   // than that were invoked by the frontier and unused.
   bool place_anonymous(const State& s, std::int64_t count, State& out) const;
+  // `s` after the lazily placed writes that the version op made needs
+  // before it (none when not placing lazily or the version is unknown).
+  template <bool kExplain>
+  bool place_for_version(const State& s, const Op& op, State& out, std::string* why) const;
   std::size_t anonymous_available() const;
   std::string missing_writes_reason(const State& s, const Op& op, std::int64_t missing) const;
 

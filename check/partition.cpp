@@ -35,7 +35,7 @@ std::vector<SearchOp> search_ops(const History& history, const Partition& partit
                         irrelevant};
       auto [it, inserted] = last_unknown.try_emplace(input, static_cast<std::uint32_t>(i));
       if (!inserted) {
-        search_op.twin = it->second;
+        search_op.after = it->second;
         it->second = static_cast<std::uint32_t>(i);
       }
     }

@@ -14,10 +14,13 @@
 // effect is allowed). So the search succeeds as soon as every operation that
 // did return is linearized.
 //
-// Symmetry: two unknown-outcome operations with identical inputs have the same
-// effect and no return, so any linearization can swap them. The search places
-// such "twins" only in invocation order, which cuts the n! orders of n
-// identical timed-out writes down to one without losing a linearization.
+// Order links: an operation may name another it is tried only after
+// (SearchOp::after). Two unknown-outcome operations with identical inputs
+// have the same effect and no return, so any linearization can swap them:
+// such "twins" are linked in invocation order, which cuts the n! orders of n
+// identical timed-out writes down to one without losing a linearization. A
+// model may add links for orders it would refuse anyway (confman-kv: a
+// key's acknowledged writes by revision).
 //
 // Reads: an operation that can only narrow the model's state (a read: a
 // register read never changes it; a confman-kv get may pin a revision the
@@ -55,15 +58,15 @@
 
 namespace confman::check {
 
-inline constexpr std::uint32_t kNoTwin = 0xffff'ffffu;
+inline constexpr std::uint32_t kNoOp = 0xffff'ffffu;
 
 struct SearchOp {
   std::uint64_t call_position = 0;
   std::uint64_t return_position = kNeverReturned;  // kNeverReturned: unknown outcome
-  std::uint32_t twin = kNoTwin;  // an earlier unknown-outcome op with the same input
-  // An op the model can only accept before this one (e.g. an acknowledged
-  // write with a lower revision on the same key): tried only after it.
-  std::uint32_t after = kNoTwin;
+  // An op this one is tried only after (see "Order links"): its twin, an
+  // earlier unknown-outcome op with the same input; or one the model orders
+  // first. kNoOp: none.
+  std::uint32_t after = kNoOp;
 };
 
 // No search grows past this, whatever it is asked: the memo's arena indexes
@@ -173,7 +176,8 @@ class WglSearch {
     end = std::max(end, first);
     bits_span_ = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(end - first)};
   }
-  [[gnu::always_inline]] bool try_linearize(std::int32_t call, const State& state, State& next);
+  // `span` is bits_span_ now, restored if the operation does not fit.
+  [[gnu::always_inline]] bool try_linearize(std::int32_t call, const State& state, State& next, BitSpan span);
   // Tells a model that places operations lazily (set_frontier, in
   // model_confman_kv.h) the return position of the earliest operation not
   // yet linearized; called whenever the linearized set changes.
@@ -288,17 +292,14 @@ void WglSearch<Model>::update_frontier() {
 // Steps the model and records the new configuration in the memo; false when
 // the model refuses the operation here or the configuration was seen before.
 template <typename Model>
-inline bool WglSearch<Model>::try_linearize(std::int32_t call, const State& state, State& next) {
+inline bool WglSearch<Model>::try_linearize(std::int32_t call, const State& state, State& next, BitSpan span) {
   const std::uint32_t op = entries_[static_cast<std::size_t>(call)].op;
-  const std::uint32_t twin = ops_[op].twin;
-  if (twin != kNoTwin && !linearized(twin)) return false;
   const std::uint32_t after = ops_[op].after;
-  if (after != kNoTwin && !linearized(after)) return false;
+  if (after != kNoOp && !linearized(after)) return false;
   if (!model_.step(state, op, next)) return false;
-  const BitSpan before = bits_span_;
   mark(op);
   if (memo_.insert(bits_.data(), bits_span_, bits_hash_ ^ model_.hash(next), next)) return true;
-  unmark(op, before);
+  unmark(op, span);
   return false;
 }
 
@@ -378,7 +379,7 @@ SearchResult WglSearch<Model>::run() {
     const Entry& entry = entries_[static_cast<std::size_t>(node)];
     if (entry.is_call) {
       const BitSpan span_before = bits_span_;
-      if (try_linearize(node, state, next)) {
+      if (try_linearize(node, state, next, span_before)) {
         stack_.push_back(Frame{node, entry.pure_read && next == state, span_before, state});
         state = next;
         unreturned -= entry.match >= 0 ? 1 : 0;
