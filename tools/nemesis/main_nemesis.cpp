@@ -41,25 +41,13 @@ bool parse_duration(const std::string& text, std::uint64_t& ms) {
 
 constexpr const char* kFaketimeLibrary = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 
-// A file beside this binary, or "" if there is none.
-std::string beside_self(const std::string& name) {
+// `relative` to the folder this binary is in, if it exists there; else "".
+std::string beside_self(const std::filesystem::path& relative) {
   std::error_code error;
   const std::filesystem::path self = std::filesystem::canonical("/proc/self/exe", error);
-  if (error || !std::filesystem::exists(self.parent_path() / name)) return "";
-  return (self.parent_path() / name).string();
-}
-
-std::filesystem::path sibling_server(const char* argv0) {
-  std::error_code error;
-  const std::filesystem::path self = std::filesystem::canonical("/proc/self/exe", error);
-  if (error) return "confman-server";
-  // build/tools/nemesis/confman-nemesis -> build/real/confman-server
-  const std::filesystem::path built = self.parent_path().parent_path().parent_path() / "real" / "confman-server";
-  if (std::filesystem::exists(built)) return built;
-  const std::filesystem::path beside = self.parent_path() / "confman-server";
-  if (std::filesystem::exists(beside)) return beside;
-  (void)argv0;
-  return "confman-server";
+  if (error) return "";
+  const std::filesystem::path path = (self.parent_path() / relative).lexically_normal();
+  return std::filesystem::exists(path) ? path.string() : "";
 }
 
 }  // namespace
@@ -112,7 +100,13 @@ int main(int argc, char** argv) {
     std::cerr << "confman-nemesis: needs root, to create network namespaces (and iproute2's `ip`)\n";
     return kExitCannotRun;
   }
-  settings.server.server_path = server.empty() ? sibling_server(argv[0]).string() : server;
+  if (server.empty()) {
+    // The build's build/real/confman-server, or one installed beside the tool, or on PATH.
+    server = beside_self("../../real/confman-server");
+    if (server.empty()) server = beside_self("confman-server");
+    if (server.empty()) server = "confman-server";
+  }
+  settings.server.server_path = server;
   settings.server.fsync_shim = beside_self("libconfman_fsync_shim.so");
   settings.server.faketime = kFaketimeLibrary;
   if (settings.server.fsync_shim.empty()) {
@@ -123,15 +117,14 @@ int main(int argc, char** argv) {
     std::cerr << "confman-nemesis: " << kFaketimeLibrary << " is missing (tools/install-deps.sh installs libfaketime)\n";
     return kExitCannotRun;
   }
-  settings.rerun_command = "confman-nemesis --seed " + std::to_string(settings.seed) + " --duration " + duration +
-                           " --nodes " + std::to_string(settings.nodes) + " --clients " +
-                           std::to_string(settings.clients) + " --keys " + std::to_string(settings.keys) +
-                           " --request-timeout-ms " + std::to_string(settings.request_timeout_ms) + " --attempts " +
-                           std::to_string(settings.attempts);
+  std::string rerun = "confman-nemesis --seed " + std::to_string(settings.seed) + " --duration " + duration +
+                      " --nodes " + std::to_string(settings.nodes) + " --clients " + std::to_string(settings.clients) +
+                      " --keys " + std::to_string(settings.keys) + " --request-timeout-ms " +
+                      std::to_string(settings.request_timeout_ms) + " --attempts " + std::to_string(settings.attempts);
   if (!fault_names.empty()) {
     std::string joined;
     for (const std::string& name : fault_names) joined += (joined.empty() ? "" : ",") + name;
-    settings.rerun_command += " --faults " + joined;
+    rerun += " --faults " + joined;
   }
   std::signal(SIGPIPE, SIG_IGN);  // a killed server's socket must not kill the tool
   std::signal(SIGINT, [](int) { confman::nemesis::request_interrupt(); });
@@ -146,7 +139,7 @@ int main(int argc, char** argv) {
   for (const std::string& error : summary.fault_errors) std::cout << "fault error: " << error << "\n";
   if (summary.linearizability != "linearizable") std::cout << "check: " << summary.check_summary << "\n";
   if (!summary.passed()) {
-    std::cout << "rerun: " << settings.rerun_command << "\n"
+    std::cout << "rerun: " << rerun << "\n"
               << "history and logs: " << summary.work_dir.string() << "\n";
     return kExitFailed;
   }

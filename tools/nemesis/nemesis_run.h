@@ -35,7 +35,6 @@ struct RunSettings {
   // A run fails when a leader fault's failover window exceeds this.
   std::uint64_t failover_bound_ms = 5'000;
   std::uint64_t check_timeout_ms = 60'000;
-  std::string rerun_command;  // printed with the summary
 };
 
 struct RunSummary {

@@ -21,6 +21,14 @@ std::string join_words(const std::vector<std::string>& argv) {
   return text;
 }
 
+std::vector<char*> exec_array(const std::vector<std::string>& words) {
+  std::vector<char*> array;
+  array.reserve(words.size() + 1);
+  for (const std::string& word : words) array.push_back(const_cast<char*>(word.c_str()));
+  array.push_back(nullptr);
+  return array;
+}
+
 Result<std::string, CommandFailure> run_command(const std::vector<std::string>& argv) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) return unexpected(CommandFailure{join_words(argv) + ": pipe: " + std::strerror(errno)});
@@ -29,9 +37,7 @@ Result<std::string, CommandFailure> run_command(const std::vector<std::string>& 
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = exec_array(argv);
   pid_t pid = 0;
   const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

@@ -20,4 +20,8 @@ Result<std::string, CommandFailure> run_command(const std::vector<std::string>& 
 
 std::string join_words(const std::vector<std::string>& argv);
 
+// The null-terminated array exec and posix_spawn take (argv or envp),
+// pointing into `words`, which must outlive it.
+std::vector<char*> exec_array(const std::vector<std::string>& words);
+
 }  // namespace confman::nemesis

@@ -62,9 +62,7 @@ bool ServerNodes::start(std::size_t id) {
                                 "--heartbeat-ms", std::to_string(settings_.heartbeat_ms)};
   for (std::size_t other = 1; other <= pids_.size(); ++other) argv.insert(argv.end(), {"--member", member(other)});
   argv.insert(argv.end(), settings_.extra_args.begin(), settings_.extra_args.end());
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = exec_array(argv);
   const std::string log = log_path(id).string();
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -73,9 +71,7 @@ bool ServerNodes::start(std::size_t id) {
   // The knobs' variables first, so they win over any inherited ones.
   std::vector<std::string> env = controls_.environment(id, settings_.fsync_shim, settings_.faketime);
   for (char** inherited = environ; *inherited != nullptr; ++inherited) env.emplace_back(*inherited);
-  std::vector<char*> envp;
-  for (std::string& entry : env) envp.push_back(entry.data());
-  envp.push_back(nullptr);
+  std::vector<char*> envp = exec_array(env);
   pid_t pid = 0;
   const int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
