@@ -56,9 +56,21 @@ TEST(FaultPlan, FaultsNeverOverlapAndLeaveAMajorityTogether) {
         EXPECT_LE(std::abs(fault.amount), 3600);
       }
       if (fault.kind == FaultKind::Partition || fault.kind == FaultKind::OneWay) {
-        EXPECT_FALSE(fault.side_a.empty());
-        EXPECT_LT(fault.side_a.size() * 2, settings.nodes) << "the cut-off side is a minority";
-        EXPECT_EQ(fault.side_a.size() + fault.side_b.size(), settings.nodes);
+        ASSERT_EQ(fault.groups.size(), 2u);
+        EXPECT_FALSE(fault.groups[0].empty());
+        EXPECT_LT(fault.groups[0].size() * 2, settings.nodes) << "the cut-off side is a minority";
+        EXPECT_EQ(fault.groups[0].size() + fault.groups[1].size(), settings.nodes);
+      }
+      if (fault.kind == FaultKind::Bridge) {
+        ASSERT_EQ(fault.groups.size(), 3u);
+        EXPECT_FALSE(fault.groups[0].empty());
+        EXPECT_FALSE(fault.groups[1].empty());
+        EXPECT_EQ(fault.groups[2].size(), 1u);
+        EXPECT_EQ(fault.groups[0].size() + fault.groups[1].size() + 1, settings.nodes);
+      }
+      if (fault.kind == FaultKind::LossyLinks) {
+        EXPECT_GE(fault.amount, 20);
+        EXPECT_LE(fault.amount, 200);
       }
     }
   }

@@ -60,4 +60,13 @@ std::optional<std::string> ClusterProbe::local_value(std::size_t id, const std::
   return (*got)->value_json + "@" + std::to_string((*got)->mod_revision);
 }
 
+std::string ClusterProbe::transfer_leadership(std::size_t to) const {
+  client::Options options;
+  options.endpoints = endpoints_;
+  options.request_timeout_ms = 4 * timeout_ms_;
+  client::Client client(options);
+  auto done = client.transfer_leadership(to);
+  return done ? "" : done.error().describe();
+}
+
 }  // namespace confman::nemesis

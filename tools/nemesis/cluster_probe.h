@@ -34,6 +34,9 @@ class ClusterProbe {
   // the node holds, not what the leader says); "" when absent, nullopt
   // when the node did not answer.
   std::optional<std::string> local_value(std::size_t id, const std::string& key) const;
+  // Asks the leader (through any node) to hand leadership to node `to`;
+  // what went wrong, or "" when it was accepted.
+  std::string transfer_leadership(std::size_t to) const;
 
  private:
   std::vector<std::string> endpoints_;

@@ -14,6 +14,8 @@
 #include "real/client/client.h"
 #include "tools/nemesis/cluster_probe.h"
 #include "tools/nemesis/data_disks.h"
+#include "tools/nemesis/fault_executor.h"
+#include "tools/nemesis/link_proxies.h"
 #include "tools/nemesis/node_controls.h"
 #include "tools/nemesis/net_namespaces.h"
 #include "tools/nemesis/recorded_workload.h"
@@ -48,134 +50,6 @@ bool wait_for(Condition condition, Clock::duration limit) {
   }
   return false;
 }
-
-// Performs the plan's faults and undoes them, noting each fault that struck
-// the leader (for the failover windows).
-class FaultExecutor {
- public:
-  FaultExecutor(NetNamespaces& net, ServerNodes& servers, DataDisks& disks, NodeControls& controls,
-                const ClusterProbe& probe, const SharedHistory& history)
-      : net_(net), servers_(servers), disks_(disks), controls_(controls), probe_(probe), history_(history) {}
-
-  void inject(const PlannedFault& fault) {
-    const std::uint64_t leader = probe_.leader();
-    target_ = fault.at_leader && leader != 0 ? leader : fault.node;
-    bool struck_leader = false;
-    switch (fault.kind) {
-      case FaultKind::Crash:
-        servers_.crash(target_);
-        struck_leader = target_ == leader;
-        break;
-      case FaultKind::Pause:
-        servers_.pause(target_);
-        struck_leader = target_ == leader;
-        break;
-      case FaultKind::DiskFull:
-        // Not counted as a leader fault for failover: a leader with a full
-        // disk serves on until a write needs new space (a snapshot, a new
-        // WAL segment), then fail-stops, at a moment the tool cannot see.
-        note(disks_.fill(target_));
-        break;
-      case FaultKind::SlowDisk:
-        controls_.set_fsync(target_, "slow " + std::to_string(fault.amount));
-        break;
-      case FaultKind::DiskError:
-        // Like disk-full: the node fail-stops on its next sync, unseen.
-        controls_.set_fsync(target_, "fail");
-        break;
-      case FaultKind::ClockJump:
-        controls_.set_clock_offset(target_, fault.amount);
-        break;
-      case FaultKind::IsolateLeader:
-        if (leader == 0) break;
-        for (std::size_t other = 1; other <= servers_.size(); ++other) {
-          if (other != leader) cut_both_ways(leader, other);
-        }
-        struck_leader = true;
-        break;
-      case FaultKind::Partition:
-        for (const std::size_t a : fault.side_a) {
-          for (const std::size_t b : fault.side_b) cut_both_ways(a, b);
-        }
-        struck_leader = std::count(fault.side_a.begin(), fault.side_a.end(), leader) != 0;
-        break;
-      case FaultKind::OneWay:
-        for (const std::size_t a : fault.side_a) {
-          for (const std::size_t b : fault.side_b) note(net_.cut(a, b));
-        }
-        struck_leader = std::count(fault.side_a.begin(), fault.side_a.end(), leader) != 0;
-        break;
-    }
-    // Measured once the fault is complete: each `ip route` takes a few
-    // milliseconds, and writes invoked before the last one may still commit.
-    const std::int64_t at_us = history_.now_us();
-    if (struck_leader) leader_faults_us_.push_back(at_us);
-    const bool on_a_node = fault.kind != FaultKind::Partition && fault.kind != FaultKind::OneWay &&
-                           fault.kind != FaultKind::IsolateLeader;
-    log_ << at_us / 1000 << "ms " << fault.describe() << " leader=" << leader
-         << (on_a_node ? " target=" + std::to_string(target_) : "") << (struck_leader ? " struck-leader" : "") << "\n";
-  }
-
-  void heal(const PlannedFault& fault) {
-    switch (fault.kind) {
-      case FaultKind::Crash:
-        if (!servers_.start(target_)) errors_.push_back(servers_.last_error());
-        break;
-      case FaultKind::Pause: servers_.resume(target_); break;
-      case FaultKind::DiskFull:
-      case FaultKind::DiskError:
-        // A node whose disk filled or failed may have stopped (fail-stop on
-        // a failed write); that exit is the fault's, not a bug.
-        note(disks_.drain(target_));
-        controls_.reset(target_);
-        if (servers_.reap(target_)) disk_stops_ += 1;
-        if (!servers_.running(target_) && !servers_.start(target_)) errors_.push_back(servers_.last_error());
-        break;
-      case FaultKind::SlowDisk:
-      case FaultKind::ClockJump: controls_.reset(target_); break;
-      default: note(net_.heal()); break;
-    }
-  }
-
-  void heal_everything() {
-    note(net_.heal());
-    for (std::size_t id = 1; id <= servers_.size(); ++id) {
-      note(disks_.drain(id));
-      controls_.reset(id);
-    }
-    for (std::size_t id = 1; id <= servers_.size(); ++id) {
-      servers_.resume(id);
-      if (!servers_.running(id) && !servers_.start(id)) errors_.push_back(servers_.last_error());
-    }
-  }
-
-  const std::vector<std::int64_t>& leader_faults_us() const { return leader_faults_us_; }
-  // One line per fault: when, what, the leader it found, whom it struck.
-  std::string log() const { return log_.str(); }
-  const std::vector<std::string>& errors() const { return errors_; }
-  std::size_t disk_stops() const { return disk_stops_; }
-
- private:
-  void cut_both_ways(std::size_t a, std::size_t b) {
-    note(net_.cut(a, b));
-    note(net_.cut(b, a));
-  }
-  void note(const Result<Done, CommandFailure>& done) {
-    if (!done) errors_.push_back(done.error().message);
-  }
-
-  NetNamespaces& net_;
-  ServerNodes& servers_;
-  DataDisks& disks_;
-  NodeControls& controls_;
-  const ClusterProbe& probe_;
-  const SharedHistory& history_;
-  std::size_t target_ = 0;
-  std::vector<std::int64_t> leader_faults_us_;
-  std::vector<std::string> errors_;
-  std::ostringstream log_;
-  std::size_t disk_stops_ = 0;
-};
 
 std::filesystem::path make_work_dir(const RunSettings& settings) {
   std::filesystem::path dir = settings.work_dir;
@@ -263,20 +137,26 @@ void check_history(const RunSettings& settings, const std::string& jsonl, RunSum
   }
 }
 
-void run_faults(const RunSettings& settings, Clock::time_point start, ServerNodes& servers, FaultExecutor& executor,
-                RunSummary& summary) {
-  for (const PlannedFault& fault : summary.faults) {
-    sleep_until(start + std::chrono::milliseconds(fault.at_ms));
+void run_faults(const RunSettings& settings, Clock::time_point start, const std::vector<PlannedFault>& faults,
+                FaultExecutor& executor, LinkProxies* proxies, RunSummary& summary) {
+  for (const ScheduleStep& step : schedule_steps(faults)) {
+    sleep_until(start + std::chrono::milliseconds(step.at_ms));
     if (interrupted) break;
-    executor.inject(fault);
-    sleep_until(start + std::chrono::milliseconds(fault.at_ms + fault.duration_ms));
-    executor.heal(fault);
-    while (const std::size_t exited = servers.reap_exited()) {
-      summary.unexpected_exits += 1;  // a server must never exit on its own
-      if (!servers.start(exited)) break;
+    if (step.begins) {
+      executor.begin(step.fault);
+    } else {
+      executor.end(step.fault);
+    }
+    executor.reap_unexpected_exits();
+    if (const std::size_t exited = proxies != nullptr ? proxies->reap_exited() : 0; exited != 0) {
+      summary.fault_errors.push_back("the link proxy of node " + std::to_string(exited) + " exited");
     }
   }
   sleep_until(start + std::chrono::milliseconds(settings.duration_ms));
+}
+
+bool uses(const std::vector<PlannedFault>& faults, FaultKind kind) {
+  return std::any_of(faults.begin(), faults.end(), [kind](const PlannedFault& fault) { return fault.kind == kind; });
 }
 
 }  // namespace
@@ -302,7 +182,9 @@ std::string RunSummary::line(const RunSettings& settings) const {
                std::to_string(nearest_rank(failover_windows_ms, 1.0)) + "ms(n=" +
                std::to_string(failover_windows_ms.size()) + ")";
   }
-  return "seed=" + std::to_string(settings.seed) + " duration=" + std::to_string(settings.duration_ms / 1000) +
+  const std::string scenario =
+      settings.scenario_path.empty() ? "" : " scenario=" + std::filesystem::path(settings.scenario_path).stem().string();
+  return "seed=" + std::to_string(settings.seed) + scenario + " duration=" + std::to_string(settings.duration_ms / 1000) +
          "s nodes=" + std::to_string(settings.nodes) + " ops_ok=" + std::to_string(ops_ok) +
          " ops_failed=" + std::to_string(ops_failed) + " ops_unknown=" + std::to_string(ops_unknown) +
          " writes_acked=" + std::to_string(writes_acked) + " faults=" + fault_text +
@@ -334,34 +216,50 @@ RunSummary run_nemesis(const RunSettings& settings) {
     summary.setup_error = "cannot mount the nodes' disks: " + disks.error().message;
     return summary;
   }
-  NodeControls controls(summary.work_dir / "controls", settings.nodes);
+  NodeControls controls(summary.work_dir / "controls", settings.nodes, settings.baseline_links);
+  summary.faults = plan_faults(
+      {.seed = settings.seed, .duration_ms = settings.duration_ms, .nodes = settings.nodes, .kinds = settings.fault_kinds});
+  summary.faults.insert(summary.faults.end(), settings.timeline.begin(), settings.timeline.end());
   ServerSettings server = settings.server;
-  const bool clock_faults = std::count(settings.fault_kinds.begin(), settings.fault_kinds.end(), FaultKind::ClockJump) != 0;
-  if (!clock_faults) server.faketime.clear();  // libfaketime wraps every clock call: only when needed
+  // libfaketime wraps every clock call, and the proxies add a hop to every
+  // message: each only when the run needs it.
+  if (!uses(summary.faults, FaultKind::ClockJump) && settings.clock_offset_max_s == 0) server.faketime.clear();
+  std::optional<LinkProxies> proxies;
+  if (!settings.baseline_links.perfect() || uses(summary.faults, FaultKind::LossyLinks)) {
+    auto started = LinkProxies::start(*net, controls, settings.nodes, settings.link_proxy_path, settings.seed,
+                                      summary.work_dir);
+    if (!started) {
+      summary.setup_failed = true;
+      summary.setup_error = started.error().message;
+      return summary;
+    }
+    proxies.emplace(std::move(*started));
+    server.peer_proxies = true;
+  }
   ServerNodes servers(*net, controls, settings.nodes, summary.work_dir, server);
+  const ClusterProbe probe(servers.client_endpoints());
+  // Time zero of the history and of the schedule: the servers' start.
+  const Clock::time_point start = Clock::now();
+  SharedHistory history(start);
+  FaultExecutor executor({*net, servers, *disks, controls, probe, history}, summary.faults, settings.seed,
+                         settings.clock_offset_max_s);
   for (std::size_t id = 1; id <= settings.nodes; ++id) {
-    if (!servers.start(id)) {
+    if (!executor.start(id)) {
       summary.setup_failed = true;
       summary.setup_error = servers.last_error();
       return summary;
     }
   }
-  const ClusterProbe probe(servers.client_endpoints());
   if (!wait_for([&] { return probe.leader() != 0; }, kLeaderWait)) {
     summary.setup_failed = true;
     summary.setup_error = "no leader within 30 s; server logs in " + summary.work_dir.string();
     return summary;
   }
-  const Clock::time_point start = Clock::now();
-  SharedHistory history(start);
   Workload workload({servers.client_endpoints(), settings.clients, settings.keys, settings.seed,
                      settings.request_timeout_ms, settings.attempts},
                     history);
   workload.start();
-  summary.faults = plan_faults(
-      {.seed = settings.seed, .duration_ms = settings.duration_ms, .nodes = settings.nodes, .kinds = settings.fault_kinds});
-  FaultExecutor executor(*net, servers, *disks, controls, probe, history);
-  run_faults(settings, start, servers, executor, summary);
+  run_faults(settings, start, summary.faults, executor, proxies ? &*proxies : nullptr, summary);
   executor.heal_everything();
   // The clients stop once a leader is back (so the last fault's failover
   // is measured), then the nodes must converge: with writes still flowing,
@@ -391,8 +289,9 @@ RunSummary run_nemesis(const RunSettings& settings) {
   const std::string jsonl = history.to_jsonl();
   std::ofstream(summary.work_dir / "history.jsonl") << jsonl;
   check_history(settings, jsonl, summary);
-  summary.fault_errors = executor.errors();
+  summary.fault_errors.insert(summary.fault_errors.end(), executor.errors().begin(), executor.errors().end());
   summary.disk_stops = executor.disk_stops();
+  summary.unexpected_exits = executor.unexpected_exits();
   summary.interrupted_run = interrupted;
   return summary;
 }

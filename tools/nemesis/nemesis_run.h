@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tools/nemesis/fault_plan.h"
+#include "tools/nemesis/link_proxy.h"
 #include "tools/nemesis/server_nodes.h"
 
 namespace confman::nemesis {
@@ -22,7 +23,14 @@ struct RunSettings {
   std::size_t nodes = 3;
   std::size_t clients = 8;
   std::size_t keys = 5;
-  std::vector<FaultKind> fault_kinds{std::begin(kAllFaultKinds), std::end(kAllFaultKinds)};
+  std::vector<FaultKind> fault_kinds{std::begin(kAllFaultKinds), std::end(kAllFaultKinds)};  // drawn from
+  std::vector<PlannedFault> timeline;  // a scenario's faults, on top of the drawn ones (scenario_faults.h)
+  std::string scenario_path;           // the scenario they came from, if any
+  // Every link into a node, all run long (link_proxy.h); faults may worsen it.
+  LinkConditions baseline_links;
+  std::string link_proxy_path = "confman-link-proxy";
+  // Each node's wall clock runs off by up to this, drawn at each start.
+  std::int64_t clock_offset_max_s = 0;
   // Each client's patience: one HTTP exchange, and attempts per operation
   // across the nodes. Short ones turn more faults into writes of unknown
   // outcome, which is what the checker must then decide.

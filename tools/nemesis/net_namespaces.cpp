@@ -91,12 +91,17 @@ Result<Done, CommandFailure> NetNamespaces::cut(std::size_t from, std::size_t to
   return done;
 }
 
+Result<Done, CommandFailure> NetNamespaces::restore(std::size_t from, std::size_t to) {
+  if (cuts_.count({from, to}) == 0) return Done{};
+  auto done = ip({"-n", node_namespace(from), "route", "del", "blackhole", node_address(to) + "/32"});
+  if (done) cuts_.erase({from, to});
+  return done;
+}
+
 Result<Done, CommandFailure> NetNamespaces::heal() {
   while (!cuts_.empty()) {
     const auto [from, to] = *cuts_.begin();
-    auto done = ip({"-n", node_namespace(from), "route", "del", "blackhole", node_address(to) + "/32"});
-    if (!done) return done;
-    cuts_.erase(cuts_.begin());
+    if (auto done = restore(from, to); !done) return done;
   }
   return Done{};
 }

@@ -39,10 +39,11 @@ class NetNamespaces {
   // client namespace.
   Result<Done, CommandFailure> enter_client_namespace() const;
 
-  // from stops reaching to (one way).
+  // from stops reaching to (one way); restore undoes it.
   Result<Done, CommandFailure> cut(std::size_t from, std::size_t to);
-  Result<Done, CommandFailure> heal();
-  std::size_t cuts() const { return cuts_.size(); }
+  Result<Done, CommandFailure> restore(std::size_t from, std::size_t to);
+  Result<Done, CommandFailure> heal();  // every cut restored
+  const std::set<std::pair<std::size_t, std::size_t>>& cuts() const { return cuts_; }
 
   // Removes namespaces of runs whose process is gone ("cmn<pid>-..." with
   // no such pid); returns how many.

@@ -5,7 +5,8 @@
 
 namespace confman::nemesis {
 
-NodeControls::NodeControls(std::filesystem::path dir, std::size_t nodes) : dir_(std::move(dir)) {
+NodeControls::NodeControls(std::filesystem::path dir, std::size_t nodes, LinkConditions baseline_links)
+    : dir_(std::move(dir)), baseline_links_(baseline_links), clock_base_(nodes, 0) {
   std::filesystem::create_directories(dir_);
   for (std::size_t id = 1; id <= nodes; ++id) reset(id);
 }
@@ -18,6 +19,10 @@ std::filesystem::path NodeControls::clock_file(std::size_t id) const {
   return dir_ / ("clock-" + std::to_string(id));
 }
 
+std::filesystem::path NodeControls::links_file(std::size_t id) const {
+  return dir_ / ("links-" + std::to_string(id));
+}
+
 void NodeControls::write_file(const std::filesystem::path& path, const std::string& text) {
   // Written beside and renamed: a reader never sees half a line.
   const std::filesystem::path next = path.string() + ".next";
@@ -28,13 +33,24 @@ void NodeControls::write_file(const std::filesystem::path& path, const std::stri
 
 void NodeControls::set_fsync(std::size_t id, const std::string& mode) { write_file(fsync_file(id), mode); }
 
+void NodeControls::set_clock_base(std::size_t id, std::int64_t base) {
+  clock_base_.at(id - 1) = base;
+  set_clock_offset(id, 0);
+}
+
 void NodeControls::set_clock_offset(std::size_t id, std::int64_t seconds) {
-  write_file(clock_file(id), (seconds < 0 ? "" : "+") + std::to_string(seconds));
+  const std::int64_t offset = clock_base_.at(id - 1) + seconds;
+  write_file(clock_file(id), (offset < 0 ? "" : "+") + std::to_string(offset));
+}
+
+void NodeControls::set_links(std::size_t id, const LinkConditions& conditions) {
+  write_file(links_file(id), conditions.text());
 }
 
 void NodeControls::reset(std::size_t id) {
   set_fsync(id, "ok");
   set_clock_offset(id, 0);
+  set_links(id, baseline_links_);
 }
 
 std::vector<std::string> NodeControls::environment(std::size_t id, const std::string& fsync_shim,

@@ -1,5 +1,6 @@
 #include "tools/nemesis/run_command.h"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +62,25 @@ Result<std::string, CommandFailure> run_command(const std::vector<std::string>& 
   const std::string how = WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status)) : "killed by a signal";
   while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
   return unexpected(CommandFailure{join_words(argv) + ": " + how + (output.empty() ? "" : ": " + output)});
+}
+
+Result<pid_t, CommandFailure> spawn_logged(const std::vector<std::string>& argv,
+                                           const std::vector<std::string>& env_first,
+                                           const std::filesystem::path& log) {
+  const std::string log_path = log.string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  std::vector<std::string> env = env_first;
+  for (char** inherited = environ; *inherited != nullptr; ++inherited) env.emplace_back(*inherited);
+  std::vector<char*> args = exec_array(argv);
+  std::vector<char*> envp = exec_array(env);
+  pid_t pid = 0;
+  const int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (failed != 0) return unexpected(CommandFailure{"cannot start " + join_words(argv) + ": " + std::strerror(failed)});
+  return pid;
 }
 
 }  // namespace confman::nemesis

@@ -49,4 +49,44 @@ std::vector<WriteRecord> lost_acknowledged_writes(const std::vector<WriteRecord>
   return lost;
 }
 
+namespace {
+
+bool talk(const ClusterCondition& condition, std::size_t a, std::size_t b) {
+  return condition.cut.count({a, b}) == 0 && condition.cut.count({b, a}) == 0;
+}
+
+}  // namespace
+
+bool leader_struck(const ClusterCondition& condition, std::size_t leader) {
+  const std::size_t nodes = condition.down.size();
+  if (leader == 0 || leader > nodes) return false;
+  if (condition.down[leader - 1]) return true;
+  std::size_t leader_reaches = 1;
+  for (std::size_t id = 1; id <= nodes; ++id) {
+    if (id != leader && !condition.down[id - 1] && talk(condition, leader, id)) leader_reaches += 1;
+  }
+  return leader_reaches < nodes / 2 + 1;
+}
+
+bool clean_leader_fault(const ClusterCondition& condition, std::size_t leader) {
+  const std::size_t nodes = condition.down.size();
+  const std::size_t majority = nodes / 2 + 1;
+  if (!leader_struck(condition, leader)) return false;
+  // A majority of the others, up and all talking: tried over every subset
+  // (at most 2^9 for the tool's nine nodes).
+  for (std::uint32_t subset = 0; subset < (1u << nodes); ++subset) {
+    if ((subset >> (leader - 1) & 1u) != 0 || static_cast<std::size_t>(__builtin_popcount(subset)) < majority) continue;
+    bool healthy = true;
+    for (std::size_t a = 1; a <= nodes && healthy; ++a) {
+      if ((subset >> (a - 1) & 1u) == 0) continue;
+      healthy = !condition.down[a - 1];
+      for (std::size_t b = a + 1; b <= nodes && healthy; ++b) {
+        if ((subset >> (b - 1) & 1u) != 0) healthy = talk(condition, a, b);
+      }
+    }
+    if (healthy) return true;
+  }
+  return false;
+}
+
 }  // namespace confman::nemesis

@@ -1,21 +1,21 @@
 #include "tools/nemesis/server_nodes.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
-#include <cstring>
-
-extern char** environ;
+#include "tools/nemesis/link_proxies.h"
 
 namespace confman::nemesis {
 
 namespace {
 
-std::string member(std::size_t id) {
+// A founding member's addresses, the same in every node's list: its peer
+// address is its link proxy's when the links go through proxies (the server
+// itself listens on kPeerPort, behind the proxy: --peer-listen).
+std::string member(std::size_t id, bool peer_proxies) {
   const std::string address = NetNamespaces::node_address(id);
-  return std::to_string(id) + "=" + address + ":" + std::to_string(ServerNodes::kPeerPort) + "," + address + ":" +
+  const std::uint16_t peer_port = peer_proxies ? LinkProxies::kProxyPort : ServerNodes::kPeerPort;
+  return std::to_string(id) + "=" + address + ":" + std::to_string(peer_port) + "," + address + ":" +
          std::to_string(ServerNodes::kClientPort);
 }
 
@@ -55,31 +55,23 @@ std::filesystem::path ServerNodes::log_path(std::size_t id) const {
 
 bool ServerNodes::start(std::size_t id) {
   if (running(id)) return true;
+  const std::string address = NetNamespaces::node_address(id);
   std::vector<std::string> argv{"ip", "netns", "exec", net_.node_namespace(id), settings_.server_path,
                                 "--id", std::to_string(id),
                                 "--data-dir", (work_dir_ / ("data-" + std::to_string(id))).string(),
+                                "--peer-listen", address + ":" + std::to_string(kPeerPort),
                                 "--election-timeout-ms", std::to_string(settings_.election_timeout_ms),
                                 "--heartbeat-ms", std::to_string(settings_.heartbeat_ms)};
-  for (std::size_t other = 1; other <= pids_.size(); ++other) argv.insert(argv.end(), {"--member", member(other)});
+  for (std::size_t other = 1; other <= pids_.size(); ++other) {
+    argv.insert(argv.end(), {"--member", member(other, settings_.peer_proxies)});
+  }
   argv.insert(argv.end(), settings_.extra_args.begin(), settings_.extra_args.end());
-  std::vector<char*> args = exec_array(argv);
-  const std::string log = log_path(id).string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  // The knobs' variables first, so they win over any inherited ones.
-  std::vector<std::string> env = controls_.environment(id, settings_.fsync_shim, settings_.faketime);
-  for (char** inherited = environ; *inherited != nullptr; ++inherited) env.emplace_back(*inherited);
-  std::vector<char*> envp = exec_array(env);
-  pid_t pid = 0;
-  const int failed = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (failed != 0) {
-    last_error_ = "cannot start " + join_words(argv) + ": " + std::strerror(failed);
+  auto pid = spawn_logged(argv, controls_.environment(id, settings_.fsync_shim, settings_.faketime), log_path(id));
+  if (!pid) {
+    last_error_ = pid.error().message;
     return false;
   }
-  pids_[id - 1] = pid;
+  pids_[id - 1] = *pid;
   paused_[id - 1] = false;
   return true;
 }
@@ -118,11 +110,5 @@ bool ServerNodes::reap(std::size_t id) {
   return true;
 }
 
-std::size_t ServerNodes::reap_exited() {
-  for (std::size_t id = 1; id <= pids_.size(); ++id) {
-    if (reap(id)) return id;
-  }
-  return 0;
-}
 
 }  // namespace confman::nemesis

@@ -24,6 +24,7 @@ struct ServerSettings {
   std::string faketime;    // libfaketime.so.1, when clock faults are planned ("" = none)
   std::uint32_t election_timeout_ms = 300;
   std::uint32_t heartbeat_ms = 50;
+  bool peer_proxies = false;  // peers reach each node through its link proxy (link_proxies.h)
   std::vector<std::string> extra_args;  // more confman-server flags
 };
 
@@ -52,8 +53,6 @@ class ServerNodes {
   const std::string& last_error() const { return last_error_; }
   std::filesystem::path log_path(std::size_t id) const;
 
-  // A node that exited on its own (not crashed by us): its id, or 0.
-  std::size_t reap_exited();
   // Whether node `id` exited on its own (reaped if so).
   bool reap(std::size_t id);
 
