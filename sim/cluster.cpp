@@ -352,6 +352,7 @@ void Cluster::deliver_frame(NodeId to, const Bytes& frame) {
     return;
   }
   target.service->receive(frame, target.local_now(now_us()));
+  if (target.up()) invariants_.on_peer_message(target.node(), now_us());
   after_node_input(target);
 }
 

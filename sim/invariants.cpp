@@ -196,4 +196,16 @@ void Invariants::on_log_compacted(NodeId node, LogIndex through, TimeUs now_us) 
   state.chain_base = through;
 }
 
+void Invariants::on_peer_message(const node::Node& node, TimeUs now_us) {
+  const raft::RefusedCounts& refused = node.raft().refused_messages();
+  for (std::size_t kind = 0; kind < refused.size(); ++kind) {
+    if (refused[kind] == 0) continue;
+    fail(ViolationKind::RefusedMessage, now_us,
+         "node " + std::to_string(node.id()) + " refused a peer message as " +
+             raft::refused_message_name(static_cast<raft::RefusedMessage>(kind)) +
+             ", which no honest peer sends");
+    return;
+  }
+}
+
 }  // namespace confman::sim

@@ -41,6 +41,9 @@ class Invariants {
   void on_log_compacted(NodeId node, LogIndex through, TimeUs now_us);
   void on_crash(NodeId node, LogIndex durable_commit);
   void on_restart(const node::Node& node, TimeUs now_us);
+  // After a peer message reached `node`: every peer here is honest, so no
+  // message may have been refused as impossible (core/raft/refused_message.h).
+  void on_peer_message(const node::Node& node, TimeUs now_us);
 
   bool violated() const { return !violation_.empty(); }
   const std::string& violation() const { return violation_; }

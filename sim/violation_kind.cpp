@@ -14,7 +14,7 @@ constexpr std::array kAll{ViolationKind::None,          ViolationKind::ElectionS
                           ViolationKind::CheckerUnknown,
                           ViolationKind::HistoryUnreadable, ViolationKind::Liveness,
                           ViolationKind::Convergence,   ViolationKind::NoProgress,
-                          ViolationKind::Failover};
+                          ViolationKind::Failover,      ViolationKind::RefusedMessage};
 }  // namespace
 
 const char* violation_kind_name(ViolationKind kind) {
@@ -37,6 +37,7 @@ const char* violation_kind_name(ViolationKind kind) {
     case ViolationKind::Convergence: return "convergence";
     case ViolationKind::NoProgress: return "no-progress";
     case ViolationKind::Failover: return "failover";
+    case ViolationKind::RefusedMessage: return "refused-message";
   }
   return "unknown";
 }

@@ -29,6 +29,7 @@ enum class ViolationKind : std::uint8_t {
   Convergence,          // after the final heal, the replicas did not converge in time
   NoProgress,           // no client write was acknowledged in the whole run
   Failover,             // after a clean leader fault, no write was acknowledged within four election timeouts
+  RefusedMessage,       // a node refused a peer message no honest peer sends (core/raft/refused_message.h)
 };
 
 const char* violation_kind_name(ViolationKind kind);

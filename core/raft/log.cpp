@@ -60,6 +60,15 @@ std::optional<LogIndex> RaftLog::try_append(LogIndex prev_index, Term prev_term,
   return prev_index + entries.size();
 }
 
+bool RaftLog::conflicts_at_or_below_commit(const std::vector<Entry>& entries) const {
+  for (const Entry& entry : entries) {
+    if (entry.index > committed_) break;
+    const auto existing = term_at(entry.index);
+    if (existing.has_value() && *existing != entry.term) return true;
+  }
+  return false;
+}
+
 LogIndex RaftLog::find_conflict_by_term(LogIndex index, Term term) const {
   index = std::min(index, last_index());
   while (index > compacted_index_ && entry(index).term > term) --index;

@@ -51,10 +51,17 @@ class RaftLog {
   // Leader append of its own entries.
   void append(Entry entry);
 
+  // Whether any of `entries` holds, at an index up to the commit index, a
+  // term other than the log's there (an append that would truncate a
+  // committed entry).
+  bool conflicts_at_or_below_commit(const std::vector<Entry>& entries) const;
+
   // Follower append (§5.3): if the entry at prev_index has prev_term, drops any
   // conflicting suffix, appends what is new and returns the index of the last
   // entry of the message. nullopt if the consistency check fails (including
-  // when prev_index is below the compaction point).
+  // when prev_index is below the compaction point). The entries must follow
+  // prev_index one by one, none conflicting with a committed entry (the
+  // caller refuses messages that do not: refused_message.h).
   std::optional<LogIndex> try_append(LogIndex prev_index, Term prev_term,
                                      const std::vector<Entry>& entries);
 

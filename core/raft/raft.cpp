@@ -95,6 +95,8 @@ void Raft::send(Message message) {
 void Raft::step(const Message& message, TimeUs now_us) {
   advance_clock(now_us);
   if (message.to != config_.id || message.from == kNoNode) return;  // not for us
+  if (message.from == config_.id) return refuse(RefusedMessage::FromSelf);
+  if (auto refused = check_leader_message(message)) return refuse(*refused);
   const bool is_vote_request = message.type == MessageType::Vote || message.type == MessageType::PreVote;
   // Vote requests from servers outside our membership are still answered:
   // during a change two voters may each be outside the other's membership,

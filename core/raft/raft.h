@@ -48,6 +48,7 @@
 #include "core/raft/membership.h"
 #include "core/raft/message.h"
 #include "core/raft/progress.h"
+#include "core/raft/refused_message.h"
 #include "core/types.h"
 #include "core/util/random.h"
 #include "core/util/result.h"
@@ -187,6 +188,9 @@ class Raft {
   Term term() const { return term_; }
   NodeId leader() const { return leader_; }
   NodeId id() const { return config_.id; }
+  // Peer messages dropped as impossible from an honest peer, by kind
+  // (refused_message.h).
+  const RefusedCounts& refused_messages() const { return refused_; }
 
  private:
   // election (raft_election.cpp)
@@ -243,6 +247,10 @@ class Raft {
 
   void advance_clock(TimeUs now_us);
   void send(Message message);
+  void refuse(RefusedMessage kind) { refused_[static_cast<std::size_t>(kind)] += 1; }
+  // Whether leader traffic (Append, Heartbeat, Snapshot) of the current term
+  // comes from the one leader of this term, as far as this node knows.
+  bool from_the_leader_of_this_term(const Message& message) const;
   bool is_voter(NodeId id) const { return membership_.is_voter(id); }
   HardState hard_state() const { return HardState{term_, vote_, log_.committed(), recovering_}; }
   // Term, vote or the recovering mark differ from what is durable: the
@@ -288,6 +296,7 @@ class Raft {
   // Leadership transfer (§3.10), leader only.
   NodeId transfer_target_ = kNoNode;
   TimeUs transfer_deadline_us_ = 0;
+  RefusedCounts refused_{};
   bool timeout_now_sent_ = false;
   std::vector<Message> outbox_;                 // Ready::messages
   std::vector<Message> outbox_after_persist_;  // Ready::messages_after_persist

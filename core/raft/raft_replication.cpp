@@ -9,9 +9,20 @@
 
 namespace confman::raft {
 
+bool Raft::from_the_leader_of_this_term(const Message& message) const {
+  CONFMAN_ASSERT(message.term == term_, "leader traffic is checked only in the current term");
+  // This node leads the term, or heard another leader in it: a second one
+  // would break Election Safety (§5.2).
+  return role_ != Role::Leader && (leader_ == kNoNode || leader_ == message.from);
+}
+
 void Raft::handle_append(const Message& message) {
-  CONFMAN_ASSERT(message.term == term_, "append handled only in the current term");
-  CONFMAN_ASSERT(role_ != Role::Leader, "two leaders in one term (Election Safety, §5.2)");
+  if (!from_the_leader_of_this_term(message)) return refuse(RefusedMessage::SecondLeader);
+  // A committed entry can never conflict (Leader Completeness, §5.4): an
+  // append that says otherwise is refused whole, before anything changes.
+  if (log_.matches(message.index, message.log_term) && log_.conflicts_at_or_below_commit(message.entries)) {
+    return refuse(RefusedMessage::TruncatesCommitted);
+  }
   if (role_ != Role::Follower) become_follower(term_, message.from);
   leader_ = message.from;
   last_leader_contact_us_ = now_us_;
@@ -42,6 +53,7 @@ void Raft::handle_append(const Message& message) {
 }
 
 void Raft::handle_heartbeat(const Message& message) {
+  if (!from_the_leader_of_this_term(message)) return refuse(RefusedMessage::SecondLeader);
   if (role_ != Role::Follower) become_follower(term_, message.from);
   leader_ = message.from;
   last_leader_contact_us_ = now_us_;
@@ -54,6 +66,7 @@ void Raft::handle_heartbeat(const Message& message) {
 
 void Raft::handle_append_response(const Message& message) {
   if (role_ != Role::Leader) return;
+  if (!message.reject && message.index > log_.last_index()) return refuse(RefusedMessage::AckBeyondLog);
   auto found = progress_.find(message.from);
   if (found == progress_.end()) return;
   Progress& progress = found->second;
@@ -68,7 +81,6 @@ void Raft::handle_append_response(const Message& message) {
     }
     return;
   }
-  CONFMAN_ASSERT(message.index <= log_.last_index(), "follower acknowledged entries the leader never had");
   if (!progress.maybe_update(message.index)) return;
   if (progress.state == Progress::State::Probe) progress.become_replicate();
   if (message.from == transfer_target_) maybe_send_timeout_now();

@@ -94,8 +94,7 @@ void Raft::answer_snapshot(const Message& message, bool refused, std::uint64_t n
 }
 
 void Raft::handle_snapshot(const Message& message) {
-  CONFMAN_ASSERT(message.term == term_, "snapshot handled only in the current term");
-  CONFMAN_ASSERT(role_ != Role::Leader, "two leaders in one term (Election Safety, §5.2)");
+  if (!from_the_leader_of_this_term(message)) return refuse(RefusedMessage::SecondLeader);
   if (role_ != Role::Follower) become_follower(term_, message.from);
   leader_ = message.from;
   last_leader_contact_us_ = now_us_;
@@ -177,6 +176,9 @@ void Raft::install_snapshot(const Message& last_chunk) {
 
 void Raft::handle_snapshot_response(const Message& message) {
   if (role_ != Role::Leader) return;
+  if (message.commit >= message.index && message.commit > log_.last_index()) {
+    return refuse(RefusedMessage::AckBeyondLog);
+  }
   auto found = progress_.find(message.from);
   if (found == progress_.end()) return;
   Progress& progress = found->second;
@@ -187,7 +189,6 @@ void Raft::handle_snapshot_response(const Message& message) {
     // as not newer than its commit index. Either way every entry up to its
     // commit index is committed and so matches ours (§5.4), and appends
     // resume right after it.
-    CONFMAN_ASSERT(message.commit <= log_.last_index(), "follower committed entries the leader never had");
     const bool updated = progress.maybe_update(message.commit);
     if (progress.state == Progress::State::Snapshot) {
       if (progress.match >= log_.compacted_index()) {

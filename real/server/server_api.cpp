@@ -458,6 +458,17 @@ std::string metrics_text(ConfmanServer& server) {
         connections.accept_exhausted_total + server.transport_stats().accepts_exhausted, "counter");
   gauge("confman_peer_inbound_evicted_total", "inbound peer connections closed to stay within the cap",
         server.transport_stats().inbound_evicted, "counter");
+  // Peer messages no honest peer sends, dropped (core/raft/refused_message.h).
+  text += "# HELP confman_peer_messages_refused_total peer messages dropped as impossible from an honest peer\n"
+          "# TYPE confman_peer_messages_refused_total counter\n";
+  const raft::RefusedCounts& refused = server.node().raft().refused_messages();
+  for (std::size_t kind = 0; kind < refused.size(); ++kind) {
+    text += std::string("confman_peer_messages_refused_total{reason=\"") +
+            raft::refused_message_name(static_cast<raft::RefusedMessage>(kind)) + "\"} " +
+            std::to_string(refused[kind]) + "\n";
+  }
+  gauge("confman_peer_messages_corrupt_total", "peer frames dropped: bad checksum or malformed",
+        server.node().messages_dropped_corrupt(), "counter");
   gauge("confman_recovering", "1 while a repaired node re-fetches its log and may not vote",
         server.node().status().recovering ? 1 : 0, "gauge");
   text += server.metrics().fsync_seconds.render("confman_fsync_duration_seconds", "durable storage write latency");
