@@ -458,6 +458,11 @@ std::string metrics_text(ConfmanServer& server) {
         connections.accept_exhausted_total + server.transport_stats().accepts_exhausted, "counter");
   gauge("confman_peer_inbound_evicted_total", "inbound peer connections closed to stay within the cap",
         server.transport_stats().inbound_evicted, "counter");
+  gauge("confman_peer_inbound_idle_closed_total", "inbound peer connections closed after 5 minutes without a frame",
+        server.transport_stats().inbound_idle_closed, "counter");
+  gauge("confman_peer_inbound_frame_timeouts_total",
+        "inbound peer connections closed: a frame did not arrive whole within 10 s of its length",
+        server.transport_stats().inbound_frame_timeouts, "counter");
   // Peer messages no honest peer sends, dropped (core/raft/refused_message.h).
   text += "# HELP confman_peer_messages_refused_total peer messages dropped as impossible from an honest peer\n"
           "# TYPE confman_peer_messages_refused_total counter\n";

@@ -26,6 +26,9 @@ constexpr auto kBackoffMax = std::chrono::milliseconds(2000);
 // closed: members send heartbeats, so a flood of idle connections to the
 // peer port evicts itself rather than the cluster's.
 constexpr std::size_t kMaxInboundConnections = raft::kMaxMembers;
+// An inbound frame is read (and its buffer grown) this much at a time, so a
+// length prefix alone costs no more than this.
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
 
 std::array<std::uint8_t, 4> length_prefix(std::size_t length) {
   return {static_cast<std::uint8_t>(length), static_cast<std::uint8_t>(length >> 8),
@@ -151,27 +154,48 @@ class Outbound : public std::enable_shared_from_this<Outbound> {
   std::chrono::milliseconds backoff_ = kBackoffMin;
 };
 
-// An accepted connection: reads frames until an error.
+// An accepted connection: reads frames until an error, an idle timeout or a
+// frame that does not arrive in time.
 class Inbound : public std::enable_shared_from_this<Inbound> {
  public:
   // alive turns false when the transport closes; stats belong to it.
-  Inbound(tcp::socket socket, std::function<void(Bytes)> on_frame, TransportStats& stats, std::shared_ptr<bool> alive)
-      : socket_(std::move(socket)), on_frame_(std::move(on_frame)), stats_(stats), alive_(std::move(alive)) {}
+  Inbound(tcp::socket socket, std::function<void(Bytes)> on_frame, TransportStats& stats, std::shared_ptr<bool> alive,
+          TransportLimits limits)
+      : socket_(std::move(socket)),
+        deadline_(socket_.get_executor()),
+        on_frame_(std::move(on_frame)),
+        stats_(stats),
+        alive_(std::move(alive)),
+        limits_(limits) {}
 
   void start() { read_length(); }
   void close() {
     closed_ = true;
     boost::system::error_code ignored;
     socket_.close(ignored);
+    deadline_.cancel();
   }
   bool closed() const { return closed_; }
   std::chrono::steady_clock::time_point last_active() const { return last_active_; }
 
  private:
+  // Closes the connection unless what it waits for comes before `after`;
+  // each call replaces the previous wait.
+  void close_unless_within(std::chrono::milliseconds after, std::uint64_t TransportStats::*counter) {
+    deadline_.expires_after(after);
+    auto self = shared_from_this();
+    deadline_.async_wait([self, counter](const boost::system::error_code& error) {
+      if (error || self->closed_ || !*self->alive_) return;  // replaced or cancelled
+      self->stats_.*counter += 1;
+      self->close();
+    });
+  }
+
   void read_length() {
+    close_unless_within(limits_.idle_timeout, &TransportStats::inbound_idle_closed);
     auto self = shared_from_this();
     asio::async_read(socket_, asio::buffer(prefix_), [self](const boost::system::error_code& error, std::size_t) {
-      if (error || !*self->alive_) return;
+      if (error || !*self->alive_) return self->close();  // the deadline's wait ends with it
       const std::uint32_t length = self->prefix_[0] | (self->prefix_[1] << 8) | (self->prefix_[2] << 16) |
                                    (static_cast<std::uint32_t>(self->prefix_[3]) << 24);
       if (length > kMaxFrameBytes) {
@@ -179,27 +203,40 @@ class Inbound : public std::enable_shared_from_this<Inbound> {
         self->close();
         return;
       }
+      self->close_unless_within(self->limits_.frame_deadline, &TransportStats::inbound_frame_timeouts);
+      self->frame_.clear();
       self->read_frame(length);
     });
   }
 
+  // Reads the rest of a frame of `length` bytes, one chunk at a time.
   void read_frame(std::uint32_t length) {
-    frame_.resize(length);
+    if (frame_.size() == length) return deliver();
+    const std::size_t have = frame_.size();
+    const std::size_t chunk = std::min<std::size_t>(kReadChunkBytes, length - have);
+    frame_.resize(have + chunk);
     auto self = shared_from_this();
-    asio::async_read(socket_, asio::buffer(frame_), [self](const boost::system::error_code& error, std::size_t) {
-      if (error || !*self->alive_) return;
-      self->last_active_ = std::chrono::steady_clock::now();
-      self->stats_.frames_received += 1;
-      self->on_frame_(std::move(self->frame_));
-      self->frame_ = Bytes{};
-      self->read_length();
-    });
+    asio::async_read(socket_, asio::buffer(frame_.data() + have, chunk),
+                     [self, length](const boost::system::error_code& error, std::size_t) {
+                       if (error || !*self->alive_) return self->close();
+                       self->read_frame(length);
+                     });
+  }
+
+  void deliver() {
+    last_active_ = std::chrono::steady_clock::now();
+    stats_.frames_received += 1;
+    on_frame_(std::move(frame_));
+    frame_ = Bytes{};
+    read_length();
   }
 
   tcp::socket socket_;
+  asio::steady_timer deadline_;
   std::function<void(Bytes)> on_frame_;
   TransportStats& stats_;
   std::shared_ptr<bool> alive_;
+  TransportLimits limits_;
   std::array<std::uint8_t, 4> prefix_{};
   Bytes frame_;
   std::chrono::steady_clock::time_point last_active_ = std::chrono::steady_clock::now();
@@ -207,8 +244,12 @@ class Inbound : public std::enable_shared_from_this<Inbound> {
 };
 
 struct TcpTransport::Impl {
-  Impl(asio::io_context& io_context, FrameHandler handler)
-      : io(io_context), acceptor(io_context), accept_timer(io_context), on_frame(std::move(handler)) {}
+  Impl(asio::io_context& io_context, FrameHandler handler, TransportLimits transport_limits)
+      : io(io_context),
+        acceptor(io_context),
+        accept_timer(io_context),
+        on_frame(std::move(handler)),
+        limits(transport_limits) {}
 
   void accept() {
     acceptor.async_accept([this, alive = alive](const boost::system::error_code& error, tcp::socket socket) {
@@ -234,7 +275,7 @@ struct TcpTransport::Impl {
         return !inbound || inbound->closed();
       });
       if (inbound_connections.size() >= kMaxInboundConnections) evict_quietest();
-      auto inbound = std::make_shared<Inbound>(std::move(socket), on_frame, stats, alive);
+      auto inbound = std::make_shared<Inbound>(std::move(socket), on_frame, stats, alive, limits);
       inbound->start();
       inbound_connections.push_back(inbound);
     }
@@ -256,6 +297,7 @@ struct TcpTransport::Impl {
   asio::steady_timer accept_timer;
   AcceptPacing pacing;
   FrameHandler on_frame;
+  TransportLimits limits;
   TransportStats stats;
   std::map<NodeId, HostPort> addresses;
   std::map<NodeId, std::shared_ptr<Outbound>> outbound;
@@ -265,8 +307,8 @@ struct TcpTransport::Impl {
 };
 
 Result<std::unique_ptr<TcpTransport>, std::string> TcpTransport::start(asio::io_context& io, const HostPort& listen,
-                                                                       FrameHandler on_frame) {
-  auto impl = std::make_shared<Impl>(io, std::move(on_frame));
+                                                                       FrameHandler on_frame, TransportLimits limits) {
+  auto impl = std::make_shared<Impl>(io, std::move(on_frame), limits);
   boost::system::error_code error;
   const auto address = asio::ip::make_address(listen.host, error);
   if (error) return unexpected("peer listen address '" + listen.host + "': " + error.message());

@@ -14,10 +14,16 @@
 // new frames are dropped, which Raft treats like any lost message. Inbound
 // connections are accepted from anyone, at most raft::kMaxMembers at once
 // (past that, the one that has been quiet longest is closed); frames are
-// delivered in order per connection. Accepts that find no descriptor back
+// delivered in order per connection. An inbound frame's memory grows only
+// as its bytes arrive (kReadChunkBytes at a time), not when its length
+// prefix promises up to kMaxMessageBytes; a frame must arrive whole within
+// TransportLimits::frame_deadline once its prefix has, and a connection
+// that carries no frame for TransportLimits::idle_timeout is closed
+// (members send heartbeats many times a second). Accepts that find no descriptor back
 // off (accept_pacing.h). Everything runs on the io_context the core runs on, so frames
 // reach the core on its own thread.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -50,6 +56,13 @@ struct TransportStats {
   std::uint64_t frames_rejected_oversized = 0;
   std::uint64_t accepts_exhausted = 0;  // accepts that found no descriptor (then backed off)
   std::uint64_t inbound_evicted = 0;    // inbound connections closed to stay within the cap
+  std::uint64_t inbound_idle_closed = 0;      // closed after idle_timeout without a frame
+  std::uint64_t inbound_frame_timeouts = 0;   // closed: a frame did not arrive whole within frame_deadline
+};
+
+struct TransportLimits {
+  std::chrono::milliseconds idle_timeout{5 * 60 * 1000};
+  std::chrono::milliseconds frame_deadline{10 * 1000};
 };
 
 class TcpTransport final : public node::Transport {
@@ -58,7 +71,7 @@ class TcpTransport final : public node::Transport {
 
   // Listens on `listen` (port 0: an ephemeral port, see listening_port()).
   static Result<std::unique_ptr<TcpTransport>, std::string> start(boost::asio::io_context& io, const HostPort& listen,
-                                                                  FrameHandler on_frame);
+                                                                  FrameHandler on_frame, TransportLimits limits = {});
   ~TcpTransport() override;
   TcpTransport(const TcpTransport&) = delete;
   TcpTransport& operator=(const TcpTransport&) = delete;
