@@ -9,8 +9,8 @@
 //   confman-nemesis --seed 7 --duration 30m --nodes 5 --keep
 //   confman-nemesis --scenario scenarios/timeline-split-5.toml --seed 3
 //
-// Prints one summary line and, when the run fails, the command that reruns
-// it and the folder with the history and server logs. Exit code: 0 passed,
+// Prints one summary line, the command that reruns it and, when the run
+// fails, the folder with the history and server logs. Exit code: 0 passed,
 // 1 failed, 2 could not run (not root, no `ip`, bad arguments).
 
 #include <CLI/CLI.hpp>
@@ -204,12 +204,11 @@ int main(int argc, char** argv) {
     std::cerr << "confman-nemesis: " << summary.setup_error << "\n";
     return kExitCannotRun;
   }
-  std::cout << summary.line(settings) << "\n";
+  std::cout << summary.line(settings) << "\n" << "rerun: " << rerun << "\n";
   for (const std::string& error : summary.fault_errors) std::cout << "fault error: " << error << "\n";
   if (summary.linearizability != "linearizable") std::cout << "check: " << summary.check_summary << "\n";
   if (!summary.passed()) {
-    std::cout << "rerun: " << rerun << "\n"
-              << "history and logs: " << summary.work_dir.string() << "\n";
+    std::cout << "history and logs: " << summary.work_dir.string() << "\n";
     return kExitFailed;
   }
   if (!settings.keep_work_dir) {
