@@ -2,11 +2,12 @@
 # (docs/DESIGN.md, "Layout"): dependencies point one way, from the
 # runtimes (sim/, real/) and the tools down to core/ and check/, never back.
 #   core/     the C++ standard library only (CheckCoreSansIO.cmake checks which parts)
+#   adapters/ core/ and itself: library computations the core reaches through its environment
 #   schema/   nothing: the types writers and readers of traces share
 #   check/    core/util/ and itself: the judge depends on nothing it judges
 #   viz/      core/util/, check/ and itself
-#   sim/      core/, check/, viz/ and itself: never real/ or tools/
-#   real/     core/ and itself: never sim/, check/ or tools/
+#   sim/      core/, adapters/, check/, viz/ and itself: never real/ or tools/
+#   real/     core/, adapters/ and itself: never sim/, check/ or tools/
 # Tests, fuzz targets and tools may use everything.
 if(NOT ROOT_DIR)
   message(FATAL_ERROR "CheckLayers: ROOT_DIR is not set")
@@ -16,11 +17,12 @@ set(allowed_core "core/")
 set(allowed_schema "schema/")
 set(allowed_check "core/util/;check/;schema/")
 set(allowed_viz "core/util/;check/;viz/;schema/")
-set(allowed_sim "core/;check/;viz/;sim/;schema/")
-set(allowed_real "core/;real/")
-set(project_folders "core/;schema/;check/;viz/;sim/;real/;tools/;tests/;fuzz/")
+set(allowed_adapters "core/;adapters/")
+set(allowed_sim "core/;adapters/;check/;viz/;sim/;schema/")
+set(allowed_real "core/;adapters/;real/")
+set(project_folders "core/;adapters/;schema/;check/;viz/;sim/;real/;tools/;tests/;fuzz/")
 set(violations "")
-foreach(layer core schema check viz sim real)
+foreach(layer core adapters schema check viz sim real)
   file(GLOB_RECURSE sources "${ROOT_DIR}/${layer}/*.h" "${ROOT_DIR}/${layer}/*.cpp")
   foreach(source IN LISTS sources)
     file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"")

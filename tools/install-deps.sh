@@ -25,6 +25,8 @@ packages=(
   # confman-nemesis (tools/nemesis/): network namespaces, veth and routes;
   # libfaketime for its clock faults.
   iproute2 libfaketime
+  # API key hashes (adapters/openssl_digest.cpp), and later TLS.
+  libssl-dev
 )
 
 missing=()

@@ -21,11 +21,11 @@ constexpr std::uint8_t kHasKeyValue = 1;
 
 bool is_known_command_type(std::uint8_t byte) {
   return byte >= static_cast<std::uint8_t>(CommandType::Put) &&
-         byte <= static_cast<std::uint8_t>(CommandType::CompareAndDelete);
+         byte <= static_cast<std::uint8_t>(CommandType::RevokeApiKey);
 }
 
 bool is_known_status(std::uint8_t byte) {
-  return byte <= static_cast<std::uint8_t>(Status::Malformed);
+  return byte <= static_cast<std::uint8_t>(Status::LimitReached);
 }
 
 // Reads a length-prefixed string and, on failure, says which of the three
@@ -62,7 +62,7 @@ std::optional<DecodeError> read_command(ByteReader& reader, Command& command) {
   std::uint8_t type = 0;
   if (!reader.u8(type)) return reader.error("command type byte");
   if (!is_known_command_type(type)) {
-    return DecodeError{"command type 1..4 (got " + std::to_string(type) + ")", type_offset};
+    return DecodeError{"command type 1..6 (got " + std::to_string(type) + ")", type_offset};
   }
   command.type = static_cast<CommandType>(type);
   if (auto error = read_string(reader, command.key, kMaxKeyBytes, "key")) return error;
@@ -96,6 +96,8 @@ const char* status_name(Status status) {
     case Status::ValueTooLarge: return "ValueTooLarge";
     case Status::StaleSequence: return "StaleSequence";
     case Status::Malformed: return "Malformed";
+    case Status::AlreadyExists: return "AlreadyExists";
+    case Status::LimitReached: return "LimitReached";
   }
   return "UnknownStatus";
 }

@@ -18,6 +18,11 @@ enum class CommandType : std::uint8_t {
   CompareAndSet = 3,  // set key to value if its mod revision equals expected_mod_revision
                       // (0 = only if the key does not exist)
   CompareAndDelete = 4,  // remove key if its mod revision equals expected_mod_revision
+  // The API key registry (core/security/key_registry.h). key holds the key
+  // id; CreateApiKey's value holds its record (encode_api_key_record). They
+  // change no key and no revision, and leave no watch event.
+  CreateApiKey = 5,
+  RevokeApiKey = 6,
 };
 
 struct Command {
@@ -48,6 +53,8 @@ enum class Status : std::uint8_t {
   ValueTooLarge = 4,
   StaleSequence = 5,    // sequence older than the client's last one: the result is gone
   Malformed = 6,        // the log entry did not decode as a write request
+  AlreadyExists = 7,    // CreateApiKey of an id the registry holds
+  LimitReached = 8,     // CreateApiKey beyond security::kMaxApiKeys
 };
 
 const char* status_name(Status status);

@@ -96,6 +96,9 @@ WriteResult Store::apply_with_session(const WriteRequest& request) {
 }
 
 WriteResult Store::execute(const Command& command, bool legacy) {
+  if (command.type == CommandType::CreateApiKey || command.type == CommandType::RevokeApiKey) {
+    return execute_key_registry_change(command);
+  }
   if (!validate_stored_key(command.key)) return WriteResult{Status::InvalidKey, revision_, std::nullopt};
   if (!value_fits(command)) return WriteResult{Status::ValueTooLarge, revision_, std::nullopt};
   if (legacy) {
@@ -115,10 +118,33 @@ WriteResult Store::execute(const Command& command, bool legacy) {
       if (auto failed = compare(command.key, command.expected_mod_revision)) return *failed;
       return erase(command.key);
     }
+    case CommandType::CreateApiKey:
+    case CommandType::RevokeApiKey: break;  // handled above
   }
   // Only reachable by a Command built in memory with an out-of-range type;
   // decode_write_request refuses such bytes. Answer the same on every replica.
   return WriteResult{Status::Malformed, revision_, std::nullopt};
+}
+
+WriteResult Store::execute_key_registry_change(const Command& command) {
+  const auto answer = [this](Status status) { return WriteResult{status, revision_, std::nullopt}; };
+  if (!security::valid_key_id(command.key)) return answer(Status::Malformed);
+  if (command.type == CommandType::RevokeApiKey) {
+    return answer(api_keys_.revoke(command.key) == security::KeyRegistry::Change::Done ? Status::Ok : Status::NotFound);
+  }
+  security::ApiKeyRecord record;
+  ByteReader reader(ByteView(reinterpret_cast<const std::uint8_t*>(command.value.data()), command.value.size()));
+  if (security::decode_api_key_record(reader, record) || !reader.at_end() || record.id != command.key) {
+    return answer(Status::Malformed);
+  }
+  record.created_revision = revision_;
+  switch (api_keys_.add(std::move(record))) {
+    case security::KeyRegistry::Change::Done: return answer(Status::Ok);
+    case security::KeyRegistry::Change::Exists: return answer(Status::AlreadyExists);
+    case security::KeyRegistry::Change::Full: return answer(Status::LimitReached);
+    case security::KeyRegistry::Change::NotFound: break;
+  }
+  return answer(Status::Malformed);
 }
 
 std::optional<WriteResult> Store::apply_legacy_member_key(const Command& command) {
@@ -289,6 +315,7 @@ std::uint64_t Store::digest() const {
     hash = fnv1a_u64(member, hash);
     hash = hash_string(record, hash);
   }
+  hash = api_keys_.digest(hash);
   return events_.digest(hash);
 }
 

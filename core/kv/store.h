@@ -7,7 +7,8 @@
 // Time never enters it (TTLs, if added, must be leader-stamped into commands).
 //
 // Beside the keys, the replicated state holds the recent changes (the event
-// log that watches are served from, event_log.h) and the member registry: an
+// log that watches are served from, event_log.h), the API keys
+// (core/security/key_registry.h) and the member registry: an
 // opaque address record per member that joined by a membership change
 // (node.cpp fills it from the change's Config entry; the server keeps peer
 // and client addresses there). Keys whose first segment starts with '_' are
@@ -36,6 +37,7 @@
 #include "core/kv/command.h"
 #include "core/kv/event_log.h"
 #include "core/kv/key.h"
+#include "core/security/key_registry.h"
 #include "core/types.h"
 
 namespace confman::kv {
@@ -88,6 +90,9 @@ class Store {
   const std::string* member_record(std::uint64_t member) const;
   const std::map<std::uint64_t, std::string>& member_records() const { return members_; }
 
+  // The API keys (CreateApiKey, RevokeApiKey).
+  const security::KeyRegistry& api_keys() const { return api_keys_; }
+
   // A hash of the whole replicated state (keys, revisions, sessions). Equal on
   // replicas that applied the same prefix of the log.
   std::uint64_t digest() const;
@@ -116,6 +121,7 @@ class Store {
 
   WriteResult apply_with_session(const WriteRequest& request);
   WriteResult execute(const Command& command, bool legacy);
+  WriteResult execute_key_registry_change(const Command& command);
   // A put of a legacy member key (see "Format history"), if command is one.
   std::optional<WriteResult> apply_legacy_member_key(const Command& command);
   void remember(std::uint64_t client_id, std::uint64_t sequence, const WriteResult& result);
@@ -134,11 +140,13 @@ class Store {
   std::optional<DecodeError> restore_keys(ByteReader& reader);
   std::optional<DecodeError> restore_sessions(ByteReader& reader);
   std::optional<DecodeError> restore_members(ByteReader& reader);
+  std::optional<DecodeError> restore_api_keys(ByteReader& reader);
   void migrate_legacy_member_keys();
 
   std::map<std::string, KeyValue, std::less<>> keys_;
   std::map<std::uint64_t, Session> sessions_;
   std::map<std::uint64_t, std::string> members_;  // member id -> address record
+  security::KeyRegistry api_keys_;
   EventLog events_;
   std::uint64_t revision_ = 0;
   std::uint64_t applied_count_ = 0;

@@ -5,8 +5,8 @@
 // covers, and it must be decoded as carefully as anything off the network:
 // it arrives in chunks from another node and is read back from disk.
 //
-// Layout (format 2):
-//   [format u8 = 2][revision varint][applied_count varint]
+// Layout (format 3):
+//   [format u8 = 3][revision varint][applied_count varint]
 //   [key count varint] then per key, in strictly increasing key order:
 //     [key string][value string][create_revision][mod_revision][version] (varints)
 //   [session count varint] then per session, in strictly increasing client id:
@@ -14,7 +14,10 @@
 //   where the last result is encode_write_result's layout;
 //   [member count varint] then per member, in strictly increasing id:
 //     [member id varint][address record string]
+//   [API keys] (security::KeyRegistry::encode);
 //   [event log] (EventLog::encode).
+// Format 2 (written before the API key registry) has no API keys; it is
+// still read, with none.
 // Format 1 (written before the member registry and the event log) ends after
 // the sessions; it is still read: its legacy member keys move to the
 // registry (store.h, "Format history") and its event log starts empty,
@@ -31,7 +34,8 @@ namespace confman::kv {
 
 namespace {
 
-constexpr std::uint8_t kStoreSnapshotFormat = 2;
+constexpr std::uint8_t kStoreSnapshotFormat = 3;
+constexpr std::uint8_t kStoreSnapshotFormatWithoutApiKeys = 2;
 constexpr std::uint8_t kStoreSnapshotFormatWithoutRegistry = 1;
 
 // The smallest encoding of one key: a one-byte key length with at least the
@@ -71,6 +75,7 @@ Bytes Store::snapshot() const {
     writer.varint(member);
     writer.string(record);
   }
+  api_keys_.encode(writer);
   events_.encode(writer);
   return out;
 }
@@ -80,8 +85,8 @@ Result<Store, DecodeError> Store::restore_snapshot(ByteView bytes) {
   Store store;
   std::uint8_t format = 0;
   if (!reader.u8(format)) return unexpected(reader.error("store snapshot format byte"));
-  if (format != kStoreSnapshotFormat && format != kStoreSnapshotFormatWithoutRegistry) {
-    return unexpected(DecodeError{"store snapshot format " + number(kStoreSnapshotFormatWithoutRegistry) + " or " +
+  if (format < kStoreSnapshotFormatWithoutRegistry || format > kStoreSnapshotFormat) {
+    return unexpected(DecodeError{"store snapshot format " + number(kStoreSnapshotFormatWithoutRegistry) + " to " +
                                       number(kStoreSnapshotFormat) + " (got " + number(format) + ")",
                                   0});
   }
@@ -95,6 +100,9 @@ Result<Store, DecodeError> Store::restore_snapshot(ByteView bytes) {
     store.events_.drop_through(store.revision_);  // as replaying format-1 entries leaves it
   } else {
     if (auto error = store.restore_members(reader)) return unexpected(*error);
+    if (format != kStoreSnapshotFormatWithoutApiKeys) {
+      if (auto error = store.restore_api_keys(reader)) return unexpected(*error);
+    }
     if (auto error = store.events_.decode(reader, store.revision_)) return unexpected(*error);
   }
   if (!reader.at_end()) {
@@ -198,6 +206,16 @@ std::optional<DecodeError> Store::restore_sessions(ByteReader& reader) {
     if (!decode_write_result(reader, session.last_result)) return reader.error("session's last write result");
     sessions_.emplace_hint(sessions_.end(), client_id, std::move(session));
   }
+  return std::nullopt;
+}
+
+std::optional<DecodeError> Store::restore_api_keys(ByteReader& reader) {
+  auto registry = security::KeyRegistry::decode(reader);
+  if (!registry) return registry.error();
+  for (const auto& [id, record] : registry->records()) {
+    if (record.created_revision > revision_) return reader.error("API keys created no later than the store revision");
+  }
+  api_keys_ = std::move(*registry);
   return std::nullopt;
 }
 

@@ -47,6 +47,8 @@ Response write_response(const Request& request, const kv::WriteResult& result) {
     case kv::Status::InvalidKey:
     case kv::Status::ValueTooLarge:
     case kv::Status::Malformed:
+    case kv::Status::AlreadyExists:
+    case kv::Status::LimitReached:
       response.code = Code::Invalid;
       response.detail = std::string("the store refused the write: ") + kv::status_name(result.status);
       break;

@@ -109,14 +109,14 @@ TEST(WriteRequestCodecTest, RejectsUnknownFormatVersion) {
 }
 
 TEST(WriteRequestCodecTest, RejectsUnknownCommandType) {
-  for (std::uint8_t type : {0, 5, 200}) {
+  for (std::uint8_t type : {0, 7, 200}) {
     Bytes bytes = header(1, type);
     ByteWriter writer(bytes);
     writer.string("/a");
     writer.string("");
     writer.varint(0);
     const DecodeError error = decode_failure(bytes);
-    EXPECT_EQ(error.what, "command type 1..4 (got " + std::to_string(type) + ")");
+    EXPECT_EQ(error.what, "command type 1..6 (got " + std::to_string(type) + ")");
     EXPECT_EQ(error.offset, 3u);  // format, client id, sequence: one byte each
   }
 }
@@ -266,7 +266,7 @@ TEST(WriteResultCodecTest, RejectsTruncationAtEveryByteOffset) {
 
 TEST(WriteResultCodecTest, RejectsUnknownStatus) {
   Bytes encoded = encode_result(sample_results()[0]);
-  encoded[0] = 7;
+  encoded[0] = 9;
   ByteReader reader(encoded);
   WriteResult decoded;
   EXPECT_FALSE(decode_write_result(reader, decoded));

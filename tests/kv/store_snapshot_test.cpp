@@ -104,7 +104,7 @@ TEST(StoreSnapshot, TrailingBytesAreRejected) {
 
 TEST(StoreSnapshot, UnknownFormatIsRejected) {
   Bytes bytes = Store().snapshot();
-  bytes[0] = 3;
+  bytes[0] = 4;
   auto result = Store::restore_snapshot(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().what.find("format"), std::string::npos);
