@@ -132,6 +132,8 @@ Result<Principal, AuthFailure> authenticate(const KeyRegistry& registry, const D
   auto key = parse_api_key(*presented);
   if (!key) return unexpected(AuthFailure::Malformed);
   const ApiKeyRecord* record = registry.find(key->id);
+  // Hashed whether or not the id is known, so the time taken does not tell
+  // which ids exist.
   const Sha256 hash = digest.sha256(ByteView(key->secret.data(), key->secret.size()));
   if (record == nullptr || !same_hash(hash, record->secret_hash)) return unexpected(AuthFailure::Refused);
   if (record->expires_at_ms != 0 && now_wall_ms >= record->expires_at_ms) return unexpected(AuthFailure::Expired);

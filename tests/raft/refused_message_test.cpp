@@ -72,7 +72,7 @@ TEST(RefusedMessage, AnAppendThatWouldTruncateACommittedEntryIsRefusedWhole) {
   const LogIndex last = follower.log().last_index();
   // From the real leader's id and term, a conflicting entry at index 1.
   follower.step(Message{.type = MessageType::Append, .from = 1, .to = 2, .term = term, .index = 0, .log_term = 0,
-                        .entries = {entry(term + 0, 1), entry(term, 2)}},
+                        .entries = {entry(term, 1), entry(term, 2)}},
                 cluster.now_us);
   EXPECT_EQ(refused(follower, RefusedMessage::TruncatesCommitted), 0u) << "same terms: no conflict";
   Message conflicting{.type = MessageType::Append, .from = 1, .to = 2, .term = term + 1, .index = 0, .log_term = 0,

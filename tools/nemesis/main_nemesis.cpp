@@ -94,10 +94,11 @@ std::string rerun_command(const RunSettings& settings, const std::string& durati
 // (and said why) if one is missing.
 bool find_parts(const std::string& server, RunSettings& settings) {
   // The build's build/real/confman-server, or one installed beside the tool, or on PATH.
-  settings.server.server_path = !server.empty()                                  ? server
-                                : !beside_self("../../real/confman-server").empty() ? beside_self("../../real/confman-server")
-                                : !beside_self("confman-server").empty()          ? beside_self("confman-server")
-                                                                                  : "confman-server";
+  settings.server.server_path = server;
+  for (const char* candidate : {"../../real/confman-server", "confman-server"}) {
+    if (settings.server.server_path.empty()) settings.server.server_path = beside_self(candidate);
+  }
+  if (settings.server.server_path.empty()) settings.server.server_path = "confman-server";
   settings.server.fsync_shim = beside_self("libconfman_fsync_shim.so");
   settings.server.faketime = kFaketimeLibrary;
   settings.link_proxy_path = beside_self("confman-link-proxy");

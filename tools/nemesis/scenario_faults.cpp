@@ -29,7 +29,7 @@ std::vector<std::vector<std::size_t>> groups(const TimelineEvent& event) {
 // Walks the timeline, opening faults and closing them at their end events.
 class TimelineReader {
  public:
-  TimelineReader(const sim::Scenario& scenario) : scenario_(scenario) {}
+  explicit TimelineReader(const sim::Scenario& scenario) : scenario_(scenario) {}
 
   Result<std::vector<PlannedFault>, std::string> read() {
     std::vector<TimelineEvent> events = scenario_.timeline;
